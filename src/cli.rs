@@ -1,0 +1,290 @@
+//! The command line: flags (CONTRACT.md), exit codes, and where reports go.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+use crate::diagnostic::Severity;
+use crate::discovery::{self, DiscoveryError};
+use crate::engine::{self, Outcome, Settings, Summary};
+use crate::render::{self, Format, OutputSpec, RenderOptions};
+use crate::rules;
+
+/// Exit codes (CONTRACT.md).
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+const EXAMPLES: &str = "\
+Examples:
+  asl-lint                                   lint every definition under .
+  asl-lint statemachines/ other.asl.json     lint a folder and a file
+  asl-lint --format json > report.json       machine-readable report
+  asl-lint --format concise --format json=report.json
+                                             one-line findings, and a JSON file
+  cat sm.asl.json | asl-lint - --stdin-filename sm.asl.json
+  asl-lint --fail-on error                   exit 1 only for errors
+  asl-lint --explain unreachable-state       show a rule's documentation
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "asl-lint",
+    version,
+    about = "Fast static analyzer for AWS Step Functions state machines (Amazon States Language)",
+    after_help = EXAMPLES,
+)]
+pub struct Args {
+    /// Files or directories to lint; `-` reads stdin.
+    #[arg(default_value = ".")]
+    pub paths: Vec<String>,
+
+    /// The name to report for stdin (also picks JSON or YAML).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// Report format, optionally written to a file: FORMAT[=FILE]. Repeatable;
+    /// at most one may go to stdout. FORMAT: text, concise, json.
+    #[arg(long = "format", value_name = "FORMAT[=FILE]")]
+    pub formats: Vec<OutputSpec>,
+
+    /// When to use colour in text output (honours NO_COLOR and CLICOLOR_FORCE).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Print findings only: no summary line or notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Lint this many files at once (default: one per core).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// List every rule: name, default severity, summary.
+    #[arg(long)]
+    pub list_rules: bool,
+
+    /// Print a rule's documentation.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Runs the command line and returns the exit code. Never panics outward:
+/// per-file panics become `internal-error` findings.
+pub fn main() -> i32 {
+    engine::install_panic_hook();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match std::panic::catch_unwind(|| run(args)) {
+        Ok(code) => code,
+        Err(_) => {
+            eprintln!("asl-lint: internal error; please report it at {}/issues", env!("CARGO_PKG_REPOSITORY"));
+            EXIT_USAGE
+        }
+    }
+}
+
+fn usage_error(message: &str) -> i32 {
+    eprintln!("error: {message}");
+    EXIT_USAGE
+}
+
+pub fn run(args: Args) -> i32 {
+    if args.list_rules {
+        return list_rules(&args);
+    }
+    if let Some(name) = &args.explain {
+        return explain(name);
+    }
+
+    let outputs = if args.formats.is_empty() {
+        vec![OutputSpec {
+            format: Format::Text,
+            file: None,
+        }]
+    } else {
+        args.formats.clone()
+    };
+    if outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
+        return usage_error("at most one --format may write to stdout; give the others a file: --format json=report.json");
+    }
+
+    let stdin = if args.paths.iter().any(|p| p == "-") {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            return usage_error(&format!("cannot read stdin: {e}"));
+        }
+        Some((args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_string()), bytes))
+    } else {
+        None
+    };
+    let inputs = match discovery::discover(&args.paths, stdin) {
+        Ok(inputs) => inputs,
+        Err(errors) => {
+            for DiscoveryError::Missing(path) in &errors {
+                eprintln!("error: path `{path}` does not exist");
+            }
+            return EXIT_USAGE;
+        }
+    };
+
+    let settings = Settings::default();
+    let reports = engine::lint_all(&inputs, &settings, args.jobs.map(usize::from));
+    let reports: Vec<_> = reports.into_iter().filter(|r| r.outcome == Outcome::Linted || r.outcome == Outcome::YamlNotSupported).collect();
+    let yaml_skipped: Vec<&str> = reports
+        .iter()
+        .filter(|r| r.outcome == Outcome::YamlNotSupported)
+        .map(|r| r.path.as_str())
+        .collect();
+    let summary = Summary::of(&reports);
+
+    let stdout_tty = std::io::stdout().is_terminal();
+    let color = use_color(args.color, stdout_tty);
+    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+    for output in &outputs {
+        let to_stdout = output.file.is_none();
+        let options = RenderOptions {
+            // Rich text on a terminal, when colour is forced, or into a file.
+            rich_text: !to_stdout || stdout_tty || color,
+            color: to_stdout && color,
+            width,
+        };
+        let text = render::render(output.format, &reports, &summary, &options);
+        match &output.file {
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                // A closed pipe (`| head`) is not an error worth reporting.
+                if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+                    break;
+                }
+            }
+            Some(path) => {
+                if let Err(e) = write_report(path, &text) {
+                    return usage_error(&format!("cannot write report to `{}`: {e}", path.display()));
+                }
+            }
+        }
+    }
+
+    let human_stdout = outputs
+        .iter()
+        .any(|o| o.file.is_none() && matches!(o.format, Format::Text | Format::Concise));
+    if !args.quiet {
+        if !yaml_skipped.is_empty() {
+            eprintln!(
+                "note: skipped {} YAML file(s), such as `{}`: YAML definitions are not supported yet",
+                yaml_skipped.len(),
+                yaml_skipped[0]
+            );
+        }
+        if human_stdout {
+            eprintln!("{}", render::summary_line(&summary));
+        }
+    }
+
+    exit_code(&reports, args.fail_on)
+}
+
+fn write_report(path: &PathBuf, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+fn exit_code(reports: &[engine::FileReport], fail_on: FailOn) -> i32 {
+    let Some(threshold) = fail_on.threshold() else {
+        return EXIT_OK;
+    };
+    let failing = reports.iter().flat_map(|r| &r.findings).any(|f| f.severity >= threshold);
+    if failing { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+/// `--color auto`: off with NO_COLOR, on with CLICOLOR_FORCE, else on a terminal.
+fn use_color(choice: ColorChoice, stdout_tty: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("NO_COLOR") => false,
+        ColorChoice::Auto if set("CLICOLOR_FORCE") => true,
+        ColorChoice::Auto => stdout_tty,
+    }
+}
+
+fn list_rules(args: &Args) -> i32 {
+    let json = args.formats.iter().any(|o| o.format == Format::Json);
+    let mut out = String::new();
+    if json {
+        let list: Vec<_> = rules::RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "name": r.name,
+                    "severity": r.severity,
+                    "summary": r.summary,
+                    "default_enabled": r.default_enabled,
+                })
+            })
+            .collect();
+        out = serde_json::to_string_pretty(&list).expect("serializes");
+        out.push('\n');
+    } else {
+        let width = rules::RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+        for r in rules::RULES {
+            out.push_str(&format!("{:width$}  {:7}  {}\n", r.name, r.severity.as_str(), r.summary));
+        }
+    }
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    EXIT_OK
+}
+
+fn explain(name: &str) -> i32 {
+    match rules::by_name(name) {
+        Some(rule) => {
+            let _ = std::io::stdout().write_all(rule.doc.as_bytes());
+            EXIT_OK
+        }
+        None => {
+            let hint = rules::suggest(name, rules::RULES.iter().map(|r| r.name))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_else(|| "; `asl-lint --list-rules` lists them".to_string());
+            usage_error(&format!("unknown rule `{name}`{hint}"))
+        }
+    }
+}

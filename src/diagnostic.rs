@@ -1,0 +1,203 @@
+//! What rules report (a JSON pointer, never an offset) and what renderers get
+//! (the same finding resolved to a file, span, line and column).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::loader::tree::Span;
+use crate::rules::Rule;
+use crate::source::LineCol;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which part of the node a pointer names gets the label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The member's key (`"Next"` in `"Next": "B"`); the value when there is no key.
+    Key,
+    /// The value.
+    Value,
+}
+
+/// A secondary label, such as "first defined here".
+#[derive(Clone, Debug)]
+pub struct Related {
+    pub pointer: String,
+    pub target: Target,
+    /// An exact span, for places no pointer can name (e.g. a duplicate key).
+    pub span: Option<Span>,
+    pub label: String,
+}
+
+/// A finding as a rule reports it.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    /// RFC 6901 pointer into the definition; `""` for file-level findings.
+    pub pointer: String,
+    pub target: Target,
+    /// Overrides the pointer's span (parse errors have no pointer to resolve).
+    pub span: Option<Span>,
+    pub related: Vec<Related>,
+    /// The state the finding is about; filled from the pointer when unset.
+    pub state: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &Rule, pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            rule: rule.name,
+            severity: rule.severity,
+            message: message.into(),
+            label: None,
+            help: None,
+            pointer: pointer.into(),
+            target: Target::Value,
+            span: None,
+            related: Vec::new(),
+            state: None,
+        }
+    }
+
+    pub fn on_key(mut self) -> Self {
+        self.target = Target::Key;
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn span(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn state(mut self, name: impl Into<String>) -> Self {
+        self.state = Some(name.into());
+        self
+    }
+
+    pub fn related(mut self, pointer: impl Into<String>, target: Target, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            pointer: pointer.into(),
+            target,
+            span: None,
+            label: label.into(),
+        });
+        self
+    }
+
+    pub fn related_span(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            pointer: String::new(),
+            target: Target::Value,
+            span: Some(span),
+            label: label.into(),
+        });
+        self
+    }
+}
+
+/// A finding placed in its file, ready to render.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub file: String,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub state: Option<String>,
+    /// Pointer to the state-machine resource inside a template.
+    pub definition: Option<String>,
+    pub pointer: String,
+    pub span: Span,
+    pub start: LineCol,
+    /// Exclusive: the column after the last character.
+    pub end: LineCol,
+    pub related: Vec<(Span, String)>,
+    pub fingerprint: String,
+}
+
+impl Finding {
+    /// The contract's order: file, line, column, rule, message.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        (&self.file, self.start.line, self.start.column, self.rule, &self.message)
+    }
+}
+
+/// A stable hash of where a finding is, without line numbers or message, so
+/// it survives unrelated edits: FNV-1a 64 over file, rule, definition, state
+/// and pointer, separated by NUL.
+pub fn fingerprint(file: &str, rule: &str, definition: Option<&str>, state: Option<&str>, pointer: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let fields = [file, rule, definition.unwrap_or(""), state.unwrap_or(""), pointer];
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            hash ^= 0;
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        for byte in field.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_stable_and_field_sensitive() {
+        let a = fingerprint("a.asl.json", "unreachable-state", None, Some("X"), "/States/X");
+        assert_eq!(a, fingerprint("a.asl.json", "unreachable-state", None, Some("X"), "/States/X"));
+        assert_ne!(a, fingerprint("a.asl.json", "unreachable-state", None, Some("Y"), "/States/X"));
+        // The separator keeps ("ab", "c") apart from ("a", "bc").
+        assert_ne!(
+            fingerprint("ab", "c", None, None, ""),
+            fingerprint("a", "bc", None, None, "")
+        );
+        assert_eq!(a.len(), 16);
+    }
+}

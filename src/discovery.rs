@@ -1,0 +1,141 @@
+//! Which files to lint: paths from the command line, directories walked with
+//! walkdir (sorted, symlinks not followed, only regular files, default
+//! excludes), plus stdin.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::engine::{Input, Source};
+use crate::loader::{self, FileKind};
+
+/// Directory names never descended into.
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".git",
+    "node_modules",
+    "target",
+    "cdk.out",
+    ".aws-sam",
+    ".serverless",
+    ".terraform",
+];
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum DiscoveryError {
+    /// A path named on the command line does not exist (exit 2).
+    Missing(String),
+}
+
+/// Expands command-line paths into inputs, sorted by display path with
+/// duplicates removed. `stdin` holds the bytes for `-`, if read.
+pub fn discover(
+    paths: &[String],
+    stdin: Option<(String, Vec<u8>)>,
+) -> Result<Vec<Input>, Vec<DiscoveryError>> {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let mut stdin = stdin;
+    for raw in paths {
+        if raw == "-" {
+            if let Some((name, bytes)) = stdin.take() {
+                inputs.push(Input {
+                    display: normalize(&name),
+                    source: Source::Stdin(bytes),
+                    explicit: true,
+                });
+            }
+            continue;
+        }
+        let path = Path::new(raw);
+        // `symlink_metadata` so a dangling symlink named explicitly is an
+        // io-error on read, not "does not exist".
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            errors.push(DiscoveryError::Missing(raw.clone()));
+            continue;
+        };
+        let is_dir = meta.is_dir() || (meta.file_type().is_symlink() && path.is_dir());
+        if is_dir {
+            walk(path, &mut inputs);
+        } else {
+            inputs.push(Input {
+                display: normalize(raw),
+                source: Source::Path(path.to_path_buf()),
+                explicit: true,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    inputs.sort_by(|a, b| a.display.cmp(&b.display));
+    inputs.dedup_by(|a, b| a.display == b.display);
+    Ok(inputs)
+}
+
+fn walk(root: &Path, inputs: &mut Vec<Input>) {
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_excluded(e.file_name().to_str().unwrap_or("")));
+    for entry in walker {
+        // Unreadable directories and loops are skipped; named paths are
+        // checked up front, so nothing the user asked for is lost silently.
+        let Ok(entry) = entry else { continue };
+        // Only regular files: FIFOs, sockets, devices and symlinks are never opened.
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let display = normalize(&entry.path().to_string_lossy());
+        if is_candidate(&display) {
+            inputs.push(Input {
+                display,
+                source: Source::Path(PathBuf::from(entry.path())),
+                explicit: false,
+            });
+        }
+    }
+}
+
+fn is_excluded(name: &str) -> bool {
+    DEFAULT_EXCLUDES.contains(&name)
+}
+
+/// `*.asl.*` files always; other JSON files are sniffed when read. Plain YAML
+/// is not a candidate until template support lands.
+fn is_candidate(path: &str) -> bool {
+    loader::is_asl_name(path) || FileKind::from_path(path) == Some(FileKind::Json)
+}
+
+/// Forward slashes, no leading `./`, no doubled separators.
+pub fn normalize(path: &str) -> String {
+    let mut s = path.replace('\\', "/");
+    while s.contains("//") {
+        s = s.replace("//", "/");
+    }
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest.to_string();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_display_paths() {
+        assert_eq!(normalize("./examples//a.asl.json"), "examples/a.asl.json");
+        assert_eq!(normalize("././x.json"), "x.json");
+        assert_eq!(normalize("dir\\x.json"), "dir/x.json");
+    }
+
+    #[test]
+    fn candidates() {
+        assert!(is_candidate("a/b.asl.json"));
+        assert!(is_candidate("a/b.ASL.YAML"));
+        assert!(is_candidate("a/package.json"));
+        assert!(!is_candidate("a/template.yaml"));
+        assert!(!is_candidate("a/readme.md"));
+    }
+}

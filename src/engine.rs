@@ -1,0 +1,403 @@
+//! The per-file pipeline (read -> load -> model -> graph -> rules -> findings)
+//! and the parallel driver. Files are independent: they are linted on a rayon
+//! pool and merged in input order, so output never depends on scheduling.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Finding, Severity, Target, fingerprint};
+use crate::graph::MachineGraph;
+use crate::loader::tree::Span;
+use crate::loader::{self, Definition, FileKind, LoadProblem, LoadedFile};
+use crate::model::Machine;
+use crate::rules::{self, Context, Rule, file_too_large::MAX_FILE_BYTES};
+use crate::source::LineIndex;
+
+/// Where a file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Path(PathBuf),
+    Stdin(Vec<u8>),
+}
+
+/// One file to lint.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The path as reported: forward slashes, no leading `./`.
+    pub display: String,
+    pub source: Source,
+    /// Named on the command line (always linted, never sniffed).
+    pub explicit: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Linted,
+    /// A plain `.json` file without a definition in it.
+    NotADefinition,
+    /// YAML definitions are not loaded yet.
+    YamlNotSupported,
+}
+
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: String,
+    pub outcome: Outcome,
+    pub definitions: usize,
+    pub findings: Vec<Finding>,
+    /// The file's text, kept only when there are findings to show it with.
+    pub text: Option<String>,
+}
+
+/// Which rules run, and at what severity.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub rules: Vec<&'static Rule>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            rules: rules::RULES.iter().copied().filter(|r| r.default_enabled).collect(),
+        }
+    }
+}
+
+impl Settings {
+    fn enabled(&self, name: &str) -> bool {
+        self.rules.iter().any(|r| r.name == name)
+    }
+}
+
+/// Lints every input, in parallel when there are several, and returns the
+/// reports in input order.
+pub fn lint_all(inputs: &[Input], settings: &Settings, jobs: Option<usize>) -> Vec<FileReport> {
+    if inputs.len() <= 1 || jobs == Some(1) {
+        return inputs.iter().map(|i| lint_input(i, settings)).collect();
+    }
+    let run = || inputs.par_iter().map(|i| lint_input(i, settings)).collect();
+    match jobs {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        },
+        None => run(),
+    }
+}
+
+/// Reads and lints one input. Never panics: a panic inside becomes an
+/// `internal-error` finding on that file.
+pub fn lint_input(input: &Input, settings: &Settings) -> FileReport {
+    let bytes = match &input.source {
+        Source::Stdin(bytes) => Ok(bytes.clone()),
+        Source::Path(path) => read_capped(path),
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge(size)) => {
+            return single(input, settings, rules::file_too_large::diagnostic(size));
+        }
+        Err(ReadError::Io(what)) => return single(input, settings, rules::io_error::diagnostic(&what)),
+    };
+    match catch_panic(|| lint_bytes(input, bytes, settings)) {
+        Ok(report) => report,
+        Err(what) => single(input, settings, rules::internal_error::diagnostic(&what)),
+    }
+}
+
+fn single(input: &Input, settings: &Settings, diagnostic: Diagnostic) -> FileReport {
+    let findings = if settings.enabled(diagnostic.rule) {
+        place(&input.display, None, "", None, vec![diagnostic])
+    } else {
+        Vec::new()
+    };
+    FileReport {
+        path: input.display.clone(),
+        outcome: Outcome::Linted,
+        definitions: 0,
+        findings,
+        text: None,
+    }
+}
+
+enum ReadError {
+    TooLarge(u64),
+    Io(String),
+}
+
+/// Reads a regular file, refusing to open anything else (a FIFO would block
+/// forever) and never reading more than the cap.
+fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    let io = |e: std::io::Error| ReadError::Io(e.to_string().to_lowercase());
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
+        return Err(ReadError::Io(what.to_string()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    File::open(path)
+        .map_err(io)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Lints bytes already in memory (the library entry point for tests and stdin).
+pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileReport {
+    let mut report = FileReport {
+        path: input.display.clone(),
+        outcome: Outcome::Linted,
+        definitions: 0,
+        findings: Vec::new(),
+        text: None,
+    };
+    match FileKind::from_path(&input.display) {
+        Some(FileKind::Yaml) => {
+            report.outcome = Outcome::YamlNotSupported;
+            return report;
+        }
+        // Stdin without a name, or an explicit file with another extension, is read as JSON.
+        Some(FileKind::Json) | None => {}
+    }
+    if !input.explicit && !loader::is_asl_name(&input.display) && !loader::sniff_json(&bytes) {
+        report.outcome = Outcome::NotADefinition;
+        return report;
+    }
+    let file = loader::load_json(bytes);
+    let mut findings = Vec::new();
+    let file_level: Vec<Diagnostic> = file
+        .problems
+        .iter()
+        .map(|p| match p {
+            LoadProblem::Syntax(e) => rules::invalid_json::diagnostic(e),
+            LoadProblem::DuplicateKey(d) => rules::duplicate_key::diagnostic(d),
+            LoadProblem::ByteOrderMark(span) => rules::byte_order_mark::diagnostic(*span),
+        })
+        .collect();
+    let definitions = file.definitions();
+    report.definitions = definitions.len();
+    let mut per_definition: Vec<(Option<&Definition<'_>>, Vec<Diagnostic>, Vec<Option<String>>)> = Vec::new();
+    // File-level problems belong to the standalone definition, if there is one,
+    // so they get state names too.
+    let mut file_level = Some(file_level);
+    for definition in &definitions {
+        let machine = Machine::build(definition.root);
+        let graph = MachineGraph::build(&machine);
+        let cx = Context {
+            machine: &machine,
+            graph: &graph,
+        };
+        let mut diagnostics = if definition.pointer.is_none() {
+            file_level.take().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        for rule in &settings.rules {
+            if let Some(check) = rule.check {
+                check(&cx, &mut diagnostics);
+            }
+        }
+        let states = attribute_states(&machine, &diagnostics);
+        per_definition.push((Some(definition), diagnostics, states));
+    }
+    if let Some(rest) = file_level {
+        let n = rest.len();
+        per_definition.push((None, rest, vec![None; n]));
+    }
+    for (definition, diagnostics, states) in per_definition {
+        let diagnostics: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .zip(states)
+            .filter(|(d, _)| settings.enabled(d.rule))
+            .map(|(mut d, state)| {
+                if d.state.is_none() {
+                    d.state = state;
+                }
+                d
+            })
+            .collect();
+        findings.extend(place(
+            &input.display,
+            Some(&file),
+            &file.text,
+            definition,
+            diagnostics,
+        ));
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+    if !findings.is_empty() {
+        report.text = Some(file.text.clone());
+    }
+    report.findings = findings;
+    report
+}
+
+/// The state each diagnostic is about: the deepest state whose pointer is a
+/// prefix of the diagnostic's pointer.
+fn attribute_states(machine: &Machine<'_>, diagnostics: &[Diagnostic]) -> Vec<Option<String>> {
+    let by_pointer: HashMap<&str, &str> = machine.states.iter().map(|s| (s.pointer.as_str(), s.name)).collect();
+    diagnostics
+        .iter()
+        .map(|d| {
+            let mut ptr = d.pointer.as_str();
+            loop {
+                if let Some(name) = by_pointer.get(ptr) {
+                    return Some(name.to_string());
+                }
+                ptr = &ptr[..ptr.rfind('/')?];
+            }
+        })
+        .collect()
+}
+
+/// Resolves pointers to spans and spans to lines and columns.
+fn place(
+    path: &str,
+    file: Option<&LoadedFile>,
+    text: &str,
+    definition: Option<&Definition<'_>>,
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Finding> {
+    let _ = file;
+    let resolve = |pointer: &str, target: Target, explicit: Option<Span>| -> Span {
+        if let Some(span) = explicit {
+            return span;
+        }
+        let Some(definition) = definition else {
+            return Span::default();
+        };
+        let resolved = definition.root.resolve(pointer);
+        match (target, resolved.key_span) {
+            (Target::Key, Some(key)) => key,
+            // A missing field points at the key of its closest existing parent.
+            (Target::Value, Some(key)) if !resolved.exact => key,
+            _ => resolved.node.span,
+        }
+    };
+    let spans: Vec<Span> = diagnostics.iter().map(|d| resolve(&d.pointer, d.target, d.span)).collect();
+    let mut offsets = Vec::with_capacity(spans.len() * 2);
+    for s in &spans {
+        offsets.push(s.start as usize);
+        offsets.push(s.end as usize);
+    }
+    let positions = if offsets.is_empty() {
+        Vec::new()
+    } else {
+        LineIndex::new(text).positions(text, &offsets)
+    };
+    let definition_pointer = definition.and_then(|d| d.pointer.clone());
+    diagnostics
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let related = d
+                .related
+                .iter()
+                .map(|r| (resolve(&r.pointer, r.target, r.span), r.label.clone()))
+                .collect();
+            Finding {
+                fingerprint: fingerprint(
+                    path,
+                    d.rule,
+                    definition_pointer.as_deref(),
+                    d.state.as_deref(),
+                    &d.pointer,
+                ),
+                file: path.to_string(),
+                rule: d.rule,
+                severity: d.severity,
+                message: d.message,
+                label: d.label,
+                help: d.help,
+                state: d.state,
+                definition: definition_pointer.clone(),
+                pointer: d.pointer,
+                span: spans[i],
+                start: positions.get(2 * i).copied().unwrap_or(crate::source::LineCol { line: 1, column: 1 }),
+                end: positions
+                    .get(2 * i + 1)
+                    .copied()
+                    .unwrap_or(crate::source::LineCol { line: 1, column: 1 }),
+                related,
+            }
+        })
+        .collect()
+}
+
+thread_local! {
+    static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Replaces the default panic hook (which prints to stderr) with one that
+/// records the message and location for the `internal-error` finding.
+pub fn install_panic_hook() {
+    panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        PANIC_MESSAGE.with(|m| *m.borrow_mut() = Some(format!("{message}{location}")));
+    }));
+}
+
+fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        PANIC_MESSAGE
+            .with(|m| m.borrow_mut().take())
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string())
+    })
+}
+
+/// Counts for the report summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub definitions: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+}
+
+impl Summary {
+    pub fn of(reports: &[FileReport]) -> Summary {
+        let mut s = Summary::default();
+        for r in reports {
+            if r.outcome != Outcome::Linted {
+                continue;
+            }
+            s.files += 1;
+            s.definitions += r.definitions;
+            for f in &r.findings {
+                match f.severity {
+                    Severity::Error => s.errors += 1,
+                    Severity::Warning => s.warnings += 1,
+                    Severity::Info => s.infos += 1,
+                }
+            }
+        }
+        s
+    }
+}

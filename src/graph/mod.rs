@@ -1,0 +1,359 @@
+//! The state graph: one petgraph graph per scope (the top level, each
+//! Parallel branch, each Map processor), and the analyses path rules share.
+//!
+//! # Semantics (fixed by the contract; every path rule relies on them)
+//!
+//! - Each scope has two virtual nodes: a success exit and a failure exit.
+//! - Edges: `Next`, `Default`, each Choice rule's `Next`, each Catch's `Next`,
+//!   `Terminal` (an `End: true` state or Succeed to the success exit, Fail to
+//!   the failure exit), and `ImplicitFailure` (to the failure exit).
+//! - Task, Parallel and Map states get an implicit failure edge unless a Catch
+//!   covers `States.ALL`. A Choice gets one only without a `Default`
+//!   (`States.NoChoiceMatched`). Wait, Pass, Succeed and Fail get none.
+//!   `States.Runtime` and `States.DataLimitExceeded`, which no Catch can
+//!   handle, are not modelled: they would make every machine "leak".
+//! - A nested scope's failure exit continues at its Parallel or Map state's
+//!   failure handling; [`MachineGraph::parent_of`] links them.
+//! - Targets that do not exist in the scope get no edge (a rule reports them).
+//!
+//! # Algorithms
+//!
+//! Every analysis is near-linear in states plus edges and uses explicit stacks,
+//! never recursion per state: reachability is a BFS, dominators are an
+//! iterative Lengauer–Tarjan ([`dominators`]), and SCCs use petgraph's
+//! iterative `kosaraju_scc` (its `tarjan_scc` recurses and overflows the
+//! stack on a 50,000-state chain). No analysis enumerates paths.
+
+pub mod dominators;
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::model::{Machine, ScopeId, StateId, StateType, TransitionKind};
+pub use dominators::Dominators;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphNode {
+    State(StateId),
+    SuccessExit,
+    FailureExit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    Next,
+    Default,
+    Choice(usize),
+    Catch(usize),
+    /// `End: true`, Succeed or Fail to the matching exit.
+    Terminal,
+    /// An uncaught error to the scope's failure exit.
+    ImplicitFailure,
+}
+
+impl Edge {
+    /// Whether this edge is only taken when something fails.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Edge::Catch(_) | Edge::ImplicitFailure)
+    }
+}
+
+/// Node 0 of every scope graph.
+pub fn success_exit() -> NodeIndex {
+    NodeIndex::new(0)
+}
+
+/// Node 1 of every scope graph.
+pub fn failure_exit() -> NodeIndex {
+    NodeIndex::new(1)
+}
+
+/// The graph of one scope. Node 0 is the success exit, node 1 the failure
+/// exit, and the scope's states follow in source order.
+#[derive(Debug)]
+pub struct ScopeGraph {
+    pub scope: ScopeId,
+    pub graph: DiGraph<GraphNode, Edge, u32>,
+    /// The `StartAt` state, when it exists.
+    pub start: Option<NodeIndex>,
+}
+
+impl ScopeGraph {
+    pub fn state(&self, node: NodeIndex) -> Option<StateId> {
+        match self.graph[node] {
+            GraphNode::State(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    fn successor_lists(&self, direction: Direction) -> Vec<Vec<u32>> {
+        let mut lists = vec![Vec::new(); self.graph.node_count()];
+        for edge in self.graph.edge_references() {
+            let (from, to) = match direction {
+                Direction::Outgoing => (edge.source(), edge.target()),
+                Direction::Incoming => (edge.target(), edge.source()),
+            };
+            lists[from.index()].push(to.index() as u32);
+        }
+        lists
+    }
+
+    /// Nodes reachable from `from` (following edges in `direction`), never
+    /// entering a node for which `blocked` is true. Start nodes are included
+    /// even when blocked.
+    pub fn reachable(
+        &self,
+        from: &[NodeIndex],
+        direction: Direction,
+        blocked: impl Fn(NodeIndex) -> bool,
+    ) -> Vec<bool> {
+        let mut seen = vec![false; self.graph.node_count()];
+        let mut queue: Vec<NodeIndex> = Vec::with_capacity(from.len());
+        for &n in from {
+            if !seen[n.index()] {
+                seen[n.index()] = true;
+                queue.push(n);
+            }
+        }
+        while let Some(n) = queue.pop() {
+            for next in self.graph.neighbors_directed(n, direction) {
+                if !seen[next.index()] && !blocked(next) {
+                    seen[next.index()] = true;
+                    queue.push(next);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Nodes reachable from `StartAt`; all false when it does not resolve.
+    pub fn reachable_from_start(&self) -> Vec<bool> {
+        match self.start {
+            Some(start) => self.reachable(&[start], Direction::Outgoing, |_| false),
+            None => vec![false; self.graph.node_count()],
+        }
+    }
+
+    /// Nodes from which an exit (success or failure) can be reached.
+    /// A reachable state without this is stuck in a trap cycle.
+    pub fn reaches_exit(&self) -> Vec<bool> {
+        self.reachable(&[success_exit(), failure_exit()], Direction::Incoming, |_| false)
+    }
+
+    /// Dominators from `StartAt`, or `None` when it does not resolve.
+    pub fn dominators(&self) -> Option<Dominators> {
+        let start = self.start?;
+        Some(Dominators::compute(&self.successor_lists(Direction::Outgoing), start.index()))
+    }
+
+    /// Post-dominators: dominators of the reversed graph from a virtual root
+    /// joined to both exits. The virtual root has index `node_count()`.
+    /// States with no path to an exit (trap cycles) are unreachable in it, so
+    /// they have no post-dominator.
+    pub fn post_dominators(&self) -> Dominators {
+        let mut lists = self.successor_lists(Direction::Incoming);
+        lists.push(vec![success_exit().index() as u32, failure_exit().index() as u32]);
+        let root = lists.len() - 1;
+        Dominators::compute(&lists, root)
+    }
+
+    /// Strongly connected components, each sorted by node index, in a
+    /// deterministic order.
+    pub fn sccs(&self) -> Vec<Vec<NodeIndex>> {
+        let mut sccs = petgraph::algo::kosaraju_scc(&self.graph);
+        for scc in &mut sccs {
+            scc.sort();
+        }
+        sccs.sort();
+        sccs
+    }
+
+    /// States on a cycle (an SCC of several nodes, or a self-loop).
+    pub fn in_cycle(&self) -> Vec<bool> {
+        let mut out = vec![false; self.graph.node_count()];
+        for scc in self.sccs() {
+            let cyclic = scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]);
+            if cyclic {
+                for n in scc {
+                    out[n.index()] = true;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// All scope graphs of one definition.
+#[derive(Debug)]
+pub struct MachineGraph {
+    pub scopes: Vec<ScopeGraph>,
+    /// For each state: its node in its scope's graph.
+    state_nodes: Vec<NodeIndex>,
+    /// For each scope: the Parallel or Map state that owns it.
+    parents: Vec<Option<StateId>>,
+}
+
+impl MachineGraph {
+    pub fn build(machine: &Machine<'_>) -> MachineGraph {
+        let mut state_nodes = vec![NodeIndex::end(); machine.states.len()];
+        let mut scopes = Vec::with_capacity(machine.scopes.len());
+        for scope in &machine.scopes {
+            let mut graph = DiGraph::with_capacity(scope.states.len() + 2, scope.states.len() * 2);
+            graph.add_node(GraphNode::SuccessExit);
+            graph.add_node(GraphNode::FailureExit);
+            for &id in &scope.states {
+                state_nodes[id] = graph.add_node(GraphNode::State(id));
+            }
+            for &id in &scope.states {
+                let state = &machine.states[id];
+                let from = state_nodes[id];
+                for t in &state.transitions {
+                    let Some(target) = scope.state_named(t.target) else {
+                        continue;
+                    };
+                    let edge = match t.kind {
+                        TransitionKind::Next => Edge::Next,
+                        TransitionKind::Default => Edge::Default,
+                        TransitionKind::Choice(i) => Edge::Choice(i),
+                        TransitionKind::Catch(i) => Edge::Catch(i),
+                        TransitionKind::StartAt => continue,
+                    };
+                    graph.add_edge(from, state_nodes[target], edge);
+                }
+                match state.ty {
+                    StateType::Succeed => {
+                        graph.add_edge(from, success_exit(), Edge::Terminal);
+                    }
+                    StateType::Fail => {
+                        graph.add_edge(from, failure_exit(), Edge::Terminal);
+                    }
+                    _ if state.end => {
+                        graph.add_edge(from, success_exit(), Edge::Terminal);
+                    }
+                    _ => {}
+                }
+                let implicit_failure = match state.ty {
+                    StateType::Task | StateType::Parallel | StateType::Map => !state.catches_all(),
+                    StateType::Choice => !state.has_default(),
+                    _ => false,
+                };
+                if implicit_failure {
+                    graph.add_edge(from, failure_exit(), Edge::ImplicitFailure);
+                }
+            }
+            let start = scope
+                .start_at
+                .as_ref()
+                .and_then(|t| scope.state_named(t.target))
+                .map(|id| state_nodes[id]);
+            scopes.push(ScopeGraph {
+                scope: scope.id,
+                graph,
+                start,
+            });
+        }
+        MachineGraph {
+            scopes,
+            state_nodes,
+            parents: machine.scopes.iter().map(|s| s.parent).collect(),
+        }
+    }
+
+    /// The node of a state in its scope's graph.
+    pub fn node(&self, state: StateId) -> NodeIndex {
+        self.state_nodes[state]
+    }
+
+    /// The Parallel or Map state whose failure handling a scope's failure exit
+    /// continues at; `None` for the root scope.
+    pub fn parent_of(&self, scope: ScopeId) -> Option<StateId> {
+        self.parents[scope]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loader::json;
+
+    fn machine_graph(text: &str) -> (json::Parsed, Vec<(String, ScopeId)>) {
+        let parsed = json::parse(text, 0).unwrap();
+        let names = {
+            let m = Machine::build(&parsed.root);
+            m.states.iter().map(|s| (s.name.to_string(), s.scope)).collect()
+        };
+        (parsed, names)
+    }
+
+    #[test]
+    fn edges_follow_the_contract() {
+        let (parsed, _) = machine_graph(
+            r#"{"StartAt": "T", "States": {
+                "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "C",
+                      "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "F"}]},
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "BooleanEquals": true, "Next": "W"}]},
+                "W": {"Type": "Wait", "Seconds": 1, "Next": "P"},
+                "P": {"Type": "Pass", "End": true},
+                "F": {"Type": "Fail"}}}"#,
+        );
+        let m = Machine::build(&parsed.root);
+        let g = MachineGraph::build(&m);
+        let sg = &g.scopes[0];
+        let edges = |state: StateId| {
+            let mut e: Vec<(Edge, GraphNode)> = sg
+                .graph
+                .edges(g.node(state))
+                .map(|e| (*e.weight(), sg.graph[e.target()]))
+                .collect();
+            e.sort_by_key(|(edge, _)| format!("{edge:?}"));
+            e
+        };
+        // A narrow Catch does not remove the implicit failure edge.
+        assert_eq!(
+            edges(0),
+            [
+                (Edge::Catch(0), GraphNode::State(4)),
+                (Edge::ImplicitFailure, GraphNode::FailureExit),
+                (Edge::Next, GraphNode::State(1))
+            ]
+        );
+        // A Choice without Default can fail with States.NoChoiceMatched.
+        assert_eq!(
+            edges(1),
+            [(Edge::Choice(0), GraphNode::State(2)), (Edge::ImplicitFailure, GraphNode::FailureExit)]
+        );
+        assert_eq!(edges(2), [(Edge::Next, GraphNode::State(3))]);
+        assert_eq!(edges(3), [(Edge::Terminal, GraphNode::SuccessExit)]);
+        assert_eq!(edges(4), [(Edge::Terminal, GraphNode::FailureExit)]);
+    }
+
+    #[test]
+    fn reachability_dominators_and_cycles() {
+        let (parsed, _) = machine_graph(
+            r#"{"StartAt": "A", "States": {
+                "A": {"Type": "Pass", "Next": "B"},
+                "B": {"Type": "Choice", "Choices": [{"Variable": "$.x", "BooleanEquals": true, "Next": "A"}], "Default": "D"},
+                "D": {"Type": "Succeed"},
+                "X": {"Type": "Pass", "Next": "Y"},
+                "Y": {"Type": "Pass", "Next": "X"}}}"#,
+        );
+        let m = Machine::build(&parsed.root);
+        let g = MachineGraph::build(&m);
+        let sg = &g.scopes[0];
+        let reach = sg.reachable_from_start();
+        let names_where = |flags: &[bool]| -> Vec<&str> {
+            m.states.iter().filter(|s| flags[g.node(s.id).index()]).map(|s| s.name).collect()
+        };
+        assert_eq!(names_where(&reach), ["A", "B", "D"]);
+        // The X <-> Y island never reaches an exit.
+        assert_eq!(names_where(&sg.reaches_exit()), ["A", "B", "D"]);
+        assert_eq!(names_where(&sg.in_cycle()), ["A", "B", "X", "Y"]);
+        let dom = sg.dominators().unwrap();
+        assert!(dom.dominates(g.node(1).index(), g.node(2).index()));
+        let post = sg.post_dominators();
+        // B post-dominates A; trap states have no post-dominator.
+        assert!(post.dominates(g.node(1).index(), g.node(0).index()));
+        assert!(!post.is_reachable(g.node(3).index()));
+    }
+}

@@ -1,0 +1,17 @@
+//! asl-lint: a fast static analyzer for AWS Step Functions state machines.
+//!
+//! The pipeline, one module per stage:
+//! [`discovery`] -> [`loader`] (spans) -> [`model`] -> [`graph`] -> [`rules`]
+//! -> [`diagnostic`] -> [`render`]. [`engine`] runs it per file, in parallel,
+//! and [`cli`] is the command line.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod discovery;
+pub mod engine;
+pub mod graph;
+pub mod loader;
+pub mod model;
+pub mod render;
+pub mod rules;
+pub mod source;

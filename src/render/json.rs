@@ -1,0 +1,62 @@
+//! The JSON report, version 1 (see CONTRACT.md and `schemas/report.v1.json`).
+
+use serde::Serialize;
+
+use crate::diagnostic::Severity;
+use crate::engine::{FileReport, Summary};
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    summary: &'a Summary,
+    diagnostics: Vec<Entry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    file: &'a str,
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    state: Option<&'a str>,
+    definition: Option<&'a str>,
+    pointer: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    fingerprint: &'a str,
+}
+
+pub fn render(reports: &[FileReport], summary: &Summary) -> String {
+    let diagnostics = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .map(|f| Entry {
+            file: &f.file,
+            rule: f.rule,
+            severity: f.severity,
+            message: &f.message,
+            help: f.help.as_deref(),
+            state: f.state.as_deref(),
+            definition: f.definition.as_deref(),
+            pointer: &f.pointer,
+            line: f.start.line,
+            column: f.start.column,
+            end_line: f.end.line,
+            end_column: f.end.column,
+            fingerprint: &f.fingerprint,
+        })
+        .collect();
+    let report = Report {
+        version: VERSION,
+        summary,
+        diagnostics,
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("report serializes");
+    out.push('\n');
+    out
+}

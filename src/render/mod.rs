@@ -1,0 +1,113 @@
+//! Renderers: one file per report format. Each takes the sorted file reports
+//! and returns the whole report as a string.
+
+pub mod concise;
+pub mod json;
+pub mod text;
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use crate::engine::{FileReport, Summary};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// miette snippets on a terminal, `concise` otherwise.
+    Text,
+    Concise,
+    Json,
+}
+
+impl Format {
+    pub const NAMES: &'static [&'static str] = &["text", "concise", "json"];
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(Format::Text),
+            "concise" => Ok(Format::Concise),
+            "json" => Ok(Format::Json),
+            "sarif" | "github" | "junit" | "gitlab" | "checkstyle" => {
+                Err(format!("format `{s}` is not available in this version yet"))
+            }
+            _ => Err(format!(
+                "unknown format `{s}`; expected one of: {}",
+                Format::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
+/// `--format FORMAT[=FILE]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+impl FromStr for OutputSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (format, file) = match s.split_once('=') {
+            Some((f, "")) => return Err(format!("`{f}=` needs a file name after `=`")),
+            Some((f, file)) => (f, Some(PathBuf::from(file))),
+            None => (s, None),
+        };
+        Ok(OutputSpec {
+            format: format.parse()?,
+            file,
+        })
+    }
+}
+
+pub struct RenderOptions {
+    /// Render `text` with miette snippets (else it falls back to concise).
+    pub rich_text: bool,
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(format: Format, reports: &[FileReport], summary: &Summary, options: &RenderOptions) -> String {
+    match format {
+        Format::Text if options.rich_text => {
+            let text_options = text::TextOptions {
+                color: options.color,
+                width: options.width,
+                links: options.color,
+            };
+            let mut out = String::new();
+            for report in reports {
+                for finding in &report.findings {
+                    out.push_str(&text::render_finding(finding, report.text.as_deref(), &text_options));
+                }
+            }
+            out
+        }
+        Format::Text | Format::Concise => concise::render(reports),
+        Format::Json => json::render(reports, summary),
+    }
+}
+
+/// The closing line for people: "Found 2 errors and 1 warning in 3 files."
+pub fn summary_line(summary: &Summary) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let files = plural(summary.files, "file");
+    let mut parts = Vec::new();
+    for (n, word) in [(summary.errors, "error"), (summary.warnings, "warning"), (summary.infos, "info")] {
+        if n > 0 {
+            parts.push(plural(n, word));
+        }
+    }
+    if parts.is_empty() {
+        return format!("No problems found in {files}.");
+    }
+    let list = match parts.len() {
+        1 => parts[0].clone(),
+        _ => format!("{} and {}", parts[..parts.len() - 1].join(", "), parts[parts.len() - 1]),
+    };
+    format!("Found {list} in {files}.")
+}

@@ -1,0 +1,338 @@
+//! The rich text report, rendered by miette: a source snippet with a label on
+//! the exact span, the rule name and a help line.
+//!
+//! Snippets come from an [`Excerpt`]: only the lines around the labels, with
+//! very long lines (minified definitions, one-line CDK output) cut to a window
+//! around the label, so a 1 MB line is never printed whole. The excerpt still
+//! reports true line and column numbers to miette.
+
+use std::fmt;
+
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use crate::diagnostic::{Finding, Severity};
+use crate::loader::tree::Span;
+use crate::rules;
+use crate::source::{LineIndex, clamp_to_char};
+
+/// Lines longer than this many characters are shown as a window.
+const MAX_LINE_CHARS: usize = 120;
+/// Characters shown before the first label on a cut line.
+const WINDOW_BEFORE: usize = 40;
+/// Width of the window on a cut line.
+const WINDOW_CHARS: usize = 100;
+const ELLIPSIS: &str = "…";
+
+pub struct TextOptions {
+    pub color: bool,
+    pub width: usize,
+    /// Make the rule name a terminal hyperlink to its doc.
+    pub links: bool,
+}
+
+/// Renders one finding. `text` is the file's text when it is available.
+pub fn render_finding(finding: &Finding, text: Option<&str>, options: &TextOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(options.links)
+        .with_urls(options.links);
+    let mut spans = vec![(finding.span, finding.label.clone(), true)];
+    spans.extend(finding.related.iter().map(|(s, l)| (*s, Some(l.clone()), false)));
+    let excerpt = text.map(|text| Excerpt::new(&finding.file, text, spans.iter().map(|s| s.0)));
+    let labels = excerpt
+        .as_ref()
+        .map(|ex| {
+            spans
+                .iter()
+                .map(|(span, label, primary)| {
+                    let (start, end) = (ex.map_offset(span.start as usize), ex.map_offset(span.end as usize));
+                    let mut l = LabeledSpan::new(label.clone(), start, end.saturating_sub(start));
+                    if *primary {
+                        l = LabeledSpan::new_primary_with_span(label.clone(), (start, end.saturating_sub(start)));
+                    }
+                    l
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let report = Report {
+        finding,
+        excerpt,
+        labels,
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, &report).is_err() {
+        // Rendering never fails on our excerpts; stay useful if it does.
+        out = format!(
+            "{}:{}:{}: {}: {} [{}]\n",
+            finding.file, finding.start.line, finding.start.column, finding.severity, finding.message, finding.rule
+        );
+    }
+    out
+}
+
+struct Report<'a> {
+    finding: &'a Finding,
+    excerpt: Option<Excerpt>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl MietteDiagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(rules::doc_url(self.finding.rule)))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.excerpt.as_ref().map(|e| e as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.excerpt.is_none() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+/// One shown line of the excerpt.
+#[derive(Debug)]
+struct ShownLine {
+    /// 0-based line number in the file.
+    number: usize,
+    /// Where the line starts and ends (before `\n`) in the excerpt text.
+    start: usize,
+    end: usize,
+    /// Lines in one group are consecutive in the file.
+    group: usize,
+    /// The part of the file line that is shown: byte range in the file.
+    window: (usize, usize),
+    /// Characters of the file line before the window.
+    skipped_chars: usize,
+    /// Bytes of the `…` put before the window (0 or 3).
+    prefix: usize,
+}
+
+/// The lines around some spans, cut to windows where too long.
+struct Excerpt {
+    name: String,
+    text: String,
+    lines: Vec<ShownLine>,
+}
+
+impl Excerpt {
+    fn new(name: &str, source: &str, spans: impl Iterator<Item = Span>) -> Excerpt {
+        let index = LineIndex::new(source);
+        let spans: Vec<Span> = spans.collect();
+        let last_line = index.line_of(source.len());
+        let mut wanted: Vec<usize> = Vec::new();
+        for span in &spans {
+            let first = index.line_of(span.start as usize);
+            let last = index.line_of(span.end as usize).max(first);
+            wanted.extend(first.saturating_sub(1)..=(last + 1).min(last_line));
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+
+        let mut text = String::new();
+        let mut lines = Vec::with_capacity(wanted.len());
+        let mut group = 0;
+        for (i, &number) in wanted.iter().enumerate() {
+            if i > 0 {
+                if wanted[i - 1] + 1 != number {
+                    group += 1;
+                }
+                text.push('\n');
+            }
+            let line_start = index.line_start(number);
+            let line_end = if number < last_line {
+                index.line_start(number + 1) - 1
+            } else {
+                source.len()
+            };
+            let line_end = if source[line_start..line_end].ends_with('\r') {
+                line_end - 1
+            } else {
+                line_end
+            };
+            let line = &source[line_start..line_end];
+            let start = text.len();
+            let (window, skipped_chars, prefix) = if line.chars().count() > MAX_LINE_CHARS {
+                // Centre the window on the first label that starts on this line.
+                let anchor = spans
+                    .iter()
+                    .map(|s| s.start as usize)
+                    .filter(|&o| o >= line_start && o <= line_end)
+                    .min()
+                    .unwrap_or(line_start);
+                let anchor_chars = source[line_start..anchor].chars().count();
+                let skipped = anchor_chars.saturating_sub(WINDOW_BEFORE);
+                let from = nth_char(source, line_start, skipped, line_end);
+                let to = nth_char(source, from, WINDOW_CHARS, line_end);
+                let prefix = if from > line_start {
+                    text.push_str(ELLIPSIS);
+                    ELLIPSIS.len()
+                } else {
+                    0
+                };
+                text.push_str(&source[from..to]);
+                if to < line_end {
+                    text.push_str(ELLIPSIS);
+                }
+                ((from, to), skipped, prefix)
+            } else {
+                text.push_str(line);
+                ((line_start, line_end), 0, 0)
+            };
+            lines.push(ShownLine {
+                number,
+                start,
+                end: text.len(),
+                group,
+                window,
+                skipped_chars,
+                prefix,
+            });
+        }
+        Excerpt {
+            name: name.to_string(),
+            text,
+            lines,
+        }
+    }
+
+    /// A file offset to an excerpt offset (clipped into the window).
+    fn map_offset(&self, offset: usize) -> usize {
+        let Some(line) = self.line_for_file_offset(offset) else {
+            return self.text.len();
+        };
+        let (from, to) = line.window;
+        let clipped = offset.clamp(from, to);
+        (line.start + line.prefix + (clipped - from)).min(line.end)
+    }
+
+    fn line_for_file_offset(&self, offset: usize) -> Option<&ShownLine> {
+        // The last shown line whose window starts at or before the offset.
+        let i = self.lines.partition_point(|l| l.window.0 <= offset);
+        let line = &self.lines[i.checked_sub(1)?];
+        // An offset in a cut-away part of the line maps to the window's edge.
+        Some(line)
+    }
+
+    fn line_index_for_excerpt_offset(&self, offset: usize) -> usize {
+        let i = self.lines.partition_point(|l| l.start <= offset);
+        i.saturating_sub(1)
+    }
+
+    /// The true (file) column of an excerpt offset, 0-based, in characters.
+    fn file_column(&self, line: &ShownLine, offset: usize) -> usize {
+        let within = offset.saturating_sub(line.start + line.prefix).min(line.window.1 - line.window.0);
+        let shown = &self.text[line.start + line.prefix..];
+        let within = clamp_to_char(shown, within);
+        line.skipped_chars + shown[..within].chars().count()
+    }
+}
+
+/// The byte offset `n` characters after `from`, stopping at `limit`.
+fn nth_char(source: &str, from: usize, n: usize, limit: usize) -> usize {
+    source[from..limit].char_indices().nth(n).map_or(limit, |(i, _)| from + i)
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        if self.lines.is_empty() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self.line_index_for_excerpt_offset(span.offset());
+        let last = self.line_index_for_excerpt_offset(span.offset() + span.len());
+        let group = self.lines[first].group;
+        if self.lines[last].group != group {
+            return Err(MietteError::OutOfBounds);
+        }
+        let mut from = first;
+        while from > 0 && first - from < context_lines_before && self.lines[from - 1].group == group {
+            from -= 1;
+        }
+        let mut to = last;
+        while to + 1 < self.lines.len() && to - last < context_lines_after && self.lines[to + 1].group == group {
+            to += 1;
+        }
+        let data_start = self.lines[from].start;
+        let data_end = self.lines[to].end;
+        let column = self.file_column(&self.lines[first], span.offset());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[data_start..data_end],
+            SourceSpan::new(data_start.into(), data_end - data_start),
+            self.lines[from].number,
+            column,
+            to - from + 1,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_cut_around_the_label_with_true_positions() {
+        let mut line = String::from("{\"States\": {");
+        for i in 0..200 {
+            line.push_str(&format!("\"S{i}\": {{\"Type\": \"Pass\", \"Next\": \"S{}\"}}, ", i + 1));
+        }
+        let target = line.find("\"S150\"").unwrap();
+        let excerpt = Excerpt::new("x.asl.json", &line, [Span::new(target, target + 6)].into_iter());
+        assert_eq!(excerpt.lines.len(), 1);
+        let shown = &excerpt.text;
+        assert!(shown.starts_with(ELLIPSIS) && shown.ends_with(ELLIPSIS), "{shown}");
+        assert!(shown.chars().count() <= WINDOW_CHARS + 2);
+        let mapped = excerpt.map_offset(target);
+        assert_eq!(&excerpt.text[mapped..mapped + 6], "\"S150\"");
+        let contents = excerpt.read_span(&SourceSpan::new(mapped.into(), 6), 0, 0).unwrap();
+        assert_eq!(contents.line(), 0);
+        assert_eq!(contents.column(), line[..target].chars().count());
+    }
+}

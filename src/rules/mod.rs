@@ -1,0 +1,89 @@
+//! The rule registry. One rule per file; registering a rule is one line in
+//! [`RULES`]. Each rule's doc is `rules/<name>.md`, compiled in, so a missing
+//! doc is a build error and `--explain` needs no files at run time.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::MachineGraph;
+use crate::model::Machine;
+
+pub mod byte_order_mark;
+pub mod duplicate_key;
+pub mod file_too_large;
+pub mod internal_error;
+pub mod invalid_json;
+pub mod io_error;
+pub mod transition_out_of_scope;
+pub mod unknown_transition_target;
+pub mod unreachable_state;
+
+/// What a rule sees: one definition, modelled and graphed once for all rules.
+pub struct Context<'a, 't> {
+    pub machine: &'a Machine<'t>,
+    pub graph: &'a MachineGraph,
+}
+
+/// Rules that look at a definition implement this; rules about the file
+/// itself (parse errors, I/O) are reported by the loader and engine.
+pub type Check = fn(&Context<'_, '_>, &mut Vec<Diagnostic>);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// Reading and parsing the file.
+    Input,
+    /// Whether Step Functions accepts the definition.
+    Structural,
+    /// Valid, but wastes money.
+    Cost,
+}
+
+pub struct Rule {
+    /// The stable kebab-case name: the only ID users write.
+    pub name: &'static str,
+    /// The highest severity it emits.
+    pub severity: Severity,
+    pub group: Group,
+    /// One line, no trailing period.
+    pub summary: &'static str,
+    /// `rules/<name>.md`.
+    pub doc: &'static str,
+    pub default_enabled: bool,
+    pub check: Option<Check>,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// Every rule, in name order.
+pub static RULES: &[&Rule] = &[
+    &byte_order_mark::RULE,
+    &duplicate_key::RULE,
+    &file_too_large::RULE,
+    &internal_error::RULE,
+    &invalid_json::RULE,
+    &io_error::RULE,
+    &transition_out_of_scope::RULE,
+    &unknown_transition_target::RULE,
+    &unreachable_state::RULE,
+];
+
+pub fn by_name(name: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.name == name)
+}
+
+/// The URL of a rule's doc, for SARIF `helpUri` and miette's link.
+pub fn doc_url(rule: &str) -> String {
+    format!("{}/blob/main/rules/{rule}.md", env!("CARGO_PKG_REPOSITORY"))
+}
+
+/// "did you mean `X`?" for a misspelt name, from the closest candidate.
+pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(wrong, c), c))
+        .filter(|&(score, c)| score >= 0.85 && c != wrong)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}

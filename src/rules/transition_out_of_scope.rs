@@ -1,0 +1,57 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{ScopeKind, StateId};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "transition-out-of-scope",
+    severity: Severity::Error,
+    group: Group::Structural,
+    summary: "a transition enters or leaves a Parallel branch or Map processor",
+    doc: include_str!("../../rules/transition-out-of-scope.md"),
+    default_enabled: true,
+    check: Some(check),
+};
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let m = cx.machine;
+    for scope in &m.scopes {
+        let transitions = scope
+            .start_at
+            .iter()
+            .chain(scope.states.iter().flat_map(|&s| &m.states[s].transitions));
+        for t in transitions {
+            if m.target(scope.id, t.target).is_some() {
+                continue;
+            }
+            let elsewhere = m.scopes_with_state(t.target);
+            let Some(&other) = elsewhere.first() else {
+                continue; // `unknown-transition-target`
+            };
+            let target_state: StateId = m.target(other, t.target).expect("listed scope has the state");
+            let here = describe(m.scopes[scope.id].kind);
+            let there = describe(m.scopes[other].kind);
+            let message = format!(
+                "`{}` names state `{}`, which is in {there}, not in {here}",
+                t.kind.field(),
+                t.target
+            );
+            out.push(
+                Diagnostic::new(&RULE, t.pointer.clone(), message)
+                    .label("target is in another scope")
+                    .related(m.states[target_state].pointer.clone(), crate::diagnostic::Target::Key, "defined here")
+                    .help(
+                        "a Parallel branch or Map processor is a closed scope: end it (`End: true`) \
+                         and continue from the Parallel or Map state's own `Next` or `Catch`",
+                    ),
+            );
+        }
+    }
+}
+
+fn describe(kind: ScopeKind) -> &'static str {
+    match kind {
+        ScopeKind::Root => "the top level",
+        ScopeKind::Branch(_) => "a Parallel branch",
+        ScopeKind::MapProcessor => "a Map processor",
+    }
+}

@@ -1,0 +1,64 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{ScopeId, ScopeKind, Transition};
+use crate::rules::{Context, Group, Rule, suggest};
+
+pub static RULE: Rule = Rule {
+    name: "unknown-transition-target",
+    severity: Severity::Error,
+    group: Group::Structural,
+    summary: "`StartAt`, `Next`, `Default` or a Catch names a state that does not exist",
+    doc: include_str!("../../rules/unknown-transition-target.md"),
+    default_enabled: true,
+    check: Some(check),
+};
+
+/// Scopes small enough to list their states in the help.
+const LIST_LIMIT: usize = 8;
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let m = cx.machine;
+    for scope in &m.scopes {
+        let transitions = scope
+            .start_at
+            .iter()
+            .chain(scope.states.iter().flat_map(|&s| &m.states[s].transitions));
+        for t in transitions {
+            if m.target(scope.id, t.target).is_some() {
+                continue;
+            }
+            // A name that exists in another scope is `transition-out-of-scope`.
+            if !m.scopes_with_state(t.target).is_empty() {
+                continue;
+            }
+            out.push(diagnostic(cx, scope.id, t));
+        }
+    }
+}
+
+fn diagnostic(cx: &Context<'_, '_>, scope: ScopeId, t: &Transition<'_>) -> Diagnostic {
+    let m = cx.machine;
+    let names: Vec<&str> = m.scopes[scope].states.iter().map(|&s| m.states[s].name).collect();
+    let place = match m.scopes[scope].kind {
+        ScopeKind::Root => "the state machine",
+        ScopeKind::Branch(_) => "this Parallel branch",
+        ScopeKind::MapProcessor => "this Map processor",
+    };
+    let message = format!(
+        "`{}` names state `{}`, which does not exist in {place}",
+        t.kind.field(),
+        t.target
+    );
+    let help = if let Some(close) = suggest(t.target, names.iter().copied()) {
+        format!("did you mean `{close}`?")
+    } else if names.is_empty() {
+        format!("{place} has no states; add them under `States`")
+    } else if names.len() <= LIST_LIMIT {
+        let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        format!("states here: {}", list.join(", "))
+    } else {
+        "check the spelling: state names are case-sensitive".to_string()
+    };
+    Diagnostic::new(&RULE, t.pointer.clone(), message)
+        .label("no such state")
+        .help(help)
+}

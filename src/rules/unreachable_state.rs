@@ -1,0 +1,40 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "unreachable-state",
+    severity: Severity::Error,
+    group: Group::Structural,
+    summary: "a state cannot be reached from its scope's `StartAt`",
+    doc: include_str!("../../rules/unreachable-state.md"),
+    default_enabled: true,
+    check: Some(check),
+};
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let m = cx.machine;
+    for (scope, graph) in m.scopes.iter().zip(&cx.graph.scopes) {
+        // Without a valid StartAt every state would be "unreachable"; the
+        // missing start is reported once instead.
+        if graph.start.is_none() {
+            continue;
+        }
+        let reached = graph.reachable_from_start();
+        for &id in &scope.states {
+            if reached[cx.graph.node(id).index()] {
+                continue;
+            }
+            let state = &m.states[id];
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    state.pointer.clone(),
+                    format!("state `{}` is never reached from `StartAt`", state.name),
+                )
+                .on_key()
+                .label("unreachable")
+                .help("add a transition to it, or delete it; Step Functions rejects unreachable states"),
+            );
+        }
+    }
+}
