@@ -137,8 +137,7 @@ fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
     let io = |e: std::io::Error| ReadError::Io(e.to_string().to_lowercase());
     let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() {
-        let what = if meta.is_dir() { "a directory" } else { "not a regular file" };
-        return Err(ReadError::Io(what.to_string()));
+        return Err(ReadError::Io(describe_non_file(&meta)));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(meta.len()));
@@ -153,6 +152,31 @@ fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+fn describe_non_file(meta: &std::fs::Metadata) -> String {
+    if meta.is_dir() {
+        return "it is a directory".to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        let kind = if t.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_block_device() || t.is_char_device() {
+            "a device"
+        } else {
+            return "it is not a regular file".to_string();
+        };
+        format!("it is {kind}, not a regular file")
+    }
+    #[cfg(not(unix))]
+    {
+        "it is not a regular file".to_string()
+    }
 }
 
 /// Lints bytes already in memory (the library entry point for tests and stdin).

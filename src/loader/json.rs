@@ -128,11 +128,15 @@ impl<'a> Parser<'a> {
         Span::new(pos, pos + len)
     }
 
+    /// Points at the last character of the file (not the empty end), so the
+    /// snippet shows where the text stops.
     fn eof_error(&self, expected: &str) -> ParseError {
+        let end = self.text.trim_end_matches([' ', '\t', '\n', '\r']).len();
+        let last = self.text[..end].chars().next_back().map_or(end, |c| end - c.len_utf8());
         err(
             format!("unexpected end of file, expected {expected}"),
-            "file ends here",
-            Span::new(self.bytes.len(), self.bytes.len()),
+            "file ends after this",
+            Span::new(last, end),
         )
     }
 
@@ -695,7 +699,7 @@ mod tests {
             ("{\"a\": 1} x", "unexpected content after the end of the JSON document", 9),
             ("{\"a\": True}", "unexpected `True`, expected a value", 6),
             ("{\"a\" 1}", "expected `:` after the key, found `1`", 5),
-            ("{\"a\": 1", "unexpected end of file, expected `,` or `}`", 7),
+            ("{\"a\": 1", "unexpected end of file, expected `,` or `}`", 6),
             ("{\"a\": \"\\x\"}", "invalid escape `\\x` in string", 7),
         ];
         for (text, message, at) in cases {

@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{ScopeKind, StateId};
+use crate::model::{Machine, ScopeId, ScopeKind, StateId};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -28,8 +28,8 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 continue; // `unknown-transition-target`
             };
             let target_state: StateId = m.target(other, t.target).expect("listed scope has the state");
-            let here = describe(m.scopes[scope.id].kind);
-            let there = describe(m.scopes[other].kind);
+            let here = describe(m, scope.id);
+            let there = describe(m, other);
             let message = format!(
                 "`{}` names state `{}`, which is in {there}, not in {here}",
                 t.kind.field(),
@@ -48,10 +48,11 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn describe(kind: ScopeKind) -> &'static str {
-    match kind {
-        ScopeKind::Root => "the top level",
-        ScopeKind::Branch(_) => "a Parallel branch",
-        ScopeKind::MapProcessor => "a Map processor",
+fn describe(m: &Machine<'_>, scope: ScopeId) -> String {
+    let owner = |s: ScopeId| m.scopes[s].parent.map_or("", |p| m.states[p].name);
+    match m.scopes[scope].kind {
+        ScopeKind::Root => "the top level".to_string(),
+        ScopeKind::Branch(i) => format!("branch {} of Parallel `{}`", i + 1, owner(scope)),
+        ScopeKind::MapProcessor => format!("the item processor of Map `{}`", owner(scope)),
     }
 }
