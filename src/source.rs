@@ -48,9 +48,11 @@ impl LineIndex {
             column += text[byte..offset].chars().count();
             byte = offset;
             cursor = Some((line, byte, column));
+            // Editors hide a byte order mark: columns on line 1 start after it.
+            let bom = usize::from(line == 0 && offset >= 3 && text.starts_with('\u{feff}'));
             out[i] = LineCol {
                 line: line + 1,
-                column: column + 1,
+                column: column + 1 - bom,
             };
         }
         out

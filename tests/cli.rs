@@ -1,0 +1,333 @@
+//! The binary as users run it: exit codes, discovery, formats, the JSON
+//! contract (validated against `schemas/report.v1.json`) and determinism.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::root;
+use serde_json::Value;
+
+fn asl_lint(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
+}
+
+const GOOD: &str = r#"{
+  "StartAt": "A",
+  "States": { "A": { "Type": "Pass", "End": true } }
+}
+"#;
+
+const TRAILING_COMMA: &str = r#"{
+  "StartAt": "A",
+  "States": {
+    "A": { "Type": "Pass", "End": true },
+  }
+}
+"#;
+
+const DANGLING: &str = r#"{
+  "StartAt": "A",
+  "States": {
+    "A": { "Type": "Pass", "Next": "B" }
+  }
+}
+"#;
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn validate_report(json: &Value) {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("schemas/report.v1.json")).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(json).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "report does not match schemas/report.v1.json: {errors:#?}\n{json:#}");
+}
+
+#[test]
+fn exit_codes() {
+    let dir = tree(&[("good.asl.json", GOOD), ("bad.asl.json", DANGLING)]);
+    let d = dir.path();
+    assert_eq!(asl_lint(&["good.asl.json"], d).status.code(), Some(0));
+    assert_eq!(asl_lint(&["bad.asl.json"], d).status.code(), Some(1));
+    assert_eq!(asl_lint(&["--fail-on", "never", "bad.asl.json"], d).status.code(), Some(0));
+    // A path that does not exist is a usage error, even next to good ones.
+    let missing = asl_lint(&["good.asl.json", "nope.asl.json"], d);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("path `nope.asl.json` does not exist"));
+    assert_eq!(asl_lint(&["--no-such-flag"], d).status.code(), Some(2));
+    assert_eq!(asl_lint(&["--fail-on", "sometimes"], d).status.code(), Some(2));
+    assert_eq!(asl_lint(&["--format", "xml"], d).status.code(), Some(2));
+    let two_stdout = asl_lint(&["--format", "json", "--format", "concise", "good.asl.json"], d);
+    assert_eq!(two_stdout.status.code(), Some(2));
+    assert!(stderr(&two_stdout).contains("at most one --format may write to stdout"));
+    assert_eq!(asl_lint(&["--help"], d).status.code(), Some(0));
+    assert_eq!(asl_lint(&["--version"], d).status.code(), Some(0));
+}
+
+#[test]
+fn fail_on_thresholds() {
+    // A BOM is a warning; the file is otherwise clean.
+    let dir = tree(&[("bom.asl.json", &format!("\u{feff}{GOOD}"))]);
+    let d = dir.path();
+    assert_eq!(asl_lint(&["bom.asl.json"], d).status.code(), Some(1));
+    assert_eq!(asl_lint(&["--fail-on", "warning", "bom.asl.json"], d).status.code(), Some(1));
+    assert_eq!(asl_lint(&["--fail-on", "error", "bom.asl.json"], d).status.code(), Some(0));
+    assert_eq!(asl_lint(&["--fail-on", "info", "bom.asl.json"], d).status.code(), Some(1));
+}
+
+#[test]
+fn trailing_comma_is_located_and_the_rest_is_still_linted() {
+    let dir = tree(&[
+        ("a-trailing.asl.json", TRAILING_COMMA),
+        ("b-good.asl.json", GOOD),
+        ("c-dangling.asl.json", DANGLING),
+    ]);
+    let out = asl_lint(&["--format", "concise", "."], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "a-trailing.asl.json:4:41: error: trailing comma is not allowed [invalid-json]\n\
+         c-dangling.asl.json:4:36: error: `Next` names state `B`, which does not exist in the state machine [unknown-transition-target]\n"
+    );
+    assert!(stderr(&out).contains("Found 2 errors in 3 files."), "{}", stderr(&out));
+}
+
+#[test]
+fn json_report_follows_the_contract() {
+    let dir = tree(&[
+        ("sm/a.asl.json", TRAILING_COMMA),
+        ("sm/b.asl.json", DANGLING),
+        ("sm/c.asl.json", GOOD),
+        ("sm/d.asl.json", "\u{feff}{\"StartAt\": \"😀/~\", \"States\": {\"😀/~\": {\"Type\": \"Pass\", \"Next\": \"x\"}}}"),
+    ]);
+    let out = asl_lint(&["--format", "json", "./sm"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
+    validate_report(&json);
+    assert_eq!(json["version"], 1);
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"files": 4, "definitions": 3, "errors": 3, "warnings": 1, "infos": 0, "suppressed": 0})
+    );
+    let diags = json["diagnostics"].as_array().unwrap();
+    let files: Vec<&str> = diags.iter().map(|d| d["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["sm/a.asl.json", "sm/b.asl.json", "sm/d.asl.json", "sm/d.asl.json"]);
+    let b = &diags[1];
+    assert_eq!(b["rule"], "unknown-transition-target");
+    assert_eq!(b["severity"], "error");
+    assert_eq!(b["state"], "A");
+    assert_eq!(b["definition"], Value::Null);
+    assert_eq!(b["pointer"], "/States/A/Next");
+    assert_eq!((b["line"].as_u64(), b["column"].as_u64()), (Some(4), Some(36)));
+    // The end is exclusive: `"B"` is three characters.
+    assert_eq!((b["end_line"].as_u64(), b["end_column"].as_u64()), (Some(4), Some(39)));
+    // A file-level finding has an empty pointer and no state.
+    assert_eq!(diags[0]["pointer"], "");
+    assert_eq!(diags[0]["state"], Value::Null);
+    // Pointers escape `/` and `~`; columns count characters, not bytes.
+    let d = &diags[3];
+    assert_eq!(d["pointer"], "/States/😀~1~0/Next");
+    assert_eq!(d["state"], "😀/~");
+    assert_eq!(d["column"].as_u64(), Some(63), "the BOM is not a column");
+    assert_eq!(diags[2]["rule"], "byte-order-mark");
+}
+
+#[test]
+fn fingerprints_survive_unrelated_edits() {
+    let shifted = format!("\n\n{DANGLING}");
+    let a = tree(&[("x.asl.json", DANGLING)]);
+    let b = tree(&[("x.asl.json", &shifted)]);
+    let fp = |d: &Path| {
+        let json: Value = serde_json::from_str(&stdout(&asl_lint(&["--format", "json", "x.asl.json"], d))).unwrap();
+        (json["diagnostics"][0]["fingerprint"].clone(), json["diagnostics"][0]["line"].clone())
+    };
+    let (fa, la) = fp(a.path());
+    let (fb, lb) = fp(b.path());
+    assert_eq!(fa, fb);
+    assert_ne!(la, lb);
+}
+
+#[test]
+fn stdin_is_named_by_stdin_filename() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--format", "concise", "-", "--stdin-filename", "sm/piped.asl.json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(DANGLING.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("sm/piped.asl.json:4:36: error:"), "{}", stdout(&out));
+}
+
+#[test]
+fn discovery_sniffs_json_and_skips_excluded_and_special_files() {
+    let dir = tree(&[
+        ("package.json", r#"{"name": "x", "version": "1.0.0"}"#),
+        ("broken-unrelated.json", "{ not json at all"),
+        ("plain-definition.json", DANGLING),
+        ("node_modules/dep/bad.asl.json", DANGLING),
+        ("target/bad.asl.json", DANGLING),
+        (".git/bad.asl.json", DANGLING),
+        ("flows/ok.asl.json", GOOD),
+        ("flows/flow.asl.yaml", "StartAt: A\n"),
+    ]);
+    let d = dir.path();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d.join("plain-definition.json"), d.join("flows/link.asl.json")).unwrap();
+        std::os::unix::fs::symlink(d, d.join("flows/loop")).unwrap();
+        assert!(Command::new("mkfifo").arg(d.join("flows/pipe.asl.json")).status().unwrap().success());
+    }
+    let out = asl_lint(&["--format", "json"], d);
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let files: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().map(|x| x["file"].as_str().unwrap()).collect();
+    // Only the sniffed plain definition: excluded folders, symlinks, the FIFO
+    // and unrelated JSON are skipped; YAML is noted, not an error.
+    assert_eq!(files, ["plain-definition.json"]);
+    assert_eq!(json["summary"]["files"], 2);
+    let notes = asl_lint(&["--format", "concise"], d);
+    assert!(stderr(&notes).contains("skipped 1 YAML file(s)"), "{}", stderr(&notes));
+    // A file named explicitly is always linted, whatever its name.
+    let explicit = asl_lint(&["--format", "concise", "node_modules/dep/bad.asl.json"], d);
+    assert_eq!(explicit.status.code(), Some(1));
+    #[cfg(unix)]
+    {
+        let fifo = asl_lint(&["--format", "concise", "flows/pipe.asl.json"], d);
+        assert_eq!(fifo.status.code(), Some(1));
+        assert!(stdout(&fifo).contains("it is a FIFO (named pipe), not a regular file [io-error]"));
+    }
+}
+
+#[test]
+fn format_to_file_and_stdout_in_one_run() {
+    let dir = tree(&[("bad.asl.json", DANGLING)]);
+    let d = dir.path();
+    let out = asl_lint(&["--format", "concise", "--format", "json=out/report.json", "bad.asl.json"], d);
+    assert_eq!(out.status.code(), Some(2), "the folder for the report does not exist");
+    std::fs::create_dir(d.join("out")).unwrap();
+    let out = asl_lint(&["--format", "concise", "--format", "json=out/report.json", "bad.asl.json"], d);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("[unknown-transition-target]"));
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(d.join("out/report.json")).unwrap()).unwrap();
+    validate_report(&json);
+    assert_eq!(json["summary"]["errors"], 1);
+    // `text` into a file is the full snippet rendering, without colour.
+    let out = asl_lint(&["--format", "text=out/report.txt", "bad.asl.json"], d);
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(d.join("out/report.txt")).unwrap();
+    assert!(text.contains("╭─[bad.asl.json:4:36]"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no ANSI escapes in a file");
+}
+
+#[test]
+fn text_falls_back_to_concise_when_piped_and_colours_only_on_request() {
+    let dir = tree(&[("bad.asl.json", DANGLING)]);
+    let d = dir.path();
+    let piped = stdout(&asl_lint(&["bad.asl.json"], d));
+    assert!(piped.starts_with("bad.asl.json:4:36: error:"), "{piped}");
+    let forced = stdout(&asl_lint(&["--color", "always", "bad.asl.json"], d));
+    assert!(forced.contains('\u{1b}'), "colour was forced");
+    assert!(forced.contains("no such state"));
+    let no_color = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--color", "auto", "bad.asl.json"])
+        .current_dir(d)
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(!stdout(&no_color).contains('\u{1b}'));
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    let examples = root().join("examples");
+    let runs: Vec<String> = [["--jobs", "1"], ["--jobs", "2"], ["--jobs", "8"]]
+        .iter()
+        .map(|jobs| {
+            let mut args = vec!["--format", "json", "."];
+            args.extend_from_slice(jobs);
+            stdout(&asl_lint(&args, &examples))
+        })
+        .collect();
+    assert!(runs[0].contains("unknown-transition-target"));
+    assert_eq!(runs[0], runs[1]);
+    assert_eq!(runs[0], runs[2]);
+}
+
+#[test]
+fn linting_never_modifies_the_tree() {
+    let dir = tree(&[("a.asl.json", TRAILING_COMMA), ("b/c.asl.json", DANGLING), ("b/d.json", GOOD)]);
+    let snapshot = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut all: Vec<_> = walkdir::WalkDir::new(d)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let bytes = if e.file_type().is_file() { std::fs::read(e.path()).unwrap() } else { Vec::new() };
+                (e.path().to_string_lossy().into_owned(), bytes)
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let before = snapshot(dir.path());
+    for format in ["text", "concise", "json"] {
+        asl_lint(&["--format", format, "."], dir.path());
+    }
+    assert_eq!(before, snapshot(dir.path()));
+}
+
+#[test]
+fn list_rules_and_explain() {
+    let d = root();
+    let list = stdout(&asl_lint(&["--list-rules"], &d));
+    for rule in asl_lint::rules::RULES {
+        let line = list.lines().find(|l| l.starts_with(&format!("{} ", rule.name))).expect("listed");
+        assert!(line.contains(rule.severity.as_str()) && line.ends_with(rule.summary), "{line}");
+    }
+    let json: Value = serde_json::from_str(&stdout(&asl_lint(&["--list-rules", "--format", "json"], &d))).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), asl_lint::rules::RULES.len());
+    assert_eq!(json[0]["default_enabled"], true);
+    let doc = asl_lint(&["--explain", "unreachable-state"], &d);
+    assert_eq!(doc.status.code(), Some(0));
+    assert!(stdout(&doc).starts_with("# `unreachable-state`"));
+    let typo = asl_lint(&["--explain", "unreachable-states"], &d);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(stderr(&typo).contains("did you mean `unreachable-state`?"));
+}
+
+#[test]
+fn examples_snapshot() {
+    let out = asl_lint(&["--format", "concise", "examples"], &root());
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("examples-concise", stdout(&out));
+}
