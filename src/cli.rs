@@ -116,7 +116,10 @@ pub fn main() -> i32 {
     match std::panic::catch_unwind(|| run(args)) {
         Ok(code) => code,
         Err(_) => {
-            eprintln!("asl-lint: internal error; please report it at {}/issues", env!("CARGO_PKG_REPOSITORY"));
+            eprintln!(
+                "asl-lint: internal error; please report it at {}/issues",
+                env!("CARGO_PKG_REPOSITORY")
+            );
             EXIT_USAGE
         }
     }
@@ -144,7 +147,9 @@ pub fn run(args: Args) -> i32 {
         args.formats.clone()
     };
     if outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
-        return usage_error("at most one --format may write to stdout; give the others a file: --format json=report.json");
+        return usage_error(
+            "at most one --format may write to stdout; give the others a file: --format json=report.json",
+        );
     }
 
     let stdin = if args.paths.iter().any(|p| p == "-") {
@@ -152,7 +157,12 @@ pub fn run(args: Args) -> i32 {
         if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
             return usage_error(&format!("cannot read stdin: {e}"));
         }
-        Some((args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_string()), bytes))
+        Some((
+            args.stdin_filename
+                .clone()
+                .unwrap_or_else(|| "<stdin>".to_string()),
+            bytes,
+        ))
     } else {
         None
     };
@@ -168,7 +178,10 @@ pub fn run(args: Args) -> i32 {
 
     let settings = Settings::default();
     let reports = engine::lint_all(&inputs, &settings, args.jobs.map(usize::from));
-    let reports: Vec<_> = reports.into_iter().filter(|r| r.outcome == Outcome::Linted || r.outcome == Outcome::YamlNotSupported).collect();
+    let reports: Vec<_> = reports
+        .into_iter()
+        .filter(|r| r.outcome == Outcome::Linted || r.outcome == Outcome::YamlNotSupported)
+        .collect();
     let yaml_skipped: Vec<&str> = reports
         .iter()
         .filter(|r| r.outcome == Outcome::YamlNotSupported)
@@ -178,7 +191,10 @@ pub fn run(args: Args) -> i32 {
 
     let stdout_tty = std::io::stdout().is_terminal();
     let color = use_color(args.color, stdout_tty);
-    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
     for output in &outputs {
         let to_stdout = output.file.is_none();
         let options = RenderOptions {
@@ -192,13 +208,20 @@ pub fn run(args: Args) -> i32 {
             None => {
                 let mut stdout = std::io::stdout().lock();
                 // A closed pipe (`| head`) is not an error worth reporting.
-                if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+                if stdout
+                    .write_all(text.as_bytes())
+                    .and_then(|_| stdout.flush())
+                    .is_err()
+                {
                     break;
                 }
             }
             Some(path) => {
                 if let Err(e) = write_report(path, &text) {
-                    return usage_error(&format!("cannot write report to `{}`: {e}", path.display()));
+                    return usage_error(&format!(
+                        "cannot write report to `{}`: {e}",
+                        path.display()
+                    ));
                 }
             }
         }
@@ -231,7 +254,10 @@ fn exit_code(reports: &[engine::FileReport], fail_on: FailOn) -> i32 {
     let Some(threshold) = fail_on.threshold() else {
         return EXIT_OK;
     };
-    let failing = reports.iter().flat_map(|r| &r.findings).any(|f| f.severity >= threshold);
+    let failing = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.severity >= threshold);
     if failing { EXIT_FINDINGS } else { EXIT_OK }
 }
 
@@ -267,7 +293,12 @@ fn list_rules(args: &Args) -> i32 {
     } else {
         let width = rules::RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
         for r in rules::RULES {
-            out.push_str(&format!("{:width$}  {:7}  {}\n", r.name, r.severity.as_str(), r.summary));
+            out.push_str(&format!(
+                "{:width$}  {:7}  {}\n",
+                r.name,
+                r.severity.as_str(),
+                r.summary
+            ));
         }
     }
     let _ = std::io::stdout().write_all(out.as_bytes());

@@ -116,7 +116,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn related(mut self, pointer: impl Into<String>, target: Target, label: impl Into<String>) -> Self {
+    pub fn related(
+        mut self,
+        pointer: impl Into<String>,
+        target: Target,
+        label: impl Into<String>,
+    ) -> Self {
         self.related.push(Related {
             pointer: pointer.into(),
             target,
@@ -161,16 +166,34 @@ pub struct Finding {
 impl Finding {
     /// The contract's order: file, line, column, rule, message.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
-        (&self.file, self.start.line, self.start.column, self.rule, &self.message)
+        (
+            &self.file,
+            self.start.line,
+            self.start.column,
+            self.rule,
+            &self.message,
+        )
     }
 }
 
 /// A stable hash of where a finding is, without line numbers or message, so
 /// it survives unrelated edits: FNV-1a 64 over file, rule, definition, state
 /// and pointer, separated by NUL.
-pub fn fingerprint(file: &str, rule: &str, definition: Option<&str>, state: Option<&str>, pointer: &str) -> String {
+pub fn fingerprint(
+    file: &str,
+    rule: &str,
+    definition: Option<&str>,
+    state: Option<&str>,
+    pointer: &str,
+) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let fields = [file, rule, definition.unwrap_or(""), state.unwrap_or(""), pointer];
+    let fields = [
+        file,
+        rule,
+        definition.unwrap_or(""),
+        state.unwrap_or(""),
+        pointer,
+    ];
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             hash ^= 0;
@@ -190,9 +213,33 @@ mod tests {
 
     #[test]
     fn fingerprint_is_stable_and_field_sensitive() {
-        let a = fingerprint("a.asl.json", "unreachable-state", None, Some("X"), "/States/X");
-        assert_eq!(a, fingerprint("a.asl.json", "unreachable-state", None, Some("X"), "/States/X"));
-        assert_ne!(a, fingerprint("a.asl.json", "unreachable-state", None, Some("Y"), "/States/X"));
+        let a = fingerprint(
+            "a.asl.json",
+            "unreachable-state",
+            None,
+            Some("X"),
+            "/States/X",
+        );
+        assert_eq!(
+            a,
+            fingerprint(
+                "a.asl.json",
+                "unreachable-state",
+                None,
+                Some("X"),
+                "/States/X"
+            )
+        );
+        assert_ne!(
+            a,
+            fingerprint(
+                "a.asl.json",
+                "unreachable-state",
+                None,
+                Some("Y"),
+                "/States/X"
+            )
+        );
         // The separator keeps ("ab", "c") apart from ("a", "bc").
         assert_ne!(
             fingerprint("ab", "c", None, None, ""),

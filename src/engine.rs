@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Finding, Severity, Target, fingerprint};
 use crate::graph::MachineGraph;
 use crate::loader::tree::Span;
-use crate::loader::{self, Definition, FileKind, LoadProblem, LoadedFile};
+use crate::loader::{self, Definition, FileKind, LoadProblem};
 use crate::model::Machine;
 use crate::rules::{self, Context, Rule, file_too_large::MAX_FILE_BYTES};
 use crate::source::LineIndex;
@@ -64,7 +64,11 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            rules: rules::RULES.iter().copied().filter(|r| r.default_enabled).collect(),
+            rules: rules::RULES
+                .iter()
+                .copied()
+                .filter(|r| r.default_enabled)
+                .collect(),
         }
     }
 }
@@ -103,7 +107,9 @@ pub fn lint_input(input: &Input, settings: &Settings) -> FileReport {
         Err(ReadError::TooLarge(size)) => {
             return single(input, settings, rules::file_too_large::diagnostic(size));
         }
-        Err(ReadError::Io(what)) => return single(input, settings, rules::io_error::diagnostic(&what)),
+        Err(ReadError::Io(what)) => {
+            return single(input, settings, rules::io_error::diagnostic(&what));
+        }
     };
     match catch_panic(|| lint_bytes(input, bytes, settings)) {
         Ok(report) => report,
@@ -113,7 +119,7 @@ pub fn lint_input(input: &Input, settings: &Settings) -> FileReport {
 
 fn single(input: &Input, settings: &Settings, diagnostic: Diagnostic) -> FileReport {
     let findings = if settings.enabled(diagnostic.rule) {
-        place(&input.display, None, "", None, vec![diagnostic])
+        place(&input.display, "", None, vec![diagnostic])
     } else {
         Vec::new()
     };
@@ -213,9 +219,8 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
         .collect();
     let definitions = file.definitions();
     report.definitions = definitions.len();
-    let mut per_definition: Vec<(Option<&Definition<'_>>, Vec<Diagnostic>, Vec<Option<String>>)> = Vec::new();
-    // File-level problems belong to the standalone definition, if there is one,
-    // so they get state names too.
+    // File-level problems belong to the standalone definition, if there is
+    // one, so that they get state names too.
     let mut file_level = Some(file_level);
     for definition in &definitions {
         let machine = Machine::build(definition.root);
@@ -235,31 +240,22 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
             }
         }
         let states = attribute_states(&machine, &diagnostics);
-        per_definition.push((Some(definition), diagnostics, states));
-    }
-    if let Some(rest) = file_level {
-        let n = rest.len();
-        per_definition.push((None, rest, vec![None; n]));
-    }
-    for (definition, diagnostics, states) in per_definition {
-        let diagnostics: Vec<Diagnostic> = diagnostics
-            .into_iter()
-            .zip(states)
-            .filter(|(d, _)| settings.enabled(d.rule))
-            .map(|(mut d, state)| {
-                if d.state.is_none() {
-                    d.state = state;
-                }
-                d
-            })
-            .collect();
+        for (d, state) in diagnostics.iter_mut().zip(states) {
+            if d.state.is_none() {
+                d.state = state;
+            }
+        }
+        diagnostics.retain(|d| settings.enabled(d.rule));
         findings.extend(place(
             &input.display,
-            Some(&file),
             &file.text,
-            definition,
+            Some(definition),
             diagnostics,
         ));
+    }
+    if let Some(mut rest) = file_level {
+        rest.retain(|d| settings.enabled(d.rule));
+        findings.extend(place(&input.display, &file.text, None, rest));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
@@ -273,7 +269,11 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
 /// The state each diagnostic is about: the deepest state whose pointer is a
 /// prefix of the diagnostic's pointer.
 fn attribute_states(machine: &Machine<'_>, diagnostics: &[Diagnostic]) -> Vec<Option<String>> {
-    let by_pointer: HashMap<&str, &str> = machine.states.iter().map(|s| (s.pointer.as_str(), s.name)).collect();
+    let by_pointer: HashMap<&str, &str> = machine
+        .states
+        .iter()
+        .map(|s| (s.pointer.as_str(), s.name))
+        .collect();
     diagnostics
         .iter()
         .map(|d| {
@@ -291,12 +291,10 @@ fn attribute_states(machine: &Machine<'_>, diagnostics: &[Diagnostic]) -> Vec<Op
 /// Resolves pointers to spans and spans to lines and columns.
 fn place(
     path: &str,
-    file: Option<&LoadedFile>,
     text: &str,
     definition: Option<&Definition<'_>>,
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Finding> {
-    let _ = file;
     let resolve = |pointer: &str, target: Target, explicit: Option<Span>| -> Span {
         if let Some(span) = explicit {
             return span;
@@ -312,7 +310,10 @@ fn place(
             _ => resolved.node.span,
         }
     };
-    let spans: Vec<Span> = diagnostics.iter().map(|d| resolve(&d.pointer, d.target, d.span)).collect();
+    let spans: Vec<Span> = diagnostics
+        .iter()
+        .map(|d| resolve(&d.pointer, d.target, d.span))
+        .collect();
     let mut offsets = Vec::with_capacity(spans.len() * 2);
     for s in &spans {
         offsets.push(s.start as usize);
@@ -351,7 +352,10 @@ fn place(
                 definition: definition_pointer.clone(),
                 pointer: d.pointer,
                 span: spans[i],
-                start: positions.get(2 * i).copied().unwrap_or(crate::source::LineCol { line: 1, column: 1 }),
+                start: positions
+                    .get(2 * i)
+                    .copied()
+                    .unwrap_or(crate::source::LineCol { line: 1, column: 1 }),
                 end: positions
                     .get(2 * i + 1)
                     .copied()

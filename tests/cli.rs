@@ -61,11 +61,19 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn validate_report(json: &Value) {
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("schemas/report.v1.json")).unwrap()).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/report.v1.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(json).map(|e| format!("{e} at {}", e.instance_path())).collect();
-    assert!(errors.is_empty(), "report does not match schemas/report.v1.json: {errors:#?}\n{json:#}");
+    let errors: Vec<String> = validator
+        .iter_errors(json)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match schemas/report.v1.json: {errors:#?}\n{json:#}"
+    );
 }
 
 #[test]
@@ -74,15 +82,26 @@ fn exit_codes() {
     let d = dir.path();
     assert_eq!(asl_lint(&["good.asl.json"], d).status.code(), Some(0));
     assert_eq!(asl_lint(&["bad.asl.json"], d).status.code(), Some(1));
-    assert_eq!(asl_lint(&["--fail-on", "never", "bad.asl.json"], d).status.code(), Some(0));
+    assert_eq!(
+        asl_lint(&["--fail-on", "never", "bad.asl.json"], d)
+            .status
+            .code(),
+        Some(0)
+    );
     // A path that does not exist is a usage error, even next to good ones.
     let missing = asl_lint(&["good.asl.json", "nope.asl.json"], d);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("path `nope.asl.json` does not exist"));
     assert_eq!(asl_lint(&["--no-such-flag"], d).status.code(), Some(2));
-    assert_eq!(asl_lint(&["--fail-on", "sometimes"], d).status.code(), Some(2));
+    assert_eq!(
+        asl_lint(&["--fail-on", "sometimes"], d).status.code(),
+        Some(2)
+    );
     assert_eq!(asl_lint(&["--format", "xml"], d).status.code(), Some(2));
-    let two_stdout = asl_lint(&["--format", "json", "--format", "concise", "good.asl.json"], d);
+    let two_stdout = asl_lint(
+        &["--format", "json", "--format", "concise", "good.asl.json"],
+        d,
+    );
     assert_eq!(two_stdout.status.code(), Some(2));
     assert!(stderr(&two_stdout).contains("at most one --format may write to stdout"));
     assert_eq!(asl_lint(&["--help"], d).status.code(), Some(0));
@@ -95,9 +114,24 @@ fn fail_on_thresholds() {
     let dir = tree(&[("bom.asl.json", &format!("\u{feff}{GOOD}"))]);
     let d = dir.path();
     assert_eq!(asl_lint(&["bom.asl.json"], d).status.code(), Some(1));
-    assert_eq!(asl_lint(&["--fail-on", "warning", "bom.asl.json"], d).status.code(), Some(1));
-    assert_eq!(asl_lint(&["--fail-on", "error", "bom.asl.json"], d).status.code(), Some(0));
-    assert_eq!(asl_lint(&["--fail-on", "info", "bom.asl.json"], d).status.code(), Some(1));
+    assert_eq!(
+        asl_lint(&["--fail-on", "warning", "bom.asl.json"], d)
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        asl_lint(&["--fail-on", "error", "bom.asl.json"], d)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        asl_lint(&["--fail-on", "info", "bom.asl.json"], d)
+            .status
+            .code(),
+        Some(1)
+    );
 }
 
 #[test]
@@ -114,7 +148,11 @@ fn trailing_comma_is_located_and_the_rest_is_still_linted() {
         "a-trailing.asl.json:4:41: error: trailing comma is not allowed [invalid-json]\n\
          c-dangling.asl.json:4:36: error: `Next` names state `B`, which does not exist in the state machine [unknown-transition-target]\n"
     );
-    assert!(stderr(&out).contains("Found 2 errors in 3 files."), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Found 2 errors in 3 files."),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -123,7 +161,10 @@ fn json_report_follows_the_contract() {
         ("sm/a.asl.json", TRAILING_COMMA),
         ("sm/b.asl.json", DANGLING),
         ("sm/c.asl.json", GOOD),
-        ("sm/d.asl.json", "\u{feff}{\"StartAt\": \"😀/~\", \"States\": {\"😀/~\": {\"Type\": \"Pass\", \"Next\": \"x\"}}}"),
+        (
+            "sm/d.asl.json",
+            "\u{feff}{\"StartAt\": \"😀/~\", \"States\": {\"😀/~\": {\"Type\": \"Pass\", \"Next\": \"x\"}}}",
+        ),
     ]);
     let out = asl_lint(&["--format", "json", "./sm"], dir.path());
     assert_eq!(out.status.code(), Some(1));
@@ -136,16 +177,30 @@ fn json_report_follows_the_contract() {
     );
     let diags = json["diagnostics"].as_array().unwrap();
     let files: Vec<&str> = diags.iter().map(|d| d["file"].as_str().unwrap()).collect();
-    assert_eq!(files, ["sm/a.asl.json", "sm/b.asl.json", "sm/d.asl.json", "sm/d.asl.json"]);
+    assert_eq!(
+        files,
+        [
+            "sm/a.asl.json",
+            "sm/b.asl.json",
+            "sm/d.asl.json",
+            "sm/d.asl.json"
+        ]
+    );
     let b = &diags[1];
     assert_eq!(b["rule"], "unknown-transition-target");
     assert_eq!(b["severity"], "error");
     assert_eq!(b["state"], "A");
     assert_eq!(b["definition"], Value::Null);
     assert_eq!(b["pointer"], "/States/A/Next");
-    assert_eq!((b["line"].as_u64(), b["column"].as_u64()), (Some(4), Some(36)));
+    assert_eq!(
+        (b["line"].as_u64(), b["column"].as_u64()),
+        (Some(4), Some(36))
+    );
     // The end is exclusive: `"B"` is three characters.
-    assert_eq!((b["end_line"].as_u64(), b["end_column"].as_u64()), (Some(4), Some(39)));
+    assert_eq!(
+        (b["end_line"].as_u64(), b["end_column"].as_u64()),
+        (Some(4), Some(39))
+    );
     // A file-level finding has an empty pointer and no state.
     assert_eq!(diags[0]["pointer"], "");
     assert_eq!(diags[0]["state"], Value::Null);
@@ -163,8 +218,13 @@ fn fingerprints_survive_unrelated_edits() {
     let a = tree(&[("x.asl.json", DANGLING)]);
     let b = tree(&[("x.asl.json", &shifted)]);
     let fp = |d: &Path| {
-        let json: Value = serde_json::from_str(&stdout(&asl_lint(&["--format", "json", "x.asl.json"], d))).unwrap();
-        (json["diagnostics"][0]["fingerprint"].clone(), json["diagnostics"][0]["line"].clone())
+        let json: Value =
+            serde_json::from_str(&stdout(&asl_lint(&["--format", "json", "x.asl.json"], d)))
+                .unwrap();
+        (
+            json["diagnostics"][0]["fingerprint"].clone(),
+            json["diagnostics"][0]["line"].clone(),
+        )
     };
     let (fa, la) = fp(a.path());
     let (fb, lb) = fp(b.path());
@@ -175,17 +235,32 @@ fn fingerprints_survive_unrelated_edits() {
 #[test]
 fn stdin_is_named_by_stdin_filename() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
-        .args(["--format", "concise", "-", "--stdin-filename", "sm/piped.asl.json"])
+        .args([
+            "--format",
+            "concise",
+            "-",
+            "--stdin-filename",
+            "sm/piped.asl.json",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(DANGLING.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(DANGLING.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).starts_with("sm/piped.asl.json:4:36: error:"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("sm/piped.asl.json:4:36: error:"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -203,19 +278,38 @@ fn discovery_sniffs_json_and_skips_excluded_and_special_files() {
     let d = dir.path();
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(d.join("plain-definition.json"), d.join("flows/link.asl.json")).unwrap();
+        std::os::unix::fs::symlink(
+            d.join("plain-definition.json"),
+            d.join("flows/link.asl.json"),
+        )
+        .unwrap();
         std::os::unix::fs::symlink(d, d.join("flows/loop")).unwrap();
-        assert!(Command::new("mkfifo").arg(d.join("flows/pipe.asl.json")).status().unwrap().success());
+        assert!(
+            Command::new("mkfifo")
+                .arg(d.join("flows/pipe.asl.json"))
+                .status()
+                .unwrap()
+                .success()
+        );
     }
     let out = asl_lint(&["--format", "json"], d);
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let files: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().map(|x| x["file"].as_str().unwrap()).collect();
+    let files: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["file"].as_str().unwrap())
+        .collect();
     // Only the sniffed plain definition: excluded folders, symlinks, the FIFO
     // and unrelated JSON are skipped; YAML is noted, not an error.
     assert_eq!(files, ["plain-definition.json"]);
     assert_eq!(json["summary"]["files"], 2);
     let notes = asl_lint(&["--format", "concise"], d);
-    assert!(stderr(&notes).contains("skipped 1 YAML file(s)"), "{}", stderr(&notes));
+    assert!(
+        stderr(&notes).contains("skipped 1 YAML file(s)"),
+        "{}",
+        stderr(&notes)
+    );
     // A file named explicitly is always linted, whatever its name.
     let explicit = asl_lint(&["--format", "concise", "node_modules/dep/bad.asl.json"], d);
     assert_eq!(explicit.status.code(), Some(1));
@@ -231,13 +325,36 @@ fn discovery_sniffs_json_and_skips_excluded_and_special_files() {
 fn format_to_file_and_stdout_in_one_run() {
     let dir = tree(&[("bad.asl.json", DANGLING)]);
     let d = dir.path();
-    let out = asl_lint(&["--format", "concise", "--format", "json=out/report.json", "bad.asl.json"], d);
-    assert_eq!(out.status.code(), Some(2), "the folder for the report does not exist");
+    let out = asl_lint(
+        &[
+            "--format",
+            "concise",
+            "--format",
+            "json=out/report.json",
+            "bad.asl.json",
+        ],
+        d,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the folder for the report does not exist"
+    );
     std::fs::create_dir(d.join("out")).unwrap();
-    let out = asl_lint(&["--format", "concise", "--format", "json=out/report.json", "bad.asl.json"], d);
+    let out = asl_lint(
+        &[
+            "--format",
+            "concise",
+            "--format",
+            "json=out/report.json",
+            "bad.asl.json",
+        ],
+        d,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("[unknown-transition-target]"));
-    let json: Value = serde_json::from_str(&std::fs::read_to_string(d.join("out/report.json")).unwrap()).unwrap();
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("out/report.json")).unwrap()).unwrap();
     validate_report(&json);
     assert_eq!(json["summary"]["errors"], 1);
     // `text` into a file is the full snippet rendering, without colour.
@@ -285,14 +402,22 @@ fn output_is_identical_for_any_thread_count() {
 
 #[test]
 fn linting_never_modifies_the_tree() {
-    let dir = tree(&[("a.asl.json", TRAILING_COMMA), ("b/c.asl.json", DANGLING), ("b/d.json", GOOD)]);
+    let dir = tree(&[
+        ("a.asl.json", TRAILING_COMMA),
+        ("b/c.asl.json", DANGLING),
+        ("b/d.json", GOOD),
+    ]);
     let snapshot = |d: &Path| -> Vec<(String, Vec<u8>)> {
         let mut all: Vec<_> = walkdir::WalkDir::new(d)
             .sort_by_file_name()
             .into_iter()
             .map(|e| e.unwrap())
             .map(|e| {
-                let bytes = if e.file_type().is_file() { std::fs::read(e.path()).unwrap() } else { Vec::new() };
+                let bytes = if e.file_type().is_file() {
+                    std::fs::read(e.path()).unwrap()
+                } else {
+                    Vec::new()
+                };
                 (e.path().to_string_lossy().into_owned(), bytes)
             })
             .collect();
@@ -311,10 +436,20 @@ fn list_rules_and_explain() {
     let d = root();
     let list = stdout(&asl_lint(&["--list-rules"], &d));
     for rule in asl_lint::rules::RULES {
-        let line = list.lines().find(|l| l.starts_with(&format!("{} ", rule.name))).expect("listed");
-        assert!(line.contains(rule.severity.as_str()) && line.ends_with(rule.summary), "{line}");
+        let line = list
+            .lines()
+            .find(|l| l.starts_with(&format!("{} ", rule.name)))
+            .expect("listed");
+        assert!(
+            line.contains(rule.severity.as_str()) && line.ends_with(rule.summary),
+            "{line}"
+        );
     }
-    let json: Value = serde_json::from_str(&stdout(&asl_lint(&["--list-rules", "--format", "json"], &d))).unwrap();
+    let json: Value = serde_json::from_str(&stdout(&asl_lint(
+        &["--list-rules", "--format", "json"],
+        &d,
+    )))
+    .unwrap();
     assert_eq!(json.as_array().unwrap().len(), asl_lint::rules::RULES.len());
     assert_eq!(json[0]["default_enabled"], true);
     let doc = asl_lint(&["--explain", "unreachable-state"], &d);

@@ -31,7 +31,10 @@ fn every_rule_has_a_fixture_folder_and_no_folder_is_stale() {
     }
     for entry in std::fs::read_dir(root().join("tests/fixtures")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        assert!(rules::by_name(&name).is_some(), "tests/fixtures/{name} names no rule");
+        assert!(
+            rules::by_name(&name).is_some(),
+            "tests/fixtures/{name} names no rule"
+        );
     }
 }
 
@@ -48,8 +51,15 @@ fn fail_fixtures_trigger_their_rule() {
                 rule.name
             );
             assert!(report.findings.iter().all(|f| f.severity <= rule.severity));
-            let case = path.file_name().unwrap().to_string_lossy().replace(".asl.json", "");
-            insta::assert_snapshot!(format!("{}@{case}", rule.name), render_for_snapshot(&report));
+            let case = path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".asl.json", "");
+            insta::assert_snapshot!(
+                format!("{}@{case}", rule.name),
+                render_for_snapshot(&report)
+            );
             checked += 1;
         }
     }
@@ -61,8 +71,17 @@ fn pass_fixtures_do_not_trigger_their_rule() {
     for rule in rules::RULES {
         for path in files_in(&fixture_dir(rule).join("pass")) {
             let report = lint_file(&path, &[rule]);
-            let hits: Vec<_> = report.findings.iter().filter(|f| f.rule == rule.name).collect();
-            assert!(hits.is_empty(), "{} should not trigger `{}`: {hits:#?}", path.display(), rule.name);
+            let hits: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule.name)
+                .collect();
+            assert!(
+                hits.is_empty(),
+                "{} should not trigger `{}`: {hits:#?}",
+                path.display(),
+                rule.name
+            );
         }
     }
 }
@@ -80,11 +99,17 @@ fn rule_metadata_is_consistent() {
     assert_eq!(names.len(), rules::RULES.len(), "duplicate rule names");
     for rule in rules::RULES {
         assert!(
-            rule.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            rule.name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-'),
             "{} is not kebab-case",
             rule.name
         );
-        assert!(!rule.summary.ends_with('.'), "{}: summary ends with a period", rule.name);
+        assert!(
+            !rule.summary.ends_with('.'),
+            "{}: summary ends with a period",
+            rule.name
+        );
         assert_eq!(
             rule.group == Group::Input,
             rule.check.is_none(),
@@ -99,12 +124,19 @@ fn rule_metadata_is_consistent() {
 fn io_error_on_fifo_and_dangling_symlink_named_explicitly() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("x.asl.json");
-    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(status.success());
     let dangling = dir.path().join("gone.asl.json");
     std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
     let readable = dir.path().join("ok.asl.json");
-    std::fs::write(&readable, r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#).unwrap();
+    std::fs::write(
+        &readable,
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
 
     let rule = &rules::io_error::RULE;
     for path in [&fifo, &dangling] {
@@ -113,7 +145,11 @@ fn io_error_on_fifo_and_dangling_symlink_named_explicitly() {
         assert_eq!(report.findings[0].rule, "io-error");
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         report.findings[0].file = format!("[TMP]/{name}");
-        let case = if path == &fifo { "fifo" } else { "dangling-symlink" };
+        let case = if path == &fifo {
+            "fifo"
+        } else {
+            "dangling-symlink"
+        };
         insta::assert_snapshot!(format!("io-error@{case}"), render_for_snapshot(&report));
     }
     assert!(lint_file(&readable, &[rule]).findings.is_empty());
@@ -151,10 +187,17 @@ fn a_panic_becomes_an_internal_error_and_other_files_go_on() {
     engine::install_panic_hook();
     let input = |name: &str, state: &str| Input {
         display: name.to_string(),
-        source: Source::Stdin(format!(r#"{{"StartAt": "{state}", "States": {{"{state}": {{"Type": "Succeed"}}}}}}"#).into_bytes()),
+        source: Source::Stdin(
+            format!(r#"{{"StartAt": "{state}", "States": {{"{state}": {{"Type": "Succeed"}}}}}}"#)
+                .into_bytes(),
+        ),
         explicit: true,
     };
-    let inputs = [input("a.asl.json", "Boom"), input("b.asl.json", "Fine"), input("c.asl.json", "Boom")];
+    let inputs = [
+        input("a.asl.json", "Boom"),
+        input("b.asl.json", "Fine"),
+        input("c.asl.json", "Boom"),
+    ];
     let settings = Settings {
         rules: vec![&PANICKING_RULE, &rules::internal_error::RULE],
     };
@@ -162,7 +205,11 @@ fn a_panic_becomes_an_internal_error_and_other_files_go_on() {
         let reports = engine::lint_all(&inputs, &settings, jobs);
         assert_eq!(reports.len(), 3);
         assert_eq!(reports[0].findings[0].rule, "internal-error");
-        assert!(reports[0].findings[0].message.contains("rule exploded on purpose"));
+        assert!(
+            reports[0].findings[0]
+                .message
+                .contains("rule exploded on purpose")
+        );
         assert!(reports[1].findings.is_empty());
         assert_eq!(reports[2].findings[0].rule, "internal-error");
     }
@@ -172,12 +219,16 @@ fn a_panic_becomes_an_internal_error_and_other_files_go_on() {
     *message = message.split(" at ").next().unwrap().to_string() + " at [LOCATION]";
     let help = report.findings[0].help.as_mut().unwrap();
     *help = help.replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
-    insta::assert_snapshot!("internal-error@panicking-rule", render_for_snapshot(&report));
+    insta::assert_snapshot!(
+        "internal-error@panicking-rule",
+        render_for_snapshot(&report)
+    );
 }
 
 #[test]
 fn a_rule_outside_the_settings_does_not_report() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/unreachable-state/fail/orphan-and-island.asl.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/unreachable-state/fail/orphan-and-island.asl.json");
     let report = lint_file(&path, &[&rules::duplicate_key::RULE]);
     assert!(report.findings.is_empty());
 }

@@ -76,7 +76,11 @@ impl Dominators {
             ancestor[w] = p; // link(p, w)
             for v in std::mem::take(&mut bucket[p as usize]) {
                 let u = eval(v, &mut ancestor, &mut label, &semi, &mut path);
-                idom[v as usize] = if semi[u as usize] < semi[v as usize] { u } else { p };
+                idom[v as usize] = if semi[u as usize] < semi[v as usize] {
+                    u
+                } else {
+                    p
+                };
             }
         }
         // 3. Fix up the deferred immediate dominators in preorder.
@@ -116,7 +120,10 @@ impl Dominators {
     /// Whether `a` dominates `b` (every node dominates itself). False when
     /// either is unreachable from the root.
     pub fn dominates(&self, a: usize, b: usize) -> bool {
-        self.reachable[a] && self.reachable[b] && self.pre[a] <= self.pre[b] && self.post[b] <= self.post[a]
+        self.reachable[a]
+            && self.reachable[b]
+            && self.pre[a] <= self.pre[b]
+            && self.post[b] <= self.post[a]
     }
 
     /// `node`, its immediate dominator, and so on up to the root.
@@ -212,13 +219,23 @@ mod tests {
             let ours = Dominators::compute(&succ, 0);
             let theirs = simple_fast(&g, nodes[0]);
             for v in 0..n {
-                let expected = theirs.immediate_dominator(NodeIndex::new(v)).map(|i| i.index());
-                assert_eq!(ours.immediate_dominator(v), expected, "case {case}, node {v}, graph {succ:?}");
+                let expected = theirs
+                    .immediate_dominator(NodeIndex::new(v))
+                    .map(|i| i.index());
+                assert_eq!(
+                    ours.immediate_dominator(v),
+                    expected,
+                    "case {case}, node {v}, graph {succ:?}"
+                );
                 for a in 0..n {
                     let expected = theirs
                         .dominators(NodeIndex::new(v))
                         .is_some_and(|mut it| it.any(|d| d.index() == a));
-                    assert_eq!(ours.dominates(a, v), expected, "case {case}: does {a} dominate {v}?");
+                    assert_eq!(
+                        ours.dominates(a, v),
+                        expected,
+                        "case {case}: does {a} dominate {v}?"
+                    );
                 }
             }
         }

@@ -138,13 +138,20 @@ impl ScopeGraph {
     /// Nodes from which an exit (success or failure) can be reached.
     /// A reachable state without this is stuck in a trap cycle.
     pub fn reaches_exit(&self) -> Vec<bool> {
-        self.reachable(&[success_exit(), failure_exit()], Direction::Incoming, |_| false)
+        self.reachable(
+            &[success_exit(), failure_exit()],
+            Direction::Incoming,
+            |_| false,
+        )
     }
 
     /// Dominators from `StartAt`, or `None` when it does not resolve.
     pub fn dominators(&self) -> Option<Dominators> {
         let start = self.start?;
-        Some(Dominators::compute(&self.successor_lists(Direction::Outgoing), start.index()))
+        Some(Dominators::compute(
+            &self.successor_lists(Direction::Outgoing),
+            start.index(),
+        ))
     }
 
     /// Post-dominators: dominators of the reversed graph from a virtual root
@@ -153,7 +160,10 @@ impl ScopeGraph {
     /// they have no post-dominator.
     pub fn post_dominators(&self) -> Dominators {
         let mut lists = self.successor_lists(Direction::Incoming);
-        lists.push(vec![success_exit().index() as u32, failure_exit().index() as u32]);
+        lists.push(vec![
+            success_exit().index() as u32,
+            failure_exit().index() as u32,
+        ]);
         let root = lists.len() - 1;
         Dominators::compute(&lists, root)
     }
@@ -281,7 +291,10 @@ mod tests {
         let parsed = json::parse(text, 0).unwrap();
         let names = {
             let m = Machine::build(&parsed.root);
-            m.states.iter().map(|s| (s.name.to_string(), s.scope)).collect()
+            m.states
+                .iter()
+                .map(|s| (s.name.to_string(), s.scope))
+                .collect()
         };
         (parsed, names)
     }
@@ -321,7 +334,10 @@ mod tests {
         // A Choice without Default can fail with States.NoChoiceMatched.
         assert_eq!(
             edges(1),
-            [(Edge::Choice(0), GraphNode::State(2)), (Edge::ImplicitFailure, GraphNode::FailureExit)]
+            [
+                (Edge::Choice(0), GraphNode::State(2)),
+                (Edge::ImplicitFailure, GraphNode::FailureExit)
+            ]
         );
         assert_eq!(edges(2), [(Edge::Next, GraphNode::State(3))]);
         assert_eq!(edges(3), [(Edge::Terminal, GraphNode::SuccessExit)]);
@@ -343,7 +359,11 @@ mod tests {
         let sg = &g.scopes[0];
         let reach = sg.reachable_from_start();
         let names_where = |flags: &[bool]| -> Vec<&str> {
-            m.states.iter().filter(|s| flags[g.node(s.id).index()]).map(|s| s.name).collect()
+            m.states
+                .iter()
+                .filter(|s| flags[g.node(s.id).index()])
+                .map(|s| s.name)
+                .collect()
         };
         assert_eq!(names_where(&reach), ["A", "B", "D"]);
         // The X <-> Y island never reaches an exit.

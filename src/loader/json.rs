@@ -104,7 +104,9 @@ impl<'a> Parser<'a> {
                         "comment",
                         Span::new(self.pos, end),
                     )
-                    .with_help("Step Functions rejects comments; use a state's `Comment` field instead"));
+                    .with_help(
+                        "Step Functions rejects comments; use a state's `Comment` field instead",
+                    ));
                 }
                 _ => return Ok(()),
             }
@@ -132,7 +134,10 @@ impl<'a> Parser<'a> {
     /// snippet shows where the text stops.
     fn eof_error(&self, expected: &str) -> ParseError {
         let end = self.text.trim_end_matches([' ', '\t', '\n', '\r']).len();
-        let last = self.text[..end].chars().next_back().map_or(end, |c| end - c.len_utf8());
+        let last = self.text[..end]
+            .chars()
+            .next_back()
+            .map_or(end, |c| end - c.len_utf8());
         err(
             format!("unexpected end of file, expected {expected}"),
             "file ends after this",
@@ -147,12 +152,8 @@ impl<'a> Parser<'a> {
         let span = self.char_span(self.pos);
         let found = &self.text[span.start as usize..span.end as usize];
         match b {
-            b'\'' => err(
-                "strings must use double quotes",
-                "single quote",
-                span,
-            )
-            .with_help("replace the single quotes with double quotes"),
+            b'\'' => err("strings must use double quotes", "single quote", span)
+                .with_help("replace the single quotes with double quotes"),
             _ => err(
                 format!("expected {expected}, found `{}`", found.escape_debug()),
                 format!("expected {expected}"),
@@ -245,7 +246,10 @@ impl<'a> Parser<'a> {
                         true
                     }
                     Some(Frame::Object {
-                        members, key, key_span, ..
+                        members,
+                        key,
+                        key_span,
+                        ..
                     }) => {
                         members.push(Member {
                             key: std::mem::take(key),
@@ -267,7 +271,8 @@ impl<'a> Parser<'a> {
                         }
                         if !in_array {
                             let (next_key, next_span) = self.key()?;
-                            if let Some(Frame::Object { key, key_span, .. }) = self.stack.last_mut() {
+                            if let Some(Frame::Object { key, key_span, .. }) = self.stack.last_mut()
+                            {
                                 *key = next_key;
                                 *key_span = next_span;
                             }
@@ -293,7 +298,11 @@ impl<'a> Parser<'a> {
                         };
                     }
                     _ => {
-                        return Err(self.unexpected(if in_array { "`,` or `]`" } else { "`,` or `}`" }));
+                        return Err(self.unexpected(if in_array {
+                            "`,` or `]`"
+                        } else {
+                            "`,` or `}`"
+                        }));
                     }
                 }
             }
@@ -367,7 +376,10 @@ impl<'a> Parser<'a> {
                 let word = &self.text[start..end];
                 let help = match word {
                     "True" | "False" | "Null" | "TRUE" | "FALSE" | "NULL" => {
-                        format!("JSON literals are lowercase: `{}`", word.to_ascii_lowercase())
+                        format!(
+                            "JSON literals are lowercase: `{}`",
+                            word.to_ascii_lowercase()
+                        )
                     }
                     "NaN" | "Infinity" => "JSON has no NaN or Infinity".to_string(),
                     _ => "strings must be in double quotes".to_string(),
@@ -388,11 +400,16 @@ impl<'a> Parser<'a> {
     }
 
     fn after_comma(&self) -> bool {
-        self.text[..self.pos].trim_end_matches([' ', '\t', '\n', '\r']).ends_with(',')
+        self.text[..self.pos]
+            .trim_end_matches([' ', '\t', '\n', '\r'])
+            .ends_with(',')
     }
 
     fn previous_comma(&self) -> usize {
-        self.text[..self.pos].trim_end_matches([' ', '\t', '\n', '\r']).len() - 1
+        self.text[..self.pos]
+            .trim_end_matches([' ', '\t', '\n', '\r'])
+            .len()
+            - 1
     }
 
     fn word_end(&self, start: usize) -> usize {
@@ -474,7 +491,9 @@ impl<'a> Parser<'a> {
                 return Err(bad(self, "a JSON number needs digits in its exponent"));
             }
         }
-        if b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.') {
+        if b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.')
+        {
             return Err(bad(self, "hexadecimal and other number forms are not JSON"));
         }
         self.pos = i;
@@ -552,7 +571,9 @@ impl<'a> Parser<'a> {
                                 self.pos += 2;
                                 let second = self.hex4(save)?;
                                 if (0xDC00..0xE000).contains(&second) {
-                                    char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
+                                    char::from_u32(
+                                        0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00),
+                                    )
                                 } else {
                                     // Not a pair: decode the first alone and re-read the second.
                                     self.pos = save;
@@ -567,11 +588,16 @@ impl<'a> Parser<'a> {
                         _ => {
                             let span = Span::new(esc, self.char_span(esc + 1).end as usize);
                             return Err(err(
-                                format!("invalid escape `{}` in string", &self.text[span.start as usize..span.end as usize]),
+                                format!(
+                                    "invalid escape `{}` in string",
+                                    &self.text[span.start as usize..span.end as usize]
+                                ),
                                 "invalid escape",
                                 span,
                             )
-                            .with_help("valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX"));
+                            .with_help(
+                                "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX",
+                            ));
                         }
                     }
                 }
@@ -579,7 +605,10 @@ impl<'a> Parser<'a> {
                 _ => {
                     // Copy the run up to the next special byte in one go.
                     let run = self.pos;
-                    while b.get(self.pos).is_some_and(|&c| c != b'"' && c != b'\\' && c >= 0x20) {
+                    while b
+                        .get(self.pos)
+                        .is_some_and(|&c| c != b'"' && c != b'\\' && c >= 0x20)
+                    {
                         self.pos += 1;
                     }
                     out.push_str(&self.text[run..self.pos]);
@@ -609,7 +638,10 @@ impl<'a> Parser<'a> {
 
     fn hex4(&mut self, esc: usize) -> Result<u32, ParseError> {
         let digits = self.bytes.get(self.pos..self.pos + 4);
-        match digits.and_then(|d| std::str::from_utf8(d).ok()).and_then(|d| u32::from_str_radix(d, 16).ok()) {
+        match digits
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .and_then(|d| u32::from_str_radix(d, 16).ok())
+        {
             Some(v) if digits.is_some_and(|d| d.iter().all(u8::is_ascii_hexdigit)) => {
                 self.pos += 4;
                 Ok(v)
@@ -674,13 +706,19 @@ mod tests {
         let text = r#"{"a": [1, 2.5, "x\n", true, null], "b": {}}"#;
         let parsed = parse(text, 0).unwrap();
         let a = parsed.root.get("a").unwrap();
-        assert_eq!(&text[a.span.start as usize..a.span.end as usize], r#"[1, 2.5, "x\n", true, null]"#);
+        assert_eq!(
+            &text[a.span.start as usize..a.span.end as usize],
+            r#"[1, 2.5, "x\n", true, null]"#
+        );
         let items = a.as_array().unwrap();
         assert_eq!(items[0].as_number(), Some(Number::Int(1)));
         assert_eq!(items[1].as_number(), Some(Number::Float(2.5)));
         assert_eq!(items[2].as_str(), Some("x\n"));
         let member = parsed.root.as_object().unwrap().member("b").unwrap();
-        assert_eq!(&text[member.key_span.start as usize..member.key_span.end as usize], r#""b""#);
+        assert_eq!(
+            &text[member.key_span.start as usize..member.key_span.end as usize],
+            r#""b""#
+        );
     }
 
     #[test]
@@ -696,15 +734,27 @@ mod tests {
             ("", "file is empty: expected a JSON object", 0),
             ("  \n", "file is empty: expected a JSON object", 3),
             ("{\"a\": 01}", "invalid number `01`", 6),
-            ("{\"a\": 1} x", "unexpected content after the end of the JSON document", 9),
+            (
+                "{\"a\": 1} x",
+                "unexpected content after the end of the JSON document",
+                9,
+            ),
             ("{\"a\": True}", "unexpected `True`, expected a value", 6),
             ("{\"a\" 1}", "expected `:` after the key, found `1`", 5),
-            ("{\"a\": 1", "unexpected end of file, expected `,` or `}`", 6),
+            (
+                "{\"a\": 1",
+                "unexpected end of file, expected `,` or `}`",
+                6,
+            ),
             ("{\"a\": \"\\x\"}", "invalid escape `\\x` in string", 7),
         ];
         for (text, message, at) in cases {
             let e = parse_err(text);
-            assert_eq!((e.message.as_str(), e.span.start), (message, at), "input {text:?}");
+            assert_eq!(
+                (e.message.as_str(), e.span.start),
+                (message, at),
+                "input {text:?}"
+            );
         }
     }
 
@@ -717,7 +767,10 @@ mod tests {
         assert_eq!(d.object_pointer, "/States/A~1x");
         assert_eq!(d.key, "Next");
         // Last one wins on lookup.
-        assert_eq!(parsed.root.resolve("/States/A~1x/Next").node.as_str(), Some("C"));
+        assert_eq!(
+            parsed.root.resolve("/States/A~1x/Next").node.as_str(),
+            Some("C")
+        );
     }
 
     #[test]
@@ -725,8 +778,14 @@ mod tests {
         let members: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
         let text = format!("{{{}, \"k7\": 99}}", members.join(", "));
         let parsed = parse(&text, 0).unwrap();
-        assert_eq!(parsed.root.get("k7").unwrap().as_number(), Some(Number::Int(99)));
-        assert_eq!(parsed.root.get("k39").unwrap().as_number(), Some(Number::Int(39)));
+        assert_eq!(
+            parsed.root.get("k7").unwrap().as_number(),
+            Some(Number::Int(99))
+        );
+        assert_eq!(
+            parsed.root.get("k39").unwrap().as_number(),
+            Some(Number::Int(39))
+        );
         assert!(parsed.root.get("k40").is_none());
         assert_eq!(parsed.duplicates.len(), 1);
         assert_eq!(parsed.duplicates[0].key, "k7");

@@ -66,7 +66,10 @@ impl LoadedFile {
     /// The definitions in this file. A standalone definition is the whole file.
     pub fn definitions(&self) -> Vec<Definition<'_>> {
         match &self.tree {
-            Some(root) => vec![Definition { pointer: None, root }],
+            Some(root) => vec![Definition {
+                pointer: None,
+                root,
+            }],
             None => Vec::new(),
         }
     }

@@ -123,7 +123,9 @@ impl Object {
                 }
             }
             Some(order) => {
-                for run in order.chunk_by(|&a, &b| self.members[a as usize].key == self.members[b as usize].key) {
+                for run in order
+                    .chunk_by(|&a, &b| self.members[a as usize].key == self.members[b as usize].key)
+                {
                     let first = &self.members[run[0] as usize];
                     for &later in &run[1..] {
                         found.push((first, &self.members[later as usize]));

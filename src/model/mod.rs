@@ -169,11 +169,15 @@ pub struct State<'t> {
 
 impl<'t> State<'t> {
     pub fn next(&self) -> Option<&Transition<'t>> {
-        self.transitions.iter().find(|t| t.kind == TransitionKind::Next)
+        self.transitions
+            .iter()
+            .find(|t| t.kind == TransitionKind::Next)
     }
 
     pub fn has_default(&self) -> bool {
-        self.transitions.iter().any(|t| t.kind == TransitionKind::Default)
+        self.transitions
+            .iter()
+            .any(|t| t.kind == TransitionKind::Default)
     }
 
     pub fn catches_all(&self) -> bool {
@@ -196,7 +200,8 @@ pub struct Machine<'t> {
 
 impl<'t> Machine<'t> {
     pub fn build(root: &'t Node) -> Machine<'t> {
-        let query_language = QueryLanguage::from_node(root.get("QueryLanguage")).unwrap_or(QueryLanguage::JsonPath);
+        let query_language =
+            QueryLanguage::from_node(root.get("QueryLanguage")).unwrap_or(QueryLanguage::JsonPath);
         let mut machine = Machine {
             root,
             query_language,
@@ -235,7 +240,14 @@ impl<'t> Machine<'t> {
                     }
                     let id = machine.states.len();
                     let state_pointer = pointer::push(&states_pointer, &member.key);
-                    let state = build_state(id, &member.key, scope_id, state_pointer, &member.value, inherited);
+                    let state = build_state(
+                        id,
+                        &member.key,
+                        scope_id,
+                        state_pointer,
+                        &member.value,
+                        inherited,
+                    );
                     scope.by_name.insert(&member.key, id);
                     scope.states.push(id);
                     children.extend(child_scopes(&state));
@@ -268,7 +280,11 @@ impl<'t> Machine<'t> {
 
     /// Every scope holding a state with this name.
     pub fn scopes_with_state(&self, name: &str) -> Vec<ScopeId> {
-        self.scopes.iter().filter(|s| s.state_named(name).is_some()).map(|s| s.id).collect()
+        self.scopes
+            .iter()
+            .filter(|s| s.state_named(name).is_some())
+            .map(|s| s.id)
+            .collect()
     }
 }
 
@@ -334,10 +350,18 @@ fn build_state<'t>(
     let mut transitions = Vec::new();
     let mut push_target = |kind, field_node: Option<&'t Node>, ptr: String| {
         if let Some(target) = field_node.and_then(Node::as_str) {
-            transitions.push(Transition { kind, target, pointer: ptr });
+            transitions.push(Transition {
+                kind,
+                target,
+                pointer: ptr,
+            });
         }
     };
-    push_target(TransitionKind::Next, node.get("Next"), pointer::push(&state_pointer, "Next"));
+    push_target(
+        TransitionKind::Next,
+        node.get("Next"),
+        pointer::push(&state_pointer, "Next"),
+    );
     if ty == StateType::Choice {
         push_target(
             TransitionKind::Default,
@@ -348,7 +372,11 @@ fn build_state<'t>(
             let base = pointer::push(&state_pointer, "Choices");
             for (i, rule) in rules.iter().enumerate() {
                 let rule_pointer = pointer::push_index(&base, i);
-                push_target(TransitionKind::Choice(i), rule.get("Next"), pointer::push(&rule_pointer, "Next"));
+                push_target(
+                    TransitionKind::Choice(i),
+                    rule.get("Next"),
+                    pointer::push(&rule_pointer, "Next"),
+                );
             }
         }
     }
@@ -357,7 +385,11 @@ fn build_state<'t>(
         let base = pointer::push(&state_pointer, "Catch");
         for (i, item) in items.iter().enumerate() {
             let catch_pointer = pointer::push_index(&base, i);
-            push_target(TransitionKind::Catch(i), item.get("Next"), pointer::push(&catch_pointer, "Next"));
+            push_target(
+                TransitionKind::Catch(i),
+                item.get("Next"),
+                pointer::push(&catch_pointer, "Next"),
+            );
             catchers.push(Catcher {
                 errors: strings(item.get("ErrorEquals")),
                 next: item.get("Next").and_then(Node::as_str),
@@ -377,7 +409,11 @@ fn build_state<'t>(
         }
     }
     let resource = (ty == StateType::Task)
-        .then(|| node.get("Resource").and_then(Node::as_str).map(Resource::parse))
+        .then(|| {
+            node.get("Resource")
+                .and_then(Node::as_str)
+                .map(Resource::parse)
+        })
         .flatten();
     let map_mode = (ty == StateType::Map).then(|| {
         let mode = node
@@ -432,7 +468,10 @@ mod tests {
         let parsed = json::parse(text, 0).unwrap();
         let m = Machine::build(&parsed.root);
         let names: Vec<_> = m.states.iter().map(|s| (s.name, s.scope)).collect();
-        assert_eq!(names, [("P", 0), ("M", 0), ("F", 0), ("A", 1), ("B", 2), ("C", 3)]);
+        assert_eq!(
+            names,
+            [("P", 0), ("M", 0), ("F", 0), ("A", 1), ("B", 2), ("C", 3)]
+        );
         assert_eq!(m.scopes[1].kind, ScopeKind::Branch(0));
         assert_eq!(m.scopes[3].pointer, "/States/M/ItemProcessor");
         assert_eq!(m.states[0].children, [1, 2]);

@@ -162,7 +162,9 @@ impl Resource {
     /// `(service, action)` of an integration, e.g. `("glue", "createSession")`.
     pub fn service_action(&self) -> Option<(&str, &str)> {
         match &self.kind {
-            ResourceKind::Integration { service, action, .. } => Some((service, action)),
+            ResourceKind::Integration {
+                service, action, ..
+            } => Some((service, action)),
             _ => None,
         }
     }
@@ -223,7 +225,10 @@ mod tests {
     #[test]
     fn parses_integrations_and_patterns() {
         use Pattern::*;
-        assert_eq!(kind("arn:aws:states:::glue:startJobRun.sync"), integration("glue", "startJobRun", Sync, false));
+        assert_eq!(
+            kind("arn:aws:states:::glue:startJobRun.sync"),
+            integration("glue", "startJobRun", Sync, false)
+        );
         assert_eq!(
             kind("arn:aws:states:::states:startExecution.sync:2"),
             integration("states", "startExecution", Sync2, false)
@@ -236,7 +241,10 @@ mod tests {
             kind("arn:aws-us-gov:states:::aws-sdk:glue:createSession"),
             integration("glue", "createSession", RequestResponse, true)
         );
-        assert_eq!(kind("arn:aws:states:::http:invoke"), integration("http", "invoke", RequestResponse, false));
+        assert_eq!(
+            kind("arn:aws:states:::http:invoke"),
+            integration("http", "invoke", RequestResponse, false)
+        );
         assert_eq!(
             kind("arn:${AWS::Partition}:states:::ecs:runTask.sync"),
             integration("ecs", "runTask", Sync, false)
@@ -247,16 +255,26 @@ mod tests {
     fn parses_activities_lambdas_placeholders_and_garbage() {
         assert_eq!(
             kind("arn:aws:states:us-east-1:123456789012:activity:approve"),
-            ResourceKind::Activity { name: "approve".into() }
+            ResourceKind::Activity {
+                name: "approve".into()
+            }
         );
         assert_eq!(
             kind("arn:aws:lambda:us-east-1:123456789012:function:fn:live"),
-            ResourceKind::LambdaFunction { function: "fn:live".into() }
+            ResourceKind::LambdaFunction {
+                function: "fn:live".into()
+            }
         );
         assert_eq!(kind("${ProcessFunctionArn}"), ResourceKind::Opaque);
-        assert_eq!(kind("arn:aws:states:::${Service}:start"), ResourceKind::Opaque);
+        assert_eq!(
+            kind("arn:aws:states:::${Service}:start"),
+            ResourceKind::Opaque
+        );
         assert_eq!(kind("not-an-arn"), ResourceKind::Invalid);
-        assert_eq!(kind("arn:azure:states:::glue:startJobRun"), ResourceKind::Invalid);
+        assert_eq!(
+            kind("arn:azure:states:::glue:startJobRun"),
+            ResourceKind::Invalid
+        );
         assert_eq!(kind("arn:aws:s3:::bucket/key"), ResourceKind::Invalid);
     }
 

@@ -71,7 +71,12 @@ pub struct RenderOptions {
     pub width: usize,
 }
 
-pub fn render(format: Format, reports: &[FileReport], summary: &Summary, options: &RenderOptions) -> String {
+pub fn render(
+    format: Format,
+    reports: &[FileReport],
+    summary: &Summary,
+    options: &RenderOptions,
+) -> String {
     match format {
         Format::Text if options.rich_text => {
             let text_options = text::TextOptions {
@@ -82,7 +87,11 @@ pub fn render(format: Format, reports: &[FileReport], summary: &Summary, options
             let mut out = String::new();
             for report in reports {
                 for finding in &report.findings {
-                    out.push_str(&text::render_finding(finding, report.text.as_deref(), &text_options));
+                    out.push_str(&text::render_finding(
+                        finding,
+                        report.text.as_deref(),
+                        &text_options,
+                    ));
                 }
             }
             out
@@ -97,7 +106,11 @@ pub fn summary_line(summary: &Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let files = plural(summary.files, "file");
     let mut parts = Vec::new();
-    for (n, word) in [(summary.errors, "error"), (summary.warnings, "warning"), (summary.infos, "info")] {
+    for (n, word) in [
+        (summary.errors, "error"),
+        (summary.warnings, "warning"),
+        (summary.infos, "info"),
+    ] {
         if n > 0 {
             parts.push(plural(n, word));
         }
@@ -107,7 +120,11 @@ pub fn summary_line(summary: &Summary) -> String {
     }
     let list = match parts.len() {
         1 => parts[0].clone(),
-        _ => format!("{} and {}", parts[..parts.len() - 1].join(", "), parts[parts.len() - 1]),
+        _ => format!(
+            "{} and {}",
+            parts[..parts.len() - 1].join(", "),
+            parts[parts.len() - 1]
+        ),
     };
     format!("Found {list} in {files}.")
 }

@@ -9,8 +9,8 @@
 use std::fmt;
 
 use miette::{
-    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::diagnostic::{Finding, Severity};
@@ -45,7 +45,12 @@ pub fn render_finding(finding: &Finding, text: Option<&str>, options: &TextOptio
         .with_links(options.links)
         .with_urls(options.links);
     let mut spans = vec![(finding.span, finding.label.clone(), true)];
-    spans.extend(finding.related.iter().map(|(s, l)| (*s, Some(l.clone()), false)));
+    spans.extend(
+        finding
+            .related
+            .iter()
+            .map(|(s, l)| (*s, Some(l.clone()), false)),
+    );
     let excerpt = text.map(|text| Excerpt::new(&finding.file, text, spans.iter().map(|s| s.0)));
     let labels = excerpt
         .as_ref()
@@ -53,10 +58,16 @@ pub fn render_finding(finding: &Finding, text: Option<&str>, options: &TextOptio
             spans
                 .iter()
                 .map(|(span, label, primary)| {
-                    let (start, end) = (ex.map_offset(span.start as usize), ex.map_offset(span.end as usize));
+                    let (start, end) = (
+                        ex.map_offset(span.start as usize),
+                        ex.map_offset(span.end as usize),
+                    );
                     let mut l = LabeledSpan::new(label.clone(), start, end.saturating_sub(start));
                     if *primary {
-                        l = LabeledSpan::new_primary_with_span(label.clone(), (start, end.saturating_sub(start)));
+                        l = LabeledSpan::new_primary_with_span(
+                            label.clone(),
+                            (start, end.saturating_sub(start)),
+                        );
                     }
                     l
                 })
@@ -73,7 +84,12 @@ pub fn render_finding(finding: &Finding, text: Option<&str>, options: &TextOptio
         // Rendering never fails on our excerpts; stay useful if it does.
         out = format!(
             "{}:{}:{}: {}: {} [{}]\n",
-            finding.file, finding.start.line, finding.start.column, finding.severity, finding.message, finding.rule
+            finding.file,
+            finding.start.line,
+            finding.start.column,
+            finding.severity,
+            finding.message,
+            finding.rule
         );
     }
     out
@@ -113,7 +129,10 @@ impl MietteDiagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -125,9 +144,7 @@ impl MietteDiagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.excerpt.is_none() {
-            return None;
-        }
+        self.excerpt.as_ref()?;
         Some(Box::new(self.labels.iter().cloned()))
     }
 }
@@ -263,7 +280,9 @@ impl Excerpt {
 
     /// The true (file) column of an excerpt offset, 0-based, in characters.
     fn file_column(&self, line: &ShownLine, offset: usize) -> usize {
-        let within = offset.saturating_sub(line.start + line.prefix).min(line.window.1 - line.window.0);
+        let within = offset
+            .saturating_sub(line.start + line.prefix)
+            .min(line.window.1 - line.window.0);
         let shown = &self.text[line.start + line.prefix..];
         let within = clamp_to_char(shown, within);
         line.skipped_chars + shown[..within].chars().count()
@@ -272,7 +291,10 @@ impl Excerpt {
 
 /// The byte offset `n` characters after `from`, stopping at `limit`.
 fn nth_char(source: &str, from: usize, n: usize, limit: usize) -> usize {
-    source[from..limit].char_indices().nth(n).map_or(limit, |(i, _)| from + i)
+    source[from..limit]
+        .char_indices()
+        .nth(n)
+        .map_or(limit, |(i, _)| from + i)
 }
 
 impl SourceCode for Excerpt {
@@ -292,11 +314,15 @@ impl SourceCode for Excerpt {
             return Err(MietteError::OutOfBounds);
         }
         let mut from = first;
-        while from > 0 && first - from < context_lines_before && self.lines[from - 1].group == group {
+        while from > 0 && first - from < context_lines_before && self.lines[from - 1].group == group
+        {
             from -= 1;
         }
         let mut to = last;
-        while to + 1 < self.lines.len() && to - last < context_lines_after && self.lines[to + 1].group == group {
+        while to + 1 < self.lines.len()
+            && to - last < context_lines_after
+            && self.lines[to + 1].group == group
+        {
             to += 1;
         }
         let data_start = self.lines[from].start;
@@ -321,17 +347,29 @@ mod tests {
     fn long_lines_are_cut_around_the_label_with_true_positions() {
         let mut line = String::from("{\"States\": {");
         for i in 0..200 {
-            line.push_str(&format!("\"S{i}\": {{\"Type\": \"Pass\", \"Next\": \"S{}\"}}, ", i + 1));
+            line.push_str(&format!(
+                "\"S{i}\": {{\"Type\": \"Pass\", \"Next\": \"S{}\"}}, ",
+                i + 1
+            ));
         }
         let target = line.find("\"S150\"").unwrap();
-        let excerpt = Excerpt::new("x.asl.json", &line, [Span::new(target, target + 6)].into_iter());
+        let excerpt = Excerpt::new(
+            "x.asl.json",
+            &line,
+            [Span::new(target, target + 6)].into_iter(),
+        );
         assert_eq!(excerpt.lines.len(), 1);
         let shown = &excerpt.text;
-        assert!(shown.starts_with(ELLIPSIS) && shown.ends_with(ELLIPSIS), "{shown}");
+        assert!(
+            shown.starts_with(ELLIPSIS) && shown.ends_with(ELLIPSIS),
+            "{shown}"
+        );
         assert!(shown.chars().count() <= WINDOW_CHARS + 2);
         let mapped = excerpt.map_offset(target);
         assert_eq!(&excerpt.text[mapped..mapped + 6], "\"S150\"");
-        let contents = excerpt.read_span(&SourceSpan::new(mapped.into(), 6), 0, 0).unwrap();
+        let contents = excerpt
+            .read_span(&SourceSpan::new(mapped.into(), 6), 0, 0)
+            .unwrap();
         assert_eq!(contents.line(), 0);
         assert_eq!(contents.column(), line[..target].chars().count());
     }

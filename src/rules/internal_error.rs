@@ -12,7 +12,12 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn diagnostic(what: &str) -> Diagnostic {
-    Diagnostic::new(&RULE, "", format!("internal error while linting this file: {what}")).help(format!(
+    Diagnostic::new(
+        &RULE,
+        "",
+        format!("internal error while linting this file: {what}"),
+    )
+    .help(format!(
         "this is a bug in asl-lint {}; please report it with the file at {}/issues",
         env!("CARGO_PKG_VERSION"),
         env!("CARGO_PKG_REPOSITORY")

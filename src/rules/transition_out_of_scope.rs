@@ -27,7 +27,9 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             let Some(&other) = elsewhere.first() else {
                 continue; // `unknown-transition-target`
             };
-            let target_state: StateId = m.target(other, t.target).expect("listed scope has the state");
+            let target_state: StateId = m
+                .target(other, t.target)
+                .expect("listed scope has the state");
             let here = describe(m, scope.id);
             let there = describe(m, other);
             let message = format!(

@@ -37,7 +37,11 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 
 fn diagnostic(cx: &Context<'_, '_>, scope: ScopeId, t: &Transition<'_>) -> Diagnostic {
     let m = cx.machine;
-    let names: Vec<&str> = m.scopes[scope].states.iter().map(|&s| m.states[s].name).collect();
+    let names: Vec<&str> = m.scopes[scope]
+        .states
+        .iter()
+        .map(|&s| m.states[s].name)
+        .collect();
     let place = match m.scopes[scope].kind {
         ScopeKind::Root => "the state machine",
         ScopeKind::Branch(_) => "this Parallel branch",

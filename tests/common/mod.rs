@@ -67,14 +67,21 @@ pub fn render_for_snapshot(report: &FileReport) -> String {
         out.push('\n');
     }
     out.push_str("---\n");
-    out.push_str(&asl_lint::render::concise::render(std::slice::from_ref(report)));
+    out.push_str(&asl_lint::render::concise::render(std::slice::from_ref(
+        report,
+    )));
     out
 }
 
 /// Sorted file paths under `dir`.
 pub fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     files

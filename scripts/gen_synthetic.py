@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Writes synthetic state machines for the scale benchmark.
+
+    gen_synthetic.py KIND N OUT
+
+KIND:
+  chain    N Task states in a row
+  diamond  N chained Choice diamonds (2^N paths from start to end)
+  glue     a Glue session started at the top, then N Choice diamonds, then a stop
+  wide     one Parallel with N branches of two states each
+  nested   Map and Parallel nested N deep, alternating
+"""
+import json
+import sys
+
+LAMBDA = "arn:aws:states:::lambda:invoke"
+
+
+def task(name, next_state=None):
+    state = {"Type": "Task", "Resource": LAMBDA, "Parameters": {"FunctionName": name, "Payload.$": "$"}}
+    if next_state:
+        state["Next"] = next_state
+    else:
+        state["End"] = True
+    return state
+
+
+def chain(n):
+    states = {f"Step {i}": task(f"step-{i}", f"Step {i + 1}" if i + 1 < n else None) for i in range(n)}
+    return {"StartAt": "Step 0", "States": states}
+
+
+def diamonds(n, states, first, last):
+    """N diamonds from `first`; the last joins into `last`."""
+    for i in range(n):
+        join = f"Join {i}"
+        states[f"Choice {i}"] = {
+            "Type": "Choice",
+            "Choices": [{"Variable": f"$.flag{i}", "BooleanEquals": True, "Next": f"Left {i}"}],
+            "Default": f"Right {i}",
+        }
+        states[f"Left {i}"] = {"Type": "Pass", "Next": join}
+        states[f"Right {i}"] = {"Type": "Pass", "Next": join}
+        states[join] = {"Type": "Pass", "Next": f"Choice {i + 1}" if i + 1 < n else last}
+    return first
+
+
+def diamond(n):
+    states = {}
+    diamonds(n, states, "Choice 0", "Done")
+    states["Done"] = {"Type": "Succeed"}
+    return {"StartAt": "Choice 0", "States": states}
+
+
+def glue(n):
+    states = {
+        "Create session": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::aws-sdk:glue:createSession",
+            "Parameters": {"Id.$": "$$.Execution.Name", "Role": "r", "Command": {"Name": "glueetl"}},
+            "Next": "Choice 0",
+        }
+    }
+    diamonds(n, states, "Choice 0", "Stop session")
+    states["Stop session"] = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::aws-sdk:glue:stopSession",
+        "Parameters": {"Id.$": "$.Session.Id"},
+        "End": True,
+    }
+    return {"StartAt": "Create session", "States": states}
+
+
+def wide(n):
+    branches = [
+        {"StartAt": f"A{i}", "States": {f"A{i}": task(f"a{i}", f"B{i}"), f"B{i}": {"Type": "Pass", "End": True}}}
+        for i in range(n)
+    ]
+    return {"StartAt": "Fan out", "States": {"Fan out": {"Type": "Parallel", "Branches": branches, "End": True}}}
+
+
+def nested(depth):
+    inner = {"StartAt": "Leaf", "States": {"Leaf": task("leaf")}}
+    for level in range(depth):
+        name = f"Level {level}"
+        if level % 2 == 0:
+            state = {"Type": "Map", "ItemProcessor": inner, "End": True}
+        else:
+            state = {"Type": "Parallel", "Branches": [inner], "End": True}
+        inner = {"StartAt": name, "States": {name: state}}
+    return inner
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    kind, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    make = {"chain": chain, "diamond": diamond, "glue": glue, "wide": wide, "nested": nested}[kind]
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(make(n), f, indent=2)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

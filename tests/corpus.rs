@@ -1,0 +1,131 @@
+//! Runs asl-lint over the shared corpus of real definitions, when this
+//! checkout sits beside it (`../shared/corpus`); skips with a notice otherwise.
+//!
+//! Asserts that no file panics or gets an internal error, and prints what
+//! each rule found, so changes in behaviour show up in the test log.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use asl_lint::discovery;
+use asl_lint::engine::{self, Input, Outcome, Settings, Source};
+
+fn lint_tree(dir: &std::path::Path) -> Vec<engine::FileReport> {
+    let inputs =
+        discovery::discover(&[dir.to_string_lossy().into_owned()], None).expect("corpus exists");
+    engine::lint_all(&inputs, &Settings::default(), None)
+}
+
+fn print_counts(title: &str, reports: &[engine::FileReport]) -> BTreeMap<&'static str, usize> {
+    let mut by_rule = BTreeMap::new();
+    for f in reports.iter().flat_map(|r| &r.findings) {
+        *by_rule.entry(f.rule).or_insert(0) += 1;
+    }
+    let linted = reports
+        .iter()
+        .filter(|r| r.outcome == Outcome::Linted)
+        .count();
+    println!(
+        "{title}: {linted} files linted, {} findings",
+        by_rule.values().sum::<usize>()
+    );
+    for (rule, n) in &by_rule {
+        println!("  {rule:32} {n}");
+    }
+    by_rule
+}
+
+#[test]
+fn real_definitions_lint_without_internal_errors() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let reports = lint_tree(&corpus.join("real"));
+    let counts = print_counts("corpus/real", &reports);
+    let internal: Vec<_> = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.rule == "internal-error")
+        .map(|f| format!("{}: {}", f.file, f.message))
+        .collect();
+    assert!(internal.is_empty(), "internal errors: {internal:#?}");
+    let linted = reports
+        .iter()
+        .filter(|r| r.outcome == Outcome::Linted)
+        .count();
+    assert!(
+        linted >= 200,
+        "only {linted} files linted: is discovery broken?"
+    );
+
+    // Every error on an aws-samples file must be a real defect. These are the
+    // ones known today, each checked by hand.
+    let known_defects: &[(&str, &str, &str)] = &[
+        (
+            "sfn-iot-data-analytics-dataset/statemachine/statemachine.asl.json",
+            "invalid-json",
+            "line 10 is `\"Messages\": \"Messages.$\": \"$.Messages\"`, which is not JSON",
+        ),
+        (
+            "shared-fallback-state-jsonata/statemachine/statemachine.asl.json",
+            "unreachable-state",
+            "`\"QueryLanguage\": \"JSONata\"` sits inside `States`, where AWS reads it as a state",
+        ),
+    ];
+    let mut errors: Vec<(String, &str)> = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| {
+            f.file.contains("aws-samples__") && f.severity == asl_lint::diagnostic::Severity::Error
+        })
+        .map(|f| (f.file.clone(), f.rule))
+        .collect();
+    errors.dedup();
+    for (file, rule) in &errors {
+        let known = known_defects
+            .iter()
+            .find(|(suffix, r, _)| file.ends_with(suffix) && r == rule);
+        assert!(
+            known.is_some(),
+            "new error on an aws-samples file, check it by hand: {file} [{rule}]"
+        );
+    }
+    for (suffix, rule, why) in known_defects {
+        println!("  known defect: {suffix} [{rule}]: {why}");
+        assert!(
+            errors.iter().any(|(f, r)| f.ends_with(suffix) && r == rule),
+            "known defect no longer reported: {suffix} [{rule}]"
+        );
+    }
+    assert!(!counts.contains_key("internal-error"));
+}
+
+#[test]
+fn localstack_json5_and_peer_fixtures_never_crash_the_linter() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let mut inputs = Vec::new();
+    for entry in walkdir::WalkDir::new(&corpus).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let name = path.to_string_lossy();
+        // Named explicitly, as the contract requires for `.json5`.
+        let wanted =
+            name.ends_with(".json5") || (name.contains("/peers/") && name.ends_with(".json"));
+        if entry.file_type().is_file() && wanted {
+            inputs.push(Input {
+                display: common::display(path),
+                source: Source::Path(path.to_path_buf()),
+                explicit: true,
+            });
+        }
+    }
+    let reports = engine::lint_all(&inputs, &Settings::default(), None);
+    print_counts("corpus json5 + peer fixtures", &reports);
+    assert!(reports.len() > 400, "only {} files", reports.len());
+    for f in reports.iter().flat_map(|r| &r.findings) {
+        assert_ne!(f.rule, "internal-error", "{}: {}", f.file, f.message);
+    }
+}

@@ -1,0 +1,150 @@
+//! Rule docs cannot lie: every `json fail` example must trigger its rule and
+//! every `json pass` example must not. `rules/README.md` is generated from the
+//! registry; `ASL_LINT_BLESS=1 cargo test --test docs` rewrites it.
+
+mod common;
+
+use asl_lint::rules::{self, Group};
+
+/// Fenced blocks as (info string, body).
+fn fences(doc: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in doc.lines() {
+        match (&mut current, line.strip_prefix("```")) {
+            (None, Some(info)) => current = Some((info.trim().to_string(), String::new())),
+            (Some(_), Some(_)) => out.push(current.take().unwrap()),
+            (Some((_, body)), None) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_doc_has_the_template_sections() {
+    for rule in rules::RULES {
+        assert!(
+            rule.doc.starts_with(&format!("# `{}`\n", rule.name)),
+            "{}: H1 must be the rule name",
+            rule.name
+        );
+        let severity = format!("default severity: **{}**", rule.severity);
+        assert!(
+            rule.doc.contains(&severity),
+            "{}: doc must state `{severity}`",
+            rule.name
+        );
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Options",
+            "## References",
+        ] {
+            assert!(
+                rule.doc.contains(section),
+                "{}: missing `{section}`",
+                rule.name
+            );
+        }
+    }
+}
+
+#[test]
+fn doc_examples_do_what_they_say() {
+    let mut checked = 0;
+    for rule in rules::RULES {
+        let blocks = fences(rule.doc);
+        let fail: Vec<_> = blocks
+            .iter()
+            .filter(|(info, _)| info == "json fail")
+            .collect();
+        let pass: Vec<_> = blocks
+            .iter()
+            .filter(|(info, _)| info == "json pass")
+            .collect();
+        let needs_examples =
+            rule.group != Group::Input || ["invalid-json", "duplicate-key"].contains(&rule.name);
+        if needs_examples {
+            assert!(
+                !fail.is_empty() && !pass.is_empty(),
+                "{}: needs `json fail` and `json pass` examples",
+                rule.name
+            );
+        }
+        for (_, body) in fail {
+            let report = common::lint_text("example.asl.json", body);
+            assert!(
+                report.findings.iter().any(|f| f.rule == rule.name),
+                "{}: the `json fail` example does not trigger it",
+                rule.name
+            );
+            checked += 1;
+        }
+        for (_, body) in pass {
+            let report = common::lint_text("example.asl.json", body);
+            let all: Vec<_> = report.findings.iter().map(|f| f.rule).collect();
+            assert!(
+                all.is_empty(),
+                "{}: the `json pass` example should be clean, got {all:?}",
+                rule.name
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} doc examples ran");
+}
+
+fn generated_index() -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from the registry by `ASL_LINT_BLESS=1 cargo test --test docs`. Do not edit. -->\n\n\
+         | rule | group | default severity | on by default | summary |\n|---|---|---|---|---|\n",
+    );
+    for rule in rules::RULES {
+        let group = match rule.group {
+            Group::Input => "input",
+            Group::Structural => "structural",
+            Group::Cost => "cost",
+        };
+        out.push_str(&format!(
+            "| [`{0}`]({0}.md) | {group} | {1} | {2} | {3} |\n",
+            rule.name,
+            rule.severity,
+            if rule.default_enabled { "yes" } else { "no" },
+            rule.summary.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+#[test]
+fn rules_index_is_current() {
+    let path = common::root().join("rules/README.md");
+    let expected = generated_index();
+    if std::env::var_os("ASL_LINT_BLESS").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "rules/README.md is stale; run `ASL_LINT_BLESS=1 cargo test --test docs`"
+    );
+}
+
+#[test]
+fn every_doc_file_belongs_to_a_rule() {
+    for entry in std::fs::read_dir(common::root().join("rules")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name == "README.md" {
+            continue;
+        }
+        let rule = name.strip_suffix(".md").expect("only Markdown in rules/");
+        assert!(
+            rules::by_name(rule).is_some(),
+            "rules/{name} documents no registered rule"
+        );
+    }
+}
