@@ -1,0 +1,151 @@
+//! Hostile and extreme inputs through the whole pipeline: the run always
+//! ends, with a located error per bad file and no panic. Timing is measured
+//! in `scripts/bench.sh`, never asserted here.
+
+mod common;
+
+use common::lint_text;
+
+fn rules_of(report: &asl_lint::engine::FileReport) -> Vec<&'static str> {
+    report.findings.iter().map(|f| f.rule).collect()
+}
+
+#[test]
+fn empty_whitespace_and_binary_files_are_invalid_json() {
+    for (name, text) in [
+        ("empty", ""),
+        ("spaces", "  \n\t\n"),
+        ("binary", "\u{0}\u{1}\u{2}PK\u{3}\u{4}"),
+    ] {
+        let report = lint_text(&format!("{name}.asl.json"), text);
+        assert_eq!(rules_of(&report), ["invalid-json"], "{name}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!(
+        "{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": {}",
+        "[".repeat(200_000)
+    );
+    let report = lint_text("deep.asl.json", &deep);
+    assert_eq!(rules_of(&report), ["invalid-json"]);
+    assert!(report.findings[0].message.contains("nested deeper than"));
+}
+
+#[test]
+fn a_huge_result_array_is_fine() {
+    let items = vec!["0"; 3_000_000].join(",");
+    let text = format!(
+        r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Result": [{items}], "End": true}}}}}}"#
+    );
+    assert!(lint_text("big.asl.json", &text).findings.is_empty());
+}
+
+fn chain(n: usize) -> String {
+    let mut states: Vec<String> = (0..n - 1)
+        .map(|i| format!(r#""S{i}": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "S{}"}}"#, i + 1))
+        .collect();
+    states.push(format!(r#""S{}": {{"Type": "Succeed"}}"#, n - 1));
+    format!(
+        r#"{{"StartAt": "S0", "States": {{{}}}}}"#,
+        states.join(",\n")
+    )
+}
+
+#[test]
+fn a_100_000_state_chain_lints_without_recursion() {
+    let report = lint_text("chain.asl.json", &chain(100_000));
+    assert!(report.findings.is_empty(), "{:?}", rules_of(&report));
+    // Break the chain in the middle: everything after it is unreachable,
+    // and every one of them is reported.
+    let broken = chain(100_000).replace(r#""Next": "S50000""#, r#""Next": "S5000O""#);
+    let report = lint_text("chain.asl.json", &broken);
+    let unreachable = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "unreachable-state")
+        .count();
+    assert_eq!(unreachable, 50_000);
+    assert_eq!(
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "unknown-transition-target")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn thousands_of_choice_diamonds_do_not_enumerate_paths() {
+    let n = 2_000;
+    let mut states = Vec::new();
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("C{}", i + 1)
+        } else {
+            "Done".to_string()
+        };
+        states.push(format!(
+            r#""C{i}": {{"Type": "Choice", "Choices": [{{"Variable": "$.x", "BooleanEquals": true, "Next": "L{i}"}}], "Default": "R{i}"}},
+               "L{i}": {{"Type": "Pass", "Next": "{next}"}}, "R{i}": {{"Type": "Pass", "Next": "{next}"}}"#
+        ));
+    }
+    states.push(r#""Done": {"Type": "Succeed"}"#.to_string());
+    let text = format!(
+        r#"{{"StartAt": "C0", "States": {{{}}}}}"#,
+        states.join(",\n")
+    );
+    assert!(lint_text("diamonds.asl.json", &text).findings.is_empty());
+}
+
+#[test]
+fn awkward_state_names_cannot_break_line_based_output() {
+    let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "line\nbreak :: 100% \u202e RTL 😀"}}}"#;
+    let report = lint_text("names.asl.json", text);
+    let concise = asl_lint::render::concise::render(std::slice::from_ref(&report));
+    assert_eq!(concise.lines().count(), 1, "{concise}");
+    assert!(concise.contains("line break :: 100%"));
+    let json = asl_lint::render::json::render(
+        std::slice::from_ref(&report),
+        &asl_lint::engine::Summary::of(std::slice::from_ref(&report)),
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        parsed["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line\nbreak")
+    );
+}
+
+#[test]
+fn truncated_prefixes_of_every_fixture_never_panic() {
+    let fixtures = walkdir::WalkDir::new(common::root().join("tests/fixtures"))
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file() && e.path().to_string_lossy().ends_with(".json"));
+    let mut cases = 0;
+    for entry in fixtures {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let step = (text.len() / 40).max(1);
+        for cut in (0..text.len())
+            .step_by(step)
+            .filter(|&c| text.is_char_boundary(c))
+        {
+            let report = lint_text("cut.asl.json", &text[..cut]);
+            assert!(
+                !rules_of(&report).contains(&"internal-error"),
+                "{} cut at {cut}",
+                entry.path().display()
+            );
+            cases += 1;
+        }
+    }
+    assert!(cases > 500);
+}
