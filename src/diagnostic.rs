@@ -207,6 +207,22 @@ pub fn fingerprint(
     format!("{hash:016x}")
 }
 
+/// "`A`", "`A` and `B`", "`A`, `B` and 3 more".
+pub fn quoted_list(names: &[&str], total: usize) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let more = total.saturating_sub(names.len());
+    match (quoted.len(), more) {
+        (0, _) => String::new(),
+        (1, 0) => quoted[0].clone(),
+        (_, 0) => format!(
+            "{} and {}",
+            quoted[..quoted.len() - 1].join(", "),
+            quoted[quoted.len() - 1]
+        ),
+        (_, n) => format!("{} and {n} more", quoted.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,8 +25,9 @@
 //! stack on a 50,000-state chain). No analysis enumerates paths.
 
 pub mod dominators;
+pub mod witness;
 
-use petgraph::Direction;
+pub use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
@@ -202,6 +203,8 @@ pub struct MachineGraph {
     state_nodes: Vec<NodeIndex>,
     /// For each scope: the Parallel or Map state that owns it.
     parents: Vec<Option<StateId>>,
+    /// For each state: its scope.
+    state_scopes: Vec<ScopeId>,
 }
 
 impl MachineGraph {
@@ -267,6 +270,7 @@ impl MachineGraph {
             scopes,
             state_nodes,
             parents: machine.scopes.iter().map(|s| s.parent).collect(),
+            state_scopes: machine.states.iter().map(|s| s.scope).collect(),
         }
     }
 
@@ -279,6 +283,241 @@ impl MachineGraph {
     /// continues at; `None` for the root scope.
     pub fn parent_of(&self, scope: ScopeId) -> Option<StateId> {
         self.parents[scope]
+    }
+}
+
+/// Where a path leaves the whole state machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MachineExit {
+    Success,
+    Failure,
+}
+
+/// One state on a witness path, and the edge taken into it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PathStep {
+    pub state: StateId,
+    pub via: Edge,
+}
+
+/// A path from just after a state to a machine exit.
+#[derive(Clone, Debug)]
+pub struct Escape {
+    pub steps: Vec<PathStep>,
+    /// The edge that left the last state (`Terminal`, `ImplicitFailure`, ...).
+    pub last: Edge,
+    pub exit: MachineExit,
+}
+
+/// Global node numbering across all scope graphs, for machine-wide searches.
+struct Flat<'g> {
+    graph: &'g MachineGraph,
+    offsets: Vec<usize>,
+    total: usize,
+}
+
+impl<'g> Flat<'g> {
+    fn new(graph: &'g MachineGraph) -> Flat<'g> {
+        let mut offsets = Vec::with_capacity(graph.scopes.len());
+        let mut total = 0;
+        for s in &graph.scopes {
+            offsets.push(total);
+            total += s.graph.node_count();
+        }
+        Flat {
+            graph,
+            offsets,
+            total,
+        }
+    }
+
+    fn id(&self, scope: ScopeId, node: NodeIndex) -> usize {
+        self.offsets[scope] + node.index()
+    }
+
+    fn split(&self, id: usize) -> (ScopeId, NodeIndex) {
+        let scope = self.offsets.partition_point(|&o| o <= id) - 1;
+        (scope, NodeIndex::new(id - self.offsets[scope]))
+    }
+
+    /// The two machine exits come after every scope node.
+    fn exit_id(&self, exit: MachineExit) -> usize {
+        self.total + exit as usize
+    }
+
+    /// Successors of a global node, following the contract: a nested scope's
+    /// exits continue at its Parallel or Map state's success or failure edges.
+    fn successors(&self, id: usize, out: &mut Vec<(usize, Edge)>) {
+        out.clear();
+        if id >= self.total {
+            return;
+        }
+        let (scope, node) = self.split(id);
+        let sg = &self.graph.scopes[scope];
+        let exit = match sg.graph[node] {
+            GraphNode::State(_) => {
+                for e in sg.graph.edges(node) {
+                    out.push((self.id(scope, e.target()), *e.weight()));
+                }
+                // Success edges first, so that among equally short witness
+                // paths the one without a failure is shown.
+                out.sort_by_key(|&(id, e)| (e.is_failure(), id));
+                return;
+            }
+            GraphNode::SuccessExit => MachineExit::Success,
+            GraphNode::FailureExit => MachineExit::Failure,
+        };
+        match self.graph.parent_of(scope) {
+            None => out.push((self.exit_id(exit), Edge::Terminal)),
+            Some(parent) => {
+                let parent_scope = self.graph.state_scopes[parent];
+                let psg = &self.graph.scopes[parent_scope];
+                for e in psg.graph.edges(self.graph.node(parent)) {
+                    let failure = e.weight().is_failure();
+                    if failure == (exit == MachineExit::Failure) {
+                        out.push((self.id(parent_scope, e.target()), *e.weight()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl MachineGraph {
+    /// Searches the paths that start where `from` succeeds (its `Next`, or
+    /// the end of its scope) and end at a machine exit, never entering a
+    /// state for which `blocked` is true. Failure edges of later states and
+    /// the exits of enclosing branches and processors are followed. Returns
+    /// one such path (the shortest), or `None` when every path is blocked.
+    ///
+    /// One breadth-first search: linear in states plus edges.
+    pub fn escape(&self, from: StateId, blocked: &dyn Fn(StateId) -> bool) -> Option<Escape> {
+        let flat = Flat::new(self);
+        let n = flat.total + 2;
+        const UNSEEN: u32 = u32::MAX;
+        let mut parent = vec![UNSEEN; n];
+        let mut via = vec![Edge::Next; n];
+        let start_scope = self.state_scopes[from];
+        let start = flat.id(start_scope, self.node(from));
+        let mut queue = std::collections::VecDeque::new();
+        let mut next = Vec::new();
+        let enter = |id: usize,
+                     edge: Edge,
+                     from_id: usize,
+                     parent: &mut Vec<u32>,
+                     via: &mut Vec<Edge>|
+         -> bool {
+            if parent[id] != UNSEEN || id == start {
+                return false;
+            }
+            if id < flat.total
+                && let (scope, node) = flat.split(id)
+                && let GraphNode::State(state) = self.scopes[scope].graph[node]
+                && blocked(state)
+            {
+                return false;
+            }
+            parent[id] = from_id as u32;
+            via[id] = edge;
+            true
+        };
+        flat.successors(start, &mut next);
+        for &(id, edge) in next.iter().filter(|(_, e)| !e.is_failure()) {
+            if enter(id, edge, start, &mut parent, &mut via) {
+                queue.push_back(id);
+            }
+        }
+        while let Some(id) = queue.pop_front() {
+            if id >= flat.total {
+                return Some(self.witness(&flat, id, start, &parent, &via));
+            }
+            flat.successors(id, &mut next);
+            for &(succ, edge) in &next {
+                if enter(succ, edge, id, &mut parent, &mut via) {
+                    queue.push_back(succ);
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether some path from where `from` succeeds reaches a state for which
+    /// `target` is true (crossing scope exits as [`MachineGraph::escape`] does).
+    pub fn reaches(&self, from: StateId, target: &dyn Fn(StateId) -> bool) -> bool {
+        // Reaching a target is escaping with nothing blocked and the targets as the only exits.
+        let flat = Flat::new(self);
+        let mut seen = vec![false; flat.total + 2];
+        let start = flat.id(self.state_scopes[from], self.node(from));
+        let mut stack = Vec::new();
+        let mut next = Vec::new();
+        flat.successors(start, &mut next);
+        stack.extend(
+            next.iter()
+                .filter(|(_, e)| !e.is_failure())
+                .map(|&(id, _)| id),
+        );
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut seen[id], true) {
+                continue;
+            }
+            if id < flat.total {
+                let (scope, node) = flat.split(id);
+                if let GraphNode::State(state) = self.scopes[scope].graph[node]
+                    && target(state)
+                {
+                    return true;
+                }
+            }
+            flat.successors(id, &mut next);
+            stack.extend(next.iter().map(|&(id, _)| id));
+        }
+        false
+    }
+
+    fn witness(
+        &self,
+        flat: &Flat<'_>,
+        exit_id: usize,
+        start: usize,
+        parent: &[u32],
+        via: &[Edge],
+    ) -> Escape {
+        let exit = if exit_id == flat.exit_id(MachineExit::Success) {
+            MachineExit::Success
+        } else {
+            MachineExit::Failure
+        };
+        // Global ids from the first successor of `start` to the exit.
+        let mut chain = Vec::new();
+        let mut id = exit_id;
+        while id != start {
+            chain.push(id);
+            id = parent[id] as usize;
+        }
+        chain.reverse();
+        let state_of = |id: usize| -> Option<StateId> {
+            if id >= flat.total {
+                return None;
+            }
+            let (scope, node) = flat.split(id);
+            self.scopes[scope].state(node)
+        };
+        let steps: Vec<PathStep> = chain
+            .iter()
+            .filter_map(|&id| {
+                state_of(id).map(|state| PathStep {
+                    state,
+                    via: via[id],
+                })
+            })
+            .collect();
+        // How the last state left: the edge into the node after it.
+        let last_state_at = chain.iter().rposition(|&id| state_of(id).is_some());
+        let last = match last_state_at {
+            Some(i) => via[chain[i + 1]],
+            None => via[chain[0]],
+        };
+        Escape { steps, last, exit }
     }
 }
 

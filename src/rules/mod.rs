@@ -12,7 +12,11 @@ pub mod file_too_large;
 pub mod internal_error;
 pub mod invalid_json;
 pub mod io_error;
+pub mod job_chain_missing_catch;
+pub mod start_without_native_cap;
 pub mod transition_out_of_scope;
+pub mod unbounded_billable_resource;
+pub mod unguarded_expensive_ingest;
 pub mod unknown_transition_target;
 pub mod unreachable_state;
 
@@ -64,7 +68,11 @@ pub static RULES: &[&Rule] = &[
     &internal_error::RULE,
     &invalid_json::RULE,
     &io_error::RULE,
+    &job_chain_missing_catch::RULE,
+    &start_without_native_cap::RULE,
     &transition_out_of_scope::RULE,
+    &unbounded_billable_resource::RULE,
+    &unguarded_expensive_ingest::RULE,
     &unknown_transition_target::RULE,
     &unreachable_state::RULE,
 ];

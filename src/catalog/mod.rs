@@ -1,0 +1,486 @@
+//! The resource catalogue: which Task resources are expensive, which look
+//! data up, which write it, which start something that bills until stopped,
+//! and which caps a start call can set. The data lives in `resources.toml`,
+//! compiled in and parsed once on first use.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::loader::tree::Node;
+use crate::model::{Pattern, Resource, ResourceKind, State};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Data {
+    expensive: Expensive,
+    lookup: Lookup,
+    write_sink: WriteSink,
+    ingest: Ingest,
+    billable: Vec<Billable>,
+    cap: Vec<Cap>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expensive {
+    actions: Vec<String>,
+    patterns: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Lookup {
+    actions: Vec<String>,
+    sql_actions: Vec<String>,
+    http_read_methods: Vec<String>,
+    lambda_name_words: Vec<String>,
+    not_found_errors: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WriteSink {
+    actions: Vec<String>,
+    parameter_keys: Vec<String>,
+    parameter_key_words: Vec<String>,
+    parameter_key_nouns: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ingest {
+    calls: Vec<String>,
+    name_words: Vec<String>,
+    weak_name_words: Vec<String>,
+    name_parameters: Vec<String>,
+}
+
+/// Something that bills until it is stopped.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Billable {
+    pub name: String,
+    pub start: Vec<String>,
+    pub stop: Vec<String>,
+    /// `C`: bills until stopped; `D`: bills until stopped but auto-stops by default.
+    pub class: String,
+    pub cost: String,
+    /// Starts that often create infrastructure meant to outlive the execution.
+    #[serde(default)]
+    pub may_outlive: Vec<String>,
+}
+
+impl Billable {
+    pub fn auto_stops(&self) -> bool {
+        self.class == "D"
+    }
+}
+
+/// A service's own cap on a start call.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cap {
+    pub start: Vec<String>,
+    /// Dotted path inside Parameters or Arguments.
+    pub param: String,
+    #[serde(default)]
+    pub required: bool,
+    pub max: Option<f64>,
+    pub equals: Option<toml::Value>,
+    pub unless_param: Option<String>,
+    pub unless_equals: Option<toml::Value>,
+    /// The option that overrides `max`.
+    pub option: Option<String>,
+    pub unit: String,
+    /// Why a missing or wrong value costs money.
+    pub why: Option<String>,
+}
+
+pub struct Catalog {
+    data: Data,
+    billable_by_start: HashMap<String, usize>,
+}
+
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
+/// The compiled-in catalogue.
+pub fn catalog() -> &'static Catalog {
+    CATALOG.get_or_init(|| {
+        Catalog::parse(include_str!("resources.toml")).expect("resources.toml is valid")
+    })
+}
+
+/// The catalogue key of a resource: `glue:startJobRun`, `aws-sdk:glue:createSession`,
+/// `lambda:invoke` for a legacy Lambda ARN, `activity` for an activity.
+pub fn key(resource: &Resource) -> Option<String> {
+    match &resource.kind {
+        ResourceKind::Integration {
+            service,
+            action,
+            sdk,
+            ..
+        } => Some(if *sdk {
+            format!("aws-sdk:{service}:{action}")
+        } else {
+            format!("{service}:{action}")
+        }),
+        ResourceKind::LambdaFunction { .. } => Some("lambda:invoke".to_string()),
+        ResourceKind::Activity { .. } => Some("activity".to_string()),
+        ResourceKind::Opaque | ResourceKind::Invalid => None,
+    }
+}
+
+/// A glob with `*` for any run of characters.
+fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, rest) = parts.split_first().expect("split yields one part");
+    let Some(mut remaining) = text.strip_prefix(first) else {
+        return false;
+    };
+    for (i, part) in rest.iter().enumerate() {
+        let last = i + 1 == rest.len();
+        if last {
+            return remaining.ends_with(part);
+        }
+        match remaining.find(part) {
+            Some(at) => remaining = &remaining[at + part.len()..],
+            None => return false,
+        }
+    }
+    remaining.is_empty()
+}
+
+/// The words of a name: split at spaces, punctuation and camelCase humps, lowercased.
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn has_word_starting_with(names: &[&str], stems: &[String]) -> bool {
+    names
+        .iter()
+        .flat_map(|n| words(n))
+        .any(|w| stems.iter().any(|s| w.starts_with(s.as_str())))
+}
+
+/// Parameters (JSONPath) or Arguments (JSONata) of a state.
+pub fn parameters<'t>(state: &State<'t>) -> Option<&'t Node> {
+    state.get("Parameters").or_else(|| state.get("Arguments"))
+}
+
+/// The Lambda function name a state calls, when it says.
+fn function_name<'a>(state: &'a State<'_>) -> Option<&'a str> {
+    match &state.resource.as_ref()?.kind {
+        ResourceKind::LambdaFunction { function } => Some(function.as_str()),
+        _ => parameters(state)
+            .and_then(|p| p.get("FunctionName"))
+            .and_then(Node::as_str),
+    }
+}
+
+impl Catalog {
+    fn parse(text: &str) -> Result<Catalog, toml::de::Error> {
+        let data: Data = toml::from_str(text)?;
+        let mut billable_by_start = HashMap::new();
+        for (i, b) in data.billable.iter().enumerate() {
+            for s in &b.start {
+                billable_by_start.insert(s.clone(), i);
+            }
+        }
+        Ok(Catalog {
+            data,
+            billable_by_start,
+        })
+    }
+
+    /// What `state` starts that bills until stopped, if anything.
+    pub fn billable_started_by(&self, state: &State<'_>) -> Option<&Billable> {
+        let k = key(state.resource.as_ref()?)?;
+        self.billable_by_start
+            .get(&k)
+            .map(|&i| &self.data.billable[i])
+    }
+
+    /// Whether `state` stops what `billable` starts.
+    pub fn stops(&self, billable: &Billable, state: &State<'_>) -> bool {
+        state
+            .resource
+            .as_ref()
+            .and_then(key)
+            .is_some_and(|k| billable.stop.contains(&k))
+    }
+
+    pub fn caps_for(&self, state: &State<'_>) -> Vec<&Cap> {
+        let Some(k) = state.resource.as_ref().and_then(key) else {
+            return Vec::new();
+        };
+        self.data
+            .cap
+            .iter()
+            .filter(|c| c.start.contains(&k))
+            .collect()
+    }
+
+    /// A call that costs compute, API quota or per-request money.
+    pub fn is_expensive(&self, state: &State<'_>) -> bool {
+        let Some(resource) = &state.resource else {
+            return false;
+        };
+        if matches!(resource.pattern(), Some(Pattern::Sync | Pattern::Sync2)) {
+            return true;
+        }
+        let Some(k) = key(resource) else { return false };
+        self.data.expensive.actions.contains(&k)
+            || self.data.expensive.patterns.iter().any(|p| glob(p, &k))
+    }
+
+    /// A cheap existence or state read.
+    pub fn is_lookup(&self, state: &State<'_>) -> bool {
+        let Some(k) = state.resource.as_ref().and_then(key) else {
+            return false;
+        };
+        let params = parameters(state);
+        if self.data.lookup.actions.contains(&k) {
+            return true;
+        }
+        if self.data.lookup.sql_actions.contains(&k) {
+            return sql_verb(params).is_some_and(|v| v == "select");
+        }
+        if k == "http:invoke" {
+            let method = params
+                .and_then(|p| p.get("Method"))
+                .and_then(Node::as_str)
+                .unwrap_or("");
+            return self
+                .data
+                .lookup
+                .http_read_methods
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(method));
+        }
+        if k == "lambda:invoke" || k == "aws-sdk:lambda:invoke" {
+            let names: Vec<&str> = [Some(state.name), function_name(state)]
+                .into_iter()
+                .flatten()
+                .collect();
+            return has_word_starting_with(&names, &self.data.lookup.lambda_name_words);
+        }
+        false
+    }
+
+    /// Errors that a catch-on-not-found guard may list.
+    pub fn is_not_found_error(&self, error: &str) -> bool {
+        self.data.lookup.not_found_errors.iter().any(|e| e == error)
+    }
+
+    /// A task that writes data somewhere (S3, a database).
+    pub fn is_write_sink(&self, state: &State<'_>) -> bool {
+        let Some(k) = state.resource.as_ref().and_then(key) else {
+            return false;
+        };
+        if self.data.write_sink.actions.contains(&k) {
+            return true;
+        }
+        self.data.lookup.sql_actions.contains(&k)
+            && sql_verb(parameters(state))
+                .is_some_and(|v| ["insert", "update", "merge"].contains(&v.as_str()))
+    }
+
+    /// The first Parameters/Arguments key that names an output location.
+    pub fn output_parameter<'t>(&self, state: &State<'t>) -> Option<&'t str> {
+        let params = parameters(state)?;
+        let sink = &self.data.write_sink;
+        let mut stack = vec![params];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                crate::loader::tree::Value::Object(o) => {
+                    for m in &o.members {
+                        let key = m.key.strip_suffix(".$").unwrap_or(&m.key);
+                        let exact = sink
+                            .parameter_keys
+                            .iter()
+                            .any(|k| k.eq_ignore_ascii_case(key));
+                        let w = words(key);
+                        let shaped = w.len() >= 2
+                            && sink.parameter_key_words.contains(&w[0])
+                            && sink.parameter_key_nouns.iter().any(|n| w[1..].contains(n));
+                        if exact || shaped {
+                            return Some(&m.key);
+                        }
+                        stack.push(&m.value);
+                    }
+                }
+                crate::loader::tree::Value::Array(items) => stack.extend(items.iter()),
+                // Glue job arguments are strings like `--output-path`.
+                crate::loader::tree::Value::String(_) => {}
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Whether the call can fetch data from a source (a Lambda, an HTTP or
+    /// API Gateway call, a data job).
+    pub fn is_ingest_call(&self, state: &State<'_>) -> bool {
+        state
+            .resource
+            .as_ref()
+            .and_then(key)
+            .is_some_and(|k| self.data.ingest.calls.contains(&k))
+    }
+
+    /// The state's own name and the function or job it calls.
+    fn called_names<'a>(&self, state: &'a State<'_>) -> Vec<&'a str> {
+        let mut names = vec![state.name];
+        if let Some(ResourceKind::LambdaFunction { function }) =
+            state.resource.as_ref().map(|r| &r.kind)
+        {
+            names.push(function);
+        }
+        if let Some(params) = parameters(state) {
+            for p in &self.data.ingest.name_parameters {
+                if let Some(n) = params.get(p).and_then(Node::as_str) {
+                    names.push(n);
+                }
+            }
+        }
+        names
+    }
+
+    /// A name word that says "fetch" (`FetchPrices`, `ingest-raw`).
+    pub fn has_fetch_name(&self, state: &State<'_>) -> bool {
+        has_word_starting_with(&self.called_names(state), &self.data.ingest.name_words)
+    }
+
+    /// A weaker name word (`GetData`, `Call out to GitHub`).
+    pub fn has_weak_fetch_name(&self, state: &State<'_>) -> bool {
+        has_word_starting_with(&self.called_names(state), &self.data.ingest.weak_name_words)
+    }
+
+    pub fn billable(&self) -> &[Billable] {
+        &self.data.billable
+    }
+
+    pub fn caps(&self) -> &[Cap] {
+        &self.data.cap
+    }
+}
+
+fn sql_verb(params: Option<&Node>) -> Option<String> {
+    let sql = params?.get("Sql")?.as_str()?;
+    Some(sql.split_whitespace().next()?.to_ascii_lowercase())
+}
+
+/// Looks up a dotted path case-insensitively. Returns the actual keys along
+/// the way and the node; a last key ending in `.$` (set from a path) is
+/// returned as written.
+pub fn param_path<'t>(params: &'t Node, path: &str) -> Option<(Vec<&'t str>, &'t Node)> {
+    let mut node = params;
+    let mut keys = Vec::new();
+    let segments: Vec<&str> = path.split('.').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let object = node.as_object()?;
+        let last = i + 1 == segments.len();
+        let member = object.members.iter().rev().find(|m| {
+            m.key.eq_ignore_ascii_case(segment)
+                || (last
+                    && m.key
+                        .strip_suffix(".$")
+                        .is_some_and(|k| k.eq_ignore_ascii_case(segment)))
+        })?;
+        keys.push(&*member.key);
+        node = &member.value;
+    }
+    Some((keys, node))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn catalogue_is_consistent() {
+        let c = catalog();
+        let mut starts = HashSet::new();
+        for b in c.billable() {
+            assert!(
+                !b.stop.is_empty(),
+                "{}: every start needs a stop action",
+                b.name
+            );
+            assert!(["C", "D"].contains(&b.class.as_str()), "{}: class", b.name);
+            for s in &b.start {
+                assert!(starts.insert(s.clone()), "{s} is listed as a start twice");
+                assert!(!b.stop.contains(s), "{s} both starts and stops");
+            }
+            for action in b.start.iter().chain(&b.stop) {
+                let service_action = action.strip_prefix("aws-sdk:").unwrap_or(action);
+                let (service, name) = service_action.split_once(':').expect("service:action");
+                assert!(!service.is_empty() && !name.is_empty(), "{action}");
+                assert!(
+                    name.chars().next().unwrap().is_lowercase(),
+                    "{action}: actions are camelCase"
+                );
+                assert!(
+                    !name.contains('.'),
+                    "{action}: no integration suffix in the table"
+                );
+            }
+        }
+        for cap in c.caps() {
+            assert!(
+                cap.start.iter().all(|s| !s.contains('.')),
+                "cap starts have no suffix: {:?}",
+                cap.start
+            );
+            assert!(
+                cap.required || cap.max.is_some() || cap.equals.is_some(),
+                "{}: a cap needs a condition",
+                cap.param
+            );
+        }
+    }
+
+    #[test]
+    fn globs_and_words() {
+        assert!(glob("aws-sdk:*:start*", "aws-sdk:glue:startCrawler"));
+        assert!(glob(
+            "aws-sdk:*:create*Job",
+            "aws-sdk:sagemaker:createTrainingJob"
+        ));
+        assert!(!glob(
+            "aws-sdk:*:create*Job",
+            "aws-sdk:sagemaker:createEndpoint"
+        ));
+        assert!(!glob("aws-sdk:*:start*", "glue:startJobRun"));
+        assert_eq!(words("FetchPrices"), ["fetch", "prices"]);
+        assert_eq!(
+            words("check-if_exists now"),
+            ["check", "if", "exists", "now"]
+        );
+        assert_eq!(words("outputBucket"), ["output", "bucket"]);
+        assert_eq!(words("S3OutputPath"), ["s3", "output", "path"]);
+    }
+}

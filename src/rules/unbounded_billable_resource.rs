@@ -1,0 +1,138 @@
+use crate::catalog::{self, Billable, catalog};
+use crate::diagnostic::{Diagnostic, Severity, Target};
+use crate::graph::{Direction, failure_exit, success_exit};
+use crate::model::{Machine, StateId, StateType};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "unbounded-billable-resource",
+    severity: Severity::Error,
+    group: Group::Cost,
+    summary: "a task starts something that bills until stopped, and some path never stops it",
+    doc: include_str!("../../rules/unbounded-billable-resource.md"),
+    default_enabled: true,
+    check: Some(check),
+};
+
+/// Option `persistent-resources`: catalogue keys of starts meant to outlive
+/// the execution (a provisioning machine creating an endpoint). Empty by
+/// default; the configuration issue exposes it.
+pub const PERSISTENT_RESOURCES: &[&str] = &[];
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let cat = catalog();
+    let m = cx.machine;
+    for start in m.states.iter().filter(|s| s.ty == StateType::Task) {
+        let Some(billable) = cat.billable_started_by(start) else {
+            continue;
+        };
+        let key = start
+            .resource
+            .as_ref()
+            .and_then(catalog::key)
+            .unwrap_or_default();
+        if PERSISTENT_RESOURCES.contains(&key.as_str()) {
+            continue;
+        }
+        let stops_inside = parallel_or_map_always_stops(cx, billable);
+        let is_stop = |id: StateId| cat.stops(billable, &m.states[id]) || stops_inside[id];
+        let Some(escape) = cx.graph.escape(start.id, &is_stop) else {
+            continue;
+        };
+        let some_path_stops = cx.graph.reaches(start.id, &is_stop);
+        let path = crate::graph::witness::describe(m, start.id, &escape);
+        let (mut severity, mut message) = if some_path_stops {
+            (
+                Severity::Warning,
+                format!(
+                    "`{}` starts {}, and not every path stops it: {path}",
+                    start.name, billable.name
+                ),
+            )
+        } else {
+            (
+                Severity::Error,
+                format!(
+                    "`{}` starts {} that no path stops: {path}",
+                    start.name, billable.name
+                ),
+            )
+        };
+        if billable.auto_stops() {
+            severity = lower(severity);
+        }
+        // Creating long-lived infrastructure with no stop anywhere in the
+        // machine is most likely provisioning: weaker evidence.
+        let provisions = billable.may_outlive.contains(&key);
+        if provisions && !some_path_stops {
+            severity = Severity::Info;
+            message = format!(
+                "`{}` creates {} and nothing in this state machine deletes it: {path}",
+                start.name, billable.name
+            );
+        }
+        let stop = billable.stop[0].as_str();
+        let help = if provisions && !some_path_stops {
+            format!(
+                "if it is meant to outlive the execution, suppress this finding; otherwise delete it \
+                 on every path with `arn:aws:states:::{stop}`; {}",
+                billable.cost
+            )
+        } else {
+            format!(
+                "stop it on every path, failure paths included: route each Catch through a cleanup Task \
+                 (`arn:aws:states:::{stop}`, with its own Catch) before the Fail state, or deploy an \
+                 event-triggered Wait-then-stop reaper; {}",
+                billable.cost
+            )
+        };
+        let mut d = Diagnostic::new(&RULE, start.pointer.clone(), message)
+            .on_key()
+            .severity(severity)
+            .label(format!("starts {}", billable.name))
+            .help(help);
+        if let Some(last) = escape.steps.last() {
+            let label = if some_path_stops {
+                "this path ends without a stop"
+            } else {
+                "ends without a stop"
+            };
+            d = d.related(m.states[last.state].pointer.clone(), Target::Key, label);
+        }
+        out.push(d);
+    }
+}
+
+fn lower(severity: Severity) -> Severity {
+    match severity {
+        Severity::Error => Severity::Warning,
+        _ => Severity::Info,
+    }
+}
+
+/// Parallel and Map states with a branch or processor in which every path
+/// passes a stop: entering them counts as stopping. Scopes are built parents
+/// first, so walking them backwards sees children before their parents.
+fn parallel_or_map_always_stops(cx: &Context<'_, '_>, billable: &Billable) -> Vec<bool> {
+    let m: &Machine<'_> = cx.machine;
+    let cat = catalog();
+    let mut stops = vec![false; m.states.len()];
+    for scope in m.scopes.iter().rev() {
+        let Some(parent) = scope.parent else { continue };
+        let sg = &cx.graph.scopes[scope.id];
+        let Some(start) = sg.start else { continue };
+        let blocked = |n| {
+            sg.state(n)
+                .is_some_and(|s| cat.stops(billable, &m.states[s]) || stops[s])
+        };
+        if blocked(start) {
+            stops[parent] = true;
+            continue;
+        }
+        let reach = sg.reachable(&[start], Direction::Outgoing, blocked);
+        if !reach[success_exit().index()] && !reach[failure_exit().index()] {
+            stops[parent] = true;
+        }
+    }
+    stops
+}

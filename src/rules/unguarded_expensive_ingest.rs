@@ -1,0 +1,431 @@
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use petgraph::graph::NodeIndex;
+
+use crate::catalog::{Catalog, catalog, parameters};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::{Direction, Dominators, Edge, ScopeGraph};
+use crate::loader::tree::{Node, Value};
+use crate::model::{Machine, QueryLanguage, ScopeId, State, StateId, StateType};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "unguarded-expensive-ingest",
+    severity: Severity::Warning,
+    group: Group::Cost,
+    summary: "a paid call that writes data runs on every execution, with no check whether the data already exists",
+    doc: include_str!("../../rules/unguarded-expensive-ingest.md"),
+    default_enabled: true,
+    check: Some(check),
+};
+
+/// Why a task counts as an ingest.
+enum Evidence<'t> {
+    /// Its parameters name an output location.
+    OutputParameter(&'t str),
+    /// A write-sink task consumes its result.
+    Sink(&'t str),
+    /// Only its name suggests it (info).
+    Name,
+}
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let cat = catalog();
+    let m = cx.machine;
+    let guards = Guards {
+        cx,
+        cat,
+        dominators: RefCell::new(HashMap::new()),
+    };
+    for t in m.states.iter().filter(|s| s.ty == StateType::Task) {
+        if !cat.is_expensive(t) || cat.is_lookup(t) || is_stop(cat, t) {
+            continue;
+        }
+        let Some(evidence) = evidence(cx, cat, t) else {
+            continue;
+        };
+        if guards.guarded(t.id) {
+            continue;
+        }
+        let (severity, why) = match evidence {
+            Evidence::OutputParameter(key) => {
+                (Severity::Warning, format!("writes its result (`{key}`)"))
+            }
+            Evidence::Sink(sink) => (
+                Severity::Warning,
+                format!("its result is written by `{sink}`"),
+            ),
+            Evidence::Name => (Severity::Info, "its name says it fetches data".to_string()),
+        };
+        let validation = guards.validation_choice(t.id);
+        let mut help = "check first: an `arn:aws:states:::aws-sdk:s3:listObjectsV2` Task (`Prefix` = the output key, \
+                        `MaxKeys` 1), then a Choice that runs the ingest only when `KeyCount` is 0 and otherwise \
+                        skips to a Succeed"
+            .to_string();
+        if let Some(choice) = validation {
+            help.push_str(&format!(
+                "; the Choice `{choice}` checks the input, which is not an existence check"
+            ));
+        }
+        out.push(
+            Diagnostic::new(
+                &RULE,
+                t.pointer.clone(),
+                format!(
+                    "`{}` is a paid call and {why}, but nothing checks whether the data already exists: every run fetches and writes it again",
+                    t.name
+                ),
+            )
+            .on_key()
+            .severity(severity)
+            .label("runs on every execution")
+            .help(help),
+        );
+    }
+}
+
+fn is_stop(cat: &Catalog, state: &State<'_>) -> bool {
+    cat.billable().iter().any(|b| cat.stops(b, state))
+}
+
+/// An ingest fetches and persists. A warning needs both a sign of fetching
+/// (its name, or an HTTP GET) and write evidence; a strong fetch word alone
+/// is info. A paid call that writes but shows no sign of fetching (a Lambda
+/// that copies, transforms or records) is not an ingest.
+fn evidence<'t>(cx: &Context<'_, 't>, cat: &Catalog, t: &State<'t>) -> Option<Evidence<'t>> {
+    if !cat.is_ingest_call(t) {
+        return None;
+    }
+    let strong = cat.has_fetch_name(t);
+    let fetches = strong || cat.has_weak_fetch_name(t) || is_http_get(t);
+    if fetches {
+        if let Some(key) = cat.output_parameter(t) {
+            return Some(Evidence::OutputParameter(key));
+        }
+        if let Some(sink) = consuming_sink(cx, cat, t) {
+            return Some(Evidence::Sink(sink));
+        }
+    }
+    // A name alone is weak: only for API calls, where the talk's pattern (a
+    // paid API behind a Lambda or HTTP task) lives, not for data jobs.
+    (strong && is_api_call(t)).then_some(Evidence::Name)
+}
+
+fn is_api_call(t: &State<'_>) -> bool {
+    t.resource
+        .as_ref()
+        .and_then(crate::catalog::key)
+        .is_some_and(|k| {
+            [
+                "lambda:invoke",
+                "aws-sdk:lambda:invoke",
+                "http:invoke",
+                "apigateway:invoke",
+            ]
+            .contains(&k.as_str())
+        })
+}
+
+fn is_http_get(t: &State<'_>) -> bool {
+    let is_http = t
+        .resource
+        .as_ref()
+        .and_then(|r| r.service_action())
+        .is_some_and(|(s, a)| (s, a) == ("http", "invoke") || (s, a) == ("apigateway", "invoke"));
+    let method = parameters(t)
+        .and_then(|p| p.get("Method"))
+        .and_then(Node::as_str);
+    is_http && method.is_none_or(|m| m.eq_ignore_ascii_case("GET"))
+}
+
+/// A write-sink task after `t` in its scope (no other paid call between)
+/// that reads `t`'s result.
+fn consuming_sink<'t>(cx: &Context<'_, 't>, cat: &Catalog, t: &State<'t>) -> Option<&'t str> {
+    let m = cx.machine;
+    let sg = &cx.graph.scopes[t.scope];
+    let roots = result_roots(t);
+    if roots.is_empty() {
+        return None;
+    }
+    let start = cx.graph.node(t.id);
+    let mut seen = vec![false; sg.graph.node_count()];
+    let mut stack: Vec<NodeIndex> = success_successors(sg, start);
+    while let Some(n) = stack.pop() {
+        if std::mem::replace(&mut seen[n.index()], true) {
+            continue;
+        }
+        let Some(id) = sg.state(n) else { continue };
+        let s = &m.states[id];
+        if cat.is_write_sink(s) {
+            if reads_any(s, "Parameters", &roots) || reads_any(s, "Arguments", &roots) {
+                return Some(s.name);
+            }
+            continue;
+        }
+        if cat.is_expensive(s) {
+            continue;
+        }
+        stack.extend(success_successors(sg, n));
+    }
+    None
+}
+
+fn success_successors(sg: &ScopeGraph, n: NodeIndex) -> Vec<NodeIndex> {
+    sg.graph
+        .edges(n)
+        .filter(|e| matches!(e.weight(), Edge::Next | Edge::Default | Edge::Choice(_)))
+        .map(|e| petgraph::visit::EdgeRef::target(&e))
+        .collect()
+}
+
+/// Strings that show a later state reads this state's result: its
+/// `ResultPath` (`$` when the result replaces the input), `$states.input` in
+/// JSONata, and every variable it `Assign`s (as `$name`).
+fn result_roots(state: &State<'_>) -> Vec<String> {
+    let mut roots = Vec::new();
+    match state.query_language {
+        QueryLanguage::JsonPath => match state.get("ResultPath") {
+            None => roots.push("$".to_string()),
+            Some(node) => {
+                if let Some(path) = node.as_str() {
+                    roots.push(path.to_string());
+                }
+            }
+        },
+        QueryLanguage::Jsonata => roots.push("$states.input".to_string()),
+    }
+    if let Some(assign) = state.get("Assign").and_then(Node::as_object) {
+        for m in &assign.members {
+            let name = m.key.strip_suffix(".$").unwrap_or(&m.key);
+            roots.push(format!("${name}"));
+        }
+    }
+    roots
+}
+
+/// Whether any string under `field` of `state` refers to one of `roots`.
+fn reads_any(state: &State<'_>, field: &str, roots: &[String]) -> bool {
+    let Some(node) = state.get(field) else {
+        return false;
+    };
+    any_string(node, &|s| roots.iter().any(|r| refers_to(s, r)))
+}
+
+/// `text` mentions `root` as a path or variable: `$.existing.KeyCount` refers
+/// to `$.existing`; `$` alone matches any `$.` path; `$found` is a variable.
+fn refers_to(text: &str, root: &str) -> bool {
+    if root == "$" {
+        return text.starts_with("$.")
+            || text == "$"
+            || text.contains("$.") && !text.contains("$$.");
+    }
+    let mut rest = text;
+    while let Some(at) = rest.find(root) {
+        let after = &rest[at + root.len()..];
+        let boundary = after
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        if boundary {
+            return true;
+        }
+        rest = &rest[at + root.len()..];
+    }
+    false
+}
+
+fn any_string(node: &Node, pred: &dyn Fn(&str) -> bool) -> bool {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::String(s) if pred(s) => return true,
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(o) => stack.extend(o.members.iter().map(|m| &m.value)),
+            _ => {}
+        }
+    }
+    false
+}
+
+struct Guards<'a, 'c, 't> {
+    cx: &'a Context<'c, 't>,
+    cat: &'a Catalog,
+    dominators: RefCell<HashMap<ScopeId, Option<Dominators>>>,
+}
+
+impl Guards<'_, '_, '_> {
+    fn machine(&self) -> &Machine<'_> {
+        self.cx.machine
+    }
+
+    /// Dominators of the state's scope (computed once per scope), and the
+    /// state's dominators from nearest to the scope's start, itself excluded.
+    fn dominators_of(&self, id: StateId) -> Vec<StateId> {
+        let m = self.machine();
+        let scope = m.states[id].scope;
+        let sg = &self.cx.graph.scopes[scope];
+        let mut cache = self.dominators.borrow_mut();
+        let dom = cache.entry(scope).or_insert_with(|| sg.dominators());
+        let Some(dom) = dom else { return Vec::new() };
+        dom.dominators_of(self.cx.graph.node(id).index())
+            .skip(1)
+            .filter_map(|n| sg.state(NodeIndex::new(n)))
+            .collect()
+    }
+
+    /// Whether every path to `t` passes an existence check, in its own scope
+    /// or, for a state in a branch or processor, around the enclosing state.
+    fn guarded(&self, t: StateId) -> bool {
+        let m = self.machine();
+        let mut target = t;
+        loop {
+            let doms = self.dominators_of(target);
+            for &d in &doms {
+                let s = &m.states[d];
+                let guard = match s.ty {
+                    StateType::Choice => self.choice_guard(d, target, &doms),
+                    StateType::Task => self.catch_guard(d, target) || self.lock_guard(d, target),
+                    _ => false,
+                };
+                if guard {
+                    return true;
+                }
+            }
+            let scope = m.states[target].scope;
+            let Some(parent) = self.cx.graph.parent_of(scope) else {
+                return false;
+            };
+            if self.map_fed_by_lookup(parent) {
+                return true;
+            }
+            target = parent;
+        }
+    }
+
+    /// A Choice that reads the result of a lookup before it, with a branch
+    /// that does not lead to the target.
+    fn choice_guard(&self, choice: StateId, target: StateId, doms: &[StateId]) -> bool {
+        let m = self.machine();
+        let c = &m.states[choice];
+        let Some(rules) = c.get("Choices") else {
+            return false;
+        };
+        // Lookups that dominate the Choice are the ones after it in `doms`.
+        let at = doms.iter().position(|&d| d == choice).unwrap_or(doms.len());
+        let reads_lookup = doms[at..].iter().any(|&l| {
+            let lookup = &m.states[l];
+            lookup.ty == StateType::Task && self.cat.is_lookup(lookup) && {
+                let roots = result_roots(lookup);
+                any_string(rules, &|s| roots.iter().any(|r| refers_to(s, r)))
+            }
+        });
+        reads_lookup && self.some_branch_avoids(choice, target)
+    }
+
+    fn some_branch_avoids(&self, choice: StateId, target: StateId) -> bool {
+        let sg = &self.cx.graph.scopes[self.machine().states[choice].scope];
+        let target_node = self.cx.graph.node(target);
+        sg.graph
+            .edges(self.cx.graph.node(choice))
+            .filter(|e| matches!(e.weight(), Edge::Choice(_) | Edge::Default))
+            .any(|e| {
+                let reach = sg.reachable(
+                    &[petgraph::visit::EdgeRef::target(&e)],
+                    Direction::Outgoing,
+                    |_| false,
+                );
+                !reach[target_node.index()]
+            })
+    }
+
+    /// A lookup whose Catch on "not found" leads to the target while its
+    /// success path does not.
+    fn catch_guard(&self, lookup: StateId, target: StateId) -> bool {
+        let m = self.machine();
+        let l = &m.states[lookup];
+        if !self.cat.is_lookup(l) {
+            return false;
+        }
+        let sg = &self.cx.graph.scopes[l.scope];
+        let target_node = self.cx.graph.node(target);
+        let catch_reaches = l.catchers.iter().enumerate().any(|(i, c)| {
+            c.errors.iter().any(|e| self.cat.is_not_found_error(e))
+                && self.edge_target(l, Edge::Catch(i)).is_some_and(|n| {
+                    sg.reachable(&[n], Direction::Outgoing, |_| false)[target_node.index()]
+                })
+        });
+        catch_reaches && !self.success_reaches(l, target)
+    }
+
+    /// A conditional write (`attribute_not_exists`) whose Catch on the failed
+    /// condition leads away from the target: the idempotency lock.
+    fn lock_guard(&self, lock: StateId, target: StateId) -> bool {
+        let m = self.machine();
+        let l = &m.states[lock];
+        let conditional = parameters(l)
+            .and_then(|p| p.get("ConditionExpression"))
+            .and_then(Node::as_str)
+            .is_some_and(|c| c.contains("attribute_not_exists"));
+        if !conditional || !self.cat.is_write_sink(l) {
+            return false;
+        }
+        let sg = &self.cx.graph.scopes[l.scope];
+        let target_node = self.cx.graph.node(target);
+        l.catchers.iter().enumerate().any(|(i, c)| {
+            c.errors
+                .iter()
+                .any(|e| e.ends_with("ConditionalCheckFailedException") || *e == "States.ALL")
+                && self.edge_target(l, Edge::Catch(i)).is_some_and(|n| {
+                    !sg.reachable(&[n], Direction::Outgoing, |_| false)[target_node.index()]
+                })
+        })
+    }
+
+    fn edge_target(&self, state: &State<'_>, edge: Edge) -> Option<NodeIndex> {
+        let sg = &self.cx.graph.scopes[state.scope];
+        sg.graph
+            .edges(self.cx.graph.node(state.id))
+            .find(|e| *e.weight() == edge)
+            .map(|e| petgraph::visit::EdgeRef::target(&e))
+    }
+
+    fn success_reaches(&self, state: &State<'_>, target: StateId) -> bool {
+        let sg = &self.cx.graph.scopes[state.scope];
+        let starts = success_successors(sg, self.cx.graph.node(state.id));
+        sg.reachable(&starts, Direction::Outgoing, |_| false)[self.cx.graph.node(target).index()]
+    }
+
+    /// A Map reading its items from S3 (`ItemReader`) or from a lookup's
+    /// result has only items that were found: its iterations are guarded.
+    fn map_fed_by_lookup(&self, map: StateId) -> bool {
+        let m = self.machine();
+        let s = &m.states[map];
+        if s.ty != StateType::Map {
+            return false;
+        }
+        if s.get("ItemReader").is_some() {
+            return true;
+        }
+        let Some(items) = s.get("ItemsPath").or_else(|| s.get("Items")) else {
+            return false;
+        };
+        self.dominators_of(map).iter().any(|&l| {
+            let lookup = &m.states[l];
+            lookup.ty == StateType::Task && self.cat.is_lookup(lookup) && {
+                let roots = result_roots(lookup);
+                any_string(items, &|text| roots.iter().any(|r| refers_to(text, r)))
+            }
+        })
+    }
+
+    /// A Choice before the target that reads only the input: validation,
+    /// which users often mistake for a guard.
+    fn validation_choice(&self, t: StateId) -> Option<&str> {
+        let m = self.cx.machine;
+        self.dominators_of(t)
+            .into_iter()
+            .find(|&d| m.states[d].ty == StateType::Choice)
+            .map(|d| m.states[d].name)
+    }
+}
