@@ -466,3 +466,58 @@ fn examples_snapshot() {
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!("examples-concise", stdout(&out));
 }
+
+#[test]
+fn the_talks_scenarios_give_exactly_the_expected_findings() {
+    let expected: &[(&str, &[(&str, &str)])] = &[
+        (
+            "job-chain/unprotected.asl.json",
+            &[
+                ("job-chain-missing-catch", "warning"),
+                ("job-chain-missing-catch", "warning"),
+                ("job-chain-missing-catch", "warning"),
+            ],
+        ),
+        ("job-chain/caught.asl.json", &[]),
+        ("job-chain/parallel-with-catch.asl.json", &[]),
+        (
+            "ingest/unguarded.asl.json",
+            &[("unguarded-expensive-ingest", "warning")],
+        ),
+        ("ingest/guarded.asl.json", &[]),
+        (
+            "glue-session/never-stopped.asl.json",
+            &[
+                ("unbounded-billable-resource", "error"),
+                ("start-without-native-cap", "warning"),
+            ],
+        ),
+        (
+            "glue-session/stopped-on-success-only.asl.json",
+            &[("unbounded-billable-resource", "warning")],
+        ),
+        ("glue-session/stopped-on-every-path.asl.json", &[]),
+        ("glue-session/wait-and-stop-reaper.asl.json", &[]),
+    ];
+    let examples = root().join("examples");
+    for (file, findings) in expected {
+        let out = asl_lint(&["--format", "json", file], &examples);
+        let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let got: Vec<(String, String)> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String)> = findings
+            .iter()
+            .map(|(r, s)| (r.to_string(), s.to_string()))
+            .collect();
+        assert_eq!(got, want, "{file}");
+    }
+}

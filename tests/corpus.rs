@@ -101,6 +101,167 @@ fn real_definitions_lint_without_internal_errors() {
     assert!(!counts.contains_key("internal-error"));
 }
 
+/// Every cost-rule finding on the aws-samples definitions, reviewed by hand:
+/// (path suffix, rule, severity, count, why it is right).
+const REVIEWED_COST_FINDINGS: &[(&str, &str, &str, usize, &str)] = &[
+    (
+        "_workflow_model/statemachine/statemachine.asl.json",
+        "start-without-native-cap",
+        "warning",
+        1,
+        "batch:submitJob without Timeout; Batch has no default timeout",
+    ),
+    (
+        "batch-lambda-cdk/batch_lambda_cdk/statemachine/statemachine.asl.json",
+        "start-without-native-cap",
+        "warning",
+        1,
+        "batch:submitJob without Timeout",
+    ),
+    (
+        "batch-lambda-sam/statemachine/statemachine.asl.json",
+        "start-without-native-cap",
+        "warning",
+        1,
+        "batch:submitJob without Timeout",
+    ),
+    (
+        "sfn-manage-batch-job-tf/statemachine/statemachine.asl.json",
+        "start-without-native-cap",
+        "warning",
+        1,
+        "batch:submitJob without Timeout",
+    ),
+    (
+        "synchronous-job/statemachine/statemachine.asl.json",
+        "start-without-native-cap",
+        "warning",
+        1,
+        "batch:submitJob without Timeout",
+    ),
+    (
+        "ec2-instance-isolation-cdk/python/statemachine/statemachine.asl.json",
+        "start-without-native-cap",
+        "warning",
+        1,
+        "runInstances without InstanceInitiatedShutdownBehavior: terminate",
+    ),
+    (
+        "ec2-instance-isolation-cdk/python/statemachine/statemachine.asl.json",
+        "unbounded-billable-resource",
+        "info",
+        1,
+        "forensic instance created and never terminated; meant to outlive the run, hence info",
+    ),
+    (
+        "sfn-rds-to-aurora-migrate-postgres-cdk/statemachine/statemachine.asl.json",
+        "unbounded-billable-resource",
+        "info",
+        1,
+        "creates the migration target database; meant to outlive the run, hence info",
+    ),
+    (
+        "manage-emr-job-cdk/statemachine/statemachine.asl.json",
+        "unbounded-billable-resource",
+        "warning",
+        1,
+        "a failing step skips terminateCluster: the cluster keeps billing",
+    ),
+    (
+        "manage-emr-job-cdk/statemachine/statemachine.asl.json",
+        "start-without-native-cap",
+        "warning",
+        1,
+        "createCluster without AutoTerminationPolicy",
+    ),
+    (
+        "manage-emr-job-cdk/statemachine/statemachine.asl.json",
+        "job-chain-missing-catch",
+        "warning",
+        3,
+        "createCluster.sync -> addStep.sync -> addStep.sync with no Catch",
+    ),
+    (
+        "emit-and-wait/statemachine/statemachine.asl.json",
+        "job-chain-missing-catch",
+        "warning",
+        3,
+        "three .waitForTaskToken phases in a row with no Catch",
+    ),
+    (
+        "sam/app-decompose-for-parallelism/statemachine/distributor.asl.json",
+        "job-chain-missing-catch",
+        "warning",
+        2,
+        "TimeoutSeconds with a Catch on States.TaskFailed only; next job uncaught",
+    ),
+    (
+        "uml-statemachine/statemachine/BlogOpenRequestSM.asl.json",
+        "job-chain-missing-catch",
+        "warning",
+        3,
+        "a loop of three callbacks, none caught",
+    ),
+    (
+        "uml-statemachine/statemachine/BlogServiceRequestSM.asl.json",
+        "job-chain-missing-catch",
+        "warning",
+        2,
+        "startExecution.sync then a callback, neither caught",
+    ),
+    (
+        "github-repo-views-counter/statemachine/statemachine.asl.json",
+        "unguarded-expensive-ingest",
+        "warning",
+        1,
+        "calls the GitHub API and stores the result with no check for today's data",
+    ),
+];
+
+#[test]
+fn cost_rule_findings_on_aws_samples_are_the_reviewed_ones() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let reports = lint_tree(&corpus.join("real"));
+    let cost_rules = [
+        "job-chain-missing-catch",
+        "unguarded-expensive-ingest",
+        "unbounded-billable-resource",
+        "start-without-native-cap",
+    ];
+    let mut found: BTreeMap<(String, &str, String), usize> = BTreeMap::new();
+    for f in reports.iter().flat_map(|r| &r.findings) {
+        if cost_rules.contains(&f.rule) && f.file.contains("aws-samples__") {
+            *found
+                .entry((f.file.clone(), f.rule, f.severity.to_string()))
+                .or_insert(0) += 1;
+        }
+    }
+    for ((file, rule, severity), n) in &found {
+        let reviewed = REVIEWED_COST_FINDINGS
+            .iter()
+            .find(|(suffix, r, s, _, _)| file.ends_with(suffix) && r == rule && s == severity);
+        match reviewed {
+            Some((_, _, _, count, why)) => {
+                assert_eq!(
+                    n, count,
+                    "{file} [{rule}]: {n} findings, {count} reviewed ({why})"
+                );
+                println!("  reviewed: {rule} x{n} on {file}: {why}");
+            }
+            None => panic!(
+                "unreviewed cost finding: {file} [{rule}, {severity}] x{n}; check it by hand"
+            ),
+        }
+    }
+    assert_eq!(
+        found.len(),
+        REVIEWED_COST_FINDINGS.len(),
+        "a reviewed finding is no longer reported"
+    );
+}
+
 #[test]
 fn localstack_json5_and_peer_fixtures_never_crash_the_linter() {
     let Some(corpus) = common::corpus() else {

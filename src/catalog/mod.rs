@@ -114,22 +114,17 @@ pub fn catalog() -> &'static Catalog {
 
 /// The catalogue key of a resource: `glue:startJobRun`, `aws-sdk:glue:createSession`,
 /// `lambda:invoke` for a legacy Lambda ARN, `activity` for an activity.
-pub fn key(resource: &Resource) -> Option<String> {
-    match &resource.kind {
-        ResourceKind::Integration {
-            service,
-            action,
-            sdk,
-            ..
-        } => Some(if *sdk {
-            format!("aws-sdk:{service}:{action}")
-        } else {
-            format!("{service}:{action}")
-        }),
-        ResourceKind::LambdaFunction { .. } => Some("lambda:invoke".to_string()),
-        ResourceKind::Activity { .. } => Some("activity".to_string()),
-        ResourceKind::Opaque | ResourceKind::Invalid => None,
-    }
+/// Computed once when the resource is parsed.
+pub fn key(resource: &Resource) -> Option<&str> {
+    resource.key.as_deref()
+}
+
+fn state_key<'a>(state: &'a State<'_>) -> Option<&'a str> {
+    state.resource.as_ref().and_then(key)
+}
+
+fn listed(list: &[String], key: &str) -> bool {
+    list.iter().any(|k| k == key)
 }
 
 /// A glob with `*` for any run of characters.
@@ -152,36 +147,49 @@ fn glob(pattern: &str, text: &str) -> bool {
     remaining.is_empty()
 }
 
-/// The words of a name: split at spaces, punctuation and camelCase humps, lowercased.
-pub fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
+/// The words of a name: split at spaces, punctuation and camelCase humps.
+/// Returns slices of `name`, in order; no allocation per word.
+pub fn word_slices(name: &str) -> impl Iterator<Item = &str> {
+    let mut words = Vec::new();
+    let mut start: Option<usize> = None;
     let mut prev_lower = false;
-    for c in name.chars() {
+    for (i, c) in name.char_indices() {
         if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
+            if let Some(s) = start.take() {
+                words.push(&name[s..i]);
             }
             prev_lower = false;
             continue;
         }
-        if c.is_uppercase() && prev_lower && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+        if c.is_uppercase()
+            && prev_lower
+            && let Some(s) = start.replace(i)
+        {
+            words.push(&name[s..i]);
+        }
+        if start.is_none() {
+            start = Some(i);
         }
         prev_lower = c.is_lowercase() || c.is_ascii_digit();
-        current.extend(c.to_lowercase());
     }
-    if !current.is_empty() {
-        out.push(current);
+    if let Some(s) = start {
+        words.push(&name[s..]);
     }
-    out
+    words.into_iter()
 }
 
+/// The words of a name, lowercased.
+pub fn words(name: &str) -> Vec<String> {
+    word_slices(name).map(str::to_lowercase).collect()
+}
+
+/// Whether a word of any name starts with one of the (lowercase ASCII) stems.
 fn has_word_starting_with(names: &[&str], stems: &[String]) -> bool {
-    names
-        .iter()
-        .flat_map(|n| words(n))
-        .any(|w| stems.iter().any(|s| w.starts_with(s.as_str())))
+    names.iter().flat_map(|n| word_slices(n)).any(|w| {
+        stems.iter().any(|s| {
+            w.len() >= s.len() && w.as_bytes()[..s.len()].eq_ignore_ascii_case(s.as_bytes())
+        })
+    })
 }
 
 /// Parameters (JSONPath) or Arguments (JSONata) of a state.
@@ -218,17 +226,13 @@ impl Catalog {
     pub fn billable_started_by(&self, state: &State<'_>) -> Option<&Billable> {
         let k = key(state.resource.as_ref()?)?;
         self.billable_by_start
-            .get(&k)
+            .get(k)
             .map(|&i| &self.data.billable[i])
     }
 
     /// Whether `state` stops what `billable` starts.
     pub fn stops(&self, billable: &Billable, state: &State<'_>) -> bool {
-        state
-            .resource
-            .as_ref()
-            .and_then(key)
-            .is_some_and(|k| billable.stop.contains(&k))
+        state_key(state).is_some_and(|k| listed(&billable.stop, k))
     }
 
     pub fn caps_for(&self, state: &State<'_>) -> Vec<&Cap> {
@@ -238,7 +242,7 @@ impl Catalog {
         self.data
             .cap
             .iter()
-            .filter(|c| c.start.contains(&k))
+            .filter(|c| listed(&c.start, k))
             .collect()
     }
 
@@ -251,20 +255,20 @@ impl Catalog {
             return true;
         }
         let Some(k) = key(resource) else { return false };
-        self.data.expensive.actions.contains(&k)
-            || self.data.expensive.patterns.iter().any(|p| glob(p, &k))
+        listed(&self.data.expensive.actions, k)
+            || self.data.expensive.patterns.iter().any(|p| glob(p, k))
     }
 
     /// A cheap existence or state read.
     pub fn is_lookup(&self, state: &State<'_>) -> bool {
-        let Some(k) = state.resource.as_ref().and_then(key) else {
+        let Some(k) = state_key(state) else {
             return false;
         };
         let params = parameters(state);
-        if self.data.lookup.actions.contains(&k) {
+        if listed(&self.data.lookup.actions, k) {
             return true;
         }
-        if self.data.lookup.sql_actions.contains(&k) {
+        if listed(&self.data.lookup.sql_actions, k) {
             return sql_verb(params).is_some_and(|v| v == "select");
         }
         if k == "http:invoke" {
@@ -296,13 +300,13 @@ impl Catalog {
 
     /// A task that writes data somewhere (S3, a database).
     pub fn is_write_sink(&self, state: &State<'_>) -> bool {
-        let Some(k) = state.resource.as_ref().and_then(key) else {
+        let Some(k) = state_key(state) else {
             return false;
         };
-        if self.data.write_sink.actions.contains(&k) {
+        if listed(&self.data.write_sink.actions, k) {
             return true;
         }
-        self.data.lookup.sql_actions.contains(&k)
+        listed(&self.data.lookup.sql_actions, k)
             && sql_verb(parameters(state))
                 .is_some_and(|v| ["insert", "update", "merge"].contains(&v.as_str()))
     }
@@ -343,11 +347,7 @@ impl Catalog {
     /// Whether the call can fetch data from a source (a Lambda, an HTTP or
     /// API Gateway call, a data job).
     pub fn is_ingest_call(&self, state: &State<'_>) -> bool {
-        state
-            .resource
-            .as_ref()
-            .and_then(key)
-            .is_some_and(|k| self.data.ingest.calls.contains(&k))
+        state_key(state).is_some_and(|k| listed(&self.data.ingest.calls, k))
     }
 
     /// The state's own name and the function or job it calls.

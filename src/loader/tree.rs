@@ -81,6 +81,7 @@ pub struct Object {
     pub members: Vec<Member>,
     /// Member positions sorted by key (stable, so equal keys keep source order).
     sorted: Option<Box<[u32]>>,
+    has_duplicates: bool,
 }
 
 impl Object {
@@ -90,7 +91,24 @@ impl Object {
             order.sort_by(|&a, &b| members[a as usize].key.cmp(&members[b as usize].key));
             order.into_boxed_slice()
         });
-        Object { members, sorted }
+        let has_duplicates = match &sorted {
+            Some(order) => order
+                .windows(2)
+                .any(|w| members[w[0] as usize].key == members[w[1] as usize].key),
+            None => {
+                (1..members.len()).any(|i| members[..i].iter().any(|m| m.key == members[i].key))
+            }
+        };
+        Object {
+            members,
+            sorted,
+            has_duplicates,
+        }
+    }
+
+    /// Whether two members share a key.
+    pub fn has_duplicates(&self) -> bool {
+        self.has_duplicates
     }
 
     /// The member for `key`. With duplicate keys the last one wins, as in
@@ -114,6 +132,9 @@ impl Object {
     /// Pairs of (first, later) members that share a key, in source order of the later one.
     pub fn duplicates(&self) -> Vec<(&Member, &Member)> {
         let mut found = Vec::new();
+        if !self.has_duplicates {
+            return found;
+        }
         match &self.sorted {
             None => {
                 for (i, later) in self.members.iter().enumerate() {

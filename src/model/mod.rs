@@ -235,7 +235,12 @@ impl<'t> Machine<'t> {
                 for member in &states.members {
                     // With duplicate names the last definition wins, as in AWS's
                     // parser; earlier ones are not states (`duplicate-key` says so).
-                    if !std::ptr::eq(states.get(&member.key).expect("own member"), &member.value) {
+                    if states.has_duplicates()
+                        && !std::ptr::eq(
+                            states.get(&member.key).expect("own member"),
+                            &member.value,
+                        )
+                    {
                         continue;
                     }
                     let id = machine.states.len();

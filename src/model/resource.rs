@@ -48,6 +48,10 @@ pub struct Resource {
     /// For integrations: whether the ARN carries a region or account, which
     /// AWS rejects (`arn:aws:states:us-east-1:123:aws-sdk:...`).
     pub has_region_or_account: bool,
+    /// The resource catalogue's key: `glue:startJobRun`,
+    /// `aws-sdk:glue:createSession`, `lambda:invoke` for a legacy Lambda ARN,
+    /// `activity`; the integration pattern is not part of it.
+    pub key: Option<String>,
 }
 
 const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
@@ -58,8 +62,9 @@ fn is_placeholder(s: &str) -> bool {
 
 impl Resource {
     pub fn parse(raw: &str) -> Resource {
-        let make = |kind, has_region_or_account| Resource {
+        let make = |kind: ResourceKind, has_region_or_account| Resource {
             raw: raw.to_string(),
+            key: catalogue_key(&kind),
             kind,
             has_region_or_account,
         };
@@ -167,6 +172,24 @@ impl Resource {
             } => Some((service, action)),
             _ => None,
         }
+    }
+}
+
+fn catalogue_key(kind: &ResourceKind) -> Option<String> {
+    match kind {
+        ResourceKind::Integration {
+            service,
+            action,
+            sdk,
+            ..
+        } => Some(if *sdk {
+            format!("aws-sdk:{service}:{action}")
+        } else {
+            format!("{service}:{action}")
+        }),
+        ResourceKind::LambdaFunction { .. } => Some("lambda:invoke".to_string()),
+        ResourceKind::Activity { .. } => Some("activity".to_string()),
+        ResourceKind::Opaque | ResourceKind::Invalid => None,
     }
 }
 

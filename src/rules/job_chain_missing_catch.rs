@@ -216,15 +216,12 @@ fn tolerated_failure(map: &State<'_>) -> Option<&'static str> {
             return Some(field);
         }
     }
-    for field in [
+    [
         "ToleratedFailurePercentagePath",
         "ToleratedFailureCountPath",
-    ] {
-        if map.get(field).is_some() {
-            return Some(field);
-        }
-    }
-    None
+    ]
+    .into_iter()
+    .find(|&field| map.get(field).is_some())
 }
 
 /// The next jobs after `id` along the chain, for the message.

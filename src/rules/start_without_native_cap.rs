@@ -32,6 +32,7 @@ fn action(state: &State<'_>) -> String {
         .as_ref()
         .and_then(catalog::key)
         .unwrap_or_default()
+        .to_string()
 }
 
 fn check_cap(state: &State<'_>, cap: &Cap) -> Option<Diagnostic> {

@@ -31,7 +31,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .and_then(catalog::key)
             .unwrap_or_default();
-        if PERSISTENT_RESOURCES.contains(&key.as_str()) {
+        if PERSISTENT_RESOURCES.contains(&key) {
             continue;
         }
         let stops_inside = parallel_or_map_always_stops(cx, billable);
@@ -63,7 +63,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
         // Creating long-lived infrastructure with no stop anywhere in the
         // machine is most likely provisioning: weaker evidence.
-        let provisions = billable.may_outlive.contains(&key);
+        let provisions = billable.may_outlive.iter().any(|k| k == key);
         if provisions && !some_path_stops {
             severity = Severity::Info;
             message = format!(

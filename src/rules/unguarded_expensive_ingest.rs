@@ -39,7 +39,14 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         dominators: RefCell::new(HashMap::new()),
     };
     for t in m.states.iter().filter(|s| s.ty == StateType::Task) {
-        if !cat.is_expensive(t) || cat.is_lookup(t) || is_stop(cat, t) {
+        // A lookup is not an ingest, except an HTTP GET: when its response is
+        // stored, it is the paid-API ingest itself.
+        let http = t
+            .resource
+            .as_ref()
+            .and_then(|r| r.service_action())
+            .is_some_and(|(s, _)| s == "http" || s == "apigateway");
+        if !cat.is_expensive(t) || (cat.is_lookup(t) && !http) || is_stop(cat, t) {
             continue;
         }
         let Some(evidence) = evidence(cx, cat, t) else {
@@ -123,7 +130,7 @@ fn is_api_call(t: &State<'_>) -> bool {
                 "http:invoke",
                 "apigateway:invoke",
             ]
-            .contains(&k.as_str())
+            .contains(&k)
         })
 }
 
