@@ -521,3 +521,22 @@ fn the_talks_scenarios_give_exactly_the_expected_findings() {
         assert_eq!(got, want, "{file}");
     }
 }
+
+#[test]
+fn the_readme_example_is_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let prefix = "```text\n$ asl-lint ";
+    let start = readme.find(prefix).expect("README shows an example run") + prefix.len();
+    let (args, rest) = readme[start..].split_once('\n').unwrap();
+    let shown = &rest[..rest.find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("out.txt");
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--format", &format!("text={}", report.display()), args])
+        .current_dir(root())
+        .env("COLUMNS", "90")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(shown, std::fs::read_to_string(&report).unwrap(), "README example is stale");
+}

@@ -615,4 +615,44 @@ mod tests {
         assert!(post.dominates(g.node(1).index(), g.node(0).index()));
         assert!(!post.is_reachable(g.node(3).index()));
     }
+
+    #[test]
+    fn escape_crosses_scope_exits_and_respects_blocked_states() {
+        let (parsed, _) = machine_graph(
+            r#"{"StartAt": "Start", "States": {
+                "Start": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Work",
+                          "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Oops"}]},
+                "Work": {"Type": "Parallel", "Next": "Stop", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Oops"}],
+                  "Branches": [{"StartAt": "Inner", "States": {
+                    "Inner": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}]},
+                "Stop": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+                         "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}]},
+                "Oops": {"Type": "Fail"},
+                "Done": {"Type": "Succeed"}}}"#,
+        );
+        let m = Machine::build(&parsed.root);
+        let g = MachineGraph::build(&m);
+        let id = |name: &str| m.states.iter().find(|s| s.name == name).unwrap().id;
+        let stop = id("Stop");
+        // From Start's success, the Parallel's Catch leads to Oops without Stop.
+        let escape = g.escape(id("Start"), &|s| s == stop).expect("leaks through the Catch");
+        let names: Vec<&str> = escape.steps.iter().map(|s| m.states[s.state].name).collect();
+        assert_eq!(names, ["Work", "Oops"]);
+        assert_eq!(escape.steps[1].via, Edge::Catch(0));
+        assert_eq!(escape.exit, MachineExit::Failure);
+        // From inside the branch: its end continues at the Parallel's Next.
+        let inner = g.escape(id("Inner"), &|_| false).unwrap();
+        let names: Vec<&str> = inner.steps.iter().map(|s| m.states[s.state].name).collect();
+        assert_eq!(names, ["Stop"]);
+        assert_eq!(inner.exit, MachineExit::Success);
+        // Blocking both Stop and Oops closes every path from Start.
+        let oops = id("Oops");
+        assert!(g.escape(id("Start"), &|s| s == stop || s == oops).is_none());
+        assert!(g.reaches(id("Inner"), &|s| s == stop));
+        assert!(!g.reaches(id("Stop"), &|s| s == oops));
+        // The start's own Catch is not followed: if it fails, nothing was
+        // created. With `Work` blocked, no path from its success remains.
+        let work = id("Work");
+        assert!(g.escape(id("Start"), &|s| s == work).is_none());
+    }
 }
