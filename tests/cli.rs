@@ -538,5 +538,9 @@ fn the_readme_example_is_real_output() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(shown, std::fs::read_to_string(&report).unwrap(), "README example is stale");
+    assert_eq!(
+        shown,
+        std::fs::read_to_string(&report).unwrap(),
+        "README example is stale"
+    );
 }

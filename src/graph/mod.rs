@@ -60,6 +60,9 @@ impl Edge {
     }
 }
 
+/// A path weight standing for "unbounded" (a cycle through weighted nodes).
+pub const ENDLESS: usize = usize::MAX / 4;
+
 /// Node 0 of every scope graph.
 pub fn success_exit() -> NodeIndex {
     NodeIndex::new(0)
@@ -178,6 +181,130 @@ impl ScopeGraph {
         }
         sccs.sort();
         sccs
+    }
+
+    /// For each node in the subgraph of nodes where `include` holds and edges
+    /// where `follow` holds: the largest total `weight` of a path through it.
+    /// A cycle whose nodes weigh 2 or more in total makes every path through
+    /// it [`ENDLESS`]. `None` for nodes outside the subgraph.
+    ///
+    /// A longest-path DP over the SCC condensation: linear in the subgraph.
+    pub fn heaviest_paths(
+        &self,
+        include: impl Fn(NodeIndex) -> bool,
+        follow: impl Fn(Edge) -> bool,
+        weight: impl Fn(NodeIndex) -> usize,
+    ) -> Vec<Option<usize>> {
+        let n = self.graph.node_count();
+        let mut sub: DiGraph<NodeIndex, ()> = DiGraph::new();
+        let mut local = vec![NodeIndex::end(); n];
+        for node in self.graph.node_indices().filter(|&v| include(v)) {
+            local[node.index()] = sub.add_node(node);
+        }
+        for e in self.graph.edge_references() {
+            let (a, b) = (e.source(), e.target());
+            if follow(*e.weight())
+                && local[a.index()] != NodeIndex::end()
+                && local[b.index()] != NodeIndex::end()
+            {
+                sub.add_edge(local[a.index()], local[b.index()], ());
+            }
+        }
+        // kosaraju_scc lists components in reverse topological order.
+        let sccs = petgraph::algo::kosaraju_scc(&sub);
+        let mut comp = vec![0usize; sub.node_count()];
+        for (c, scc) in sccs.iter().enumerate() {
+            for &v in scc {
+                comp[v.index()] = c;
+            }
+        }
+        let comp_weight: Vec<usize> = sccs
+            .iter()
+            .map(|scc| {
+                let w: usize = scc.iter().map(|&v| weight(sub[v])).sum();
+                let cyclic = scc.len() > 1 || sub.contains_edge(scc[0], scc[0]);
+                if cyclic && w >= 2 { ENDLESS } else { w }
+            })
+            .collect();
+        let add = |a: usize, b: usize| a.saturating_add(b).min(ENDLESS);
+        // Heaviest path ending in each component, in topological order...
+        let mut ending = comp_weight.clone();
+        for c in (0..sccs.len()).rev() {
+            for &v in &sccs[c] {
+                for succ in sub.neighbors(v) {
+                    let d = comp[succ.index()];
+                    if d != c {
+                        ending[d] = ending[d].max(add(ending[c], comp_weight[d]));
+                    }
+                }
+            }
+        }
+        // ...and starting in each, in reverse topological order.
+        let mut starting = comp_weight.clone();
+        for c in 0..sccs.len() {
+            for &v in &sccs[c] {
+                for succ in sub.neighbors(v) {
+                    let d = comp[succ.index()];
+                    if d != c {
+                        starting[c] = starting[c].max(add(starting[d], comp_weight[c]));
+                    }
+                }
+            }
+        }
+        let mut out = vec![None; n];
+        for v in sub.node_indices() {
+            let c = comp[v.index()];
+            out[sub[v].index()] = Some(
+                add(ending[c], starting[c])
+                    .saturating_sub(comp_weight[c])
+                    .max(comp_weight[c]),
+            );
+        }
+        out
+    }
+
+    /// The first nodes matching `found` after `from`, following edges where
+    /// `follow` holds and passing only through nodes where `through` holds.
+    /// At most `limit` nodes are visited: this answers "what comes next" for
+    /// messages, not a path question.
+    pub fn next_matching(
+        &self,
+        from: NodeIndex,
+        follow: impl Fn(Edge) -> bool,
+        through: impl Fn(NodeIndex) -> bool,
+        found: impl Fn(NodeIndex) -> bool,
+        limit: usize,
+    ) -> Vec<NodeIndex> {
+        let mut out = Vec::new();
+        let mut seen = vec![false; self.graph.node_count()];
+        let mut queue = std::collections::VecDeque::new();
+        let successors = |v: NodeIndex| {
+            let mut next: Vec<NodeIndex> = self
+                .graph
+                .edges(v)
+                .filter(|e| follow(*e.weight()))
+                .map(|e| e.target())
+                .collect();
+            next.sort();
+            next
+        };
+        queue.extend(successors(from));
+        let mut visits = 0;
+        while let Some(v) = queue.pop_front() {
+            if std::mem::replace(&mut seen[v.index()], true) || v == from {
+                continue;
+            }
+            visits += 1;
+            if visits > limit {
+                break;
+            }
+            if found(v) {
+                out.push(v);
+            } else if through(v) {
+                queue.extend(successors(v));
+            }
+        }
+        out
     }
 
     /// States on a cycle (an SCC of several nodes, or a self-loop).
@@ -635,8 +762,14 @@ mod tests {
         let id = |name: &str| m.states.iter().find(|s| s.name == name).unwrap().id;
         let stop = id("Stop");
         // From Start's success, the Parallel's Catch leads to Oops without Stop.
-        let escape = g.escape(id("Start"), &|s| s == stop).expect("leaks through the Catch");
-        let names: Vec<&str> = escape.steps.iter().map(|s| m.states[s.state].name).collect();
+        let escape = g
+            .escape(id("Start"), &|s| s == stop)
+            .expect("leaks through the Catch");
+        let names: Vec<&str> = escape
+            .steps
+            .iter()
+            .map(|s| m.states[s.state].name)
+            .collect();
         assert_eq!(names, ["Work", "Oops"]);
         assert_eq!(escape.steps[1].via, Edge::Catch(0));
         assert_eq!(escape.exit, MachineExit::Failure);
@@ -654,5 +787,46 @@ mod tests {
         // created. With `Work` blocked, no path from its success remains.
         let work = id("Work");
         assert!(g.escape(id("Start"), &|s| s == work).is_none());
+    }
+
+    #[test]
+    fn heaviest_paths_count_weights_and_mark_weighted_loops_endless() {
+        // J1 -> P -> J2 -> J3 (a chain of three jobs through a Pass), and
+        // J4 <-> J5 (a loop of two jobs), J6 -> J6 (one job in a loop).
+        let (parsed, _) = machine_graph(
+            r#"{"StartAt": "J1", "States": {
+                "J1": {"Type": "Task", "Resource": "x", "Next": "P"},
+                "P": {"Type": "Pass", "Next": "J2"},
+                "J2": {"Type": "Task", "Resource": "x", "Next": "J3"},
+                "J3": {"Type": "Task", "Resource": "x", "End": true},
+                "J4": {"Type": "Task", "Resource": "x", "Next": "J5"},
+                "J5": {"Type": "Task", "Resource": "x", "Next": "J4"},
+                "J6": {"Type": "Task", "Resource": "x", "Next": "J6"}}}"#,
+        );
+        let m = Machine::build(&parsed.root);
+        let g = MachineGraph::build(&m);
+        let sg = &g.scopes[0];
+        let is_task = |n: NodeIndex| {
+            sg.state(n)
+                .is_some_and(|s| m.states[s].ty == StateType::Task)
+        };
+        let paths = sg.heaviest_paths(
+            |n| sg.state(n).is_some(),
+            |e| e == Edge::Next,
+            |n| usize::from(is_task(n)),
+        );
+        let at = |name: &str| {
+            paths[g
+                .node(m.states.iter().find(|s| s.name == name).unwrap().id)
+                .index()]
+        };
+        assert_eq!(at("J1"), Some(3));
+        assert_eq!(at("P"), Some(3));
+        assert_eq!(at("J3"), Some(3));
+        assert_eq!(at("J4"), Some(ENDLESS));
+        assert_eq!(at("J6"), Some(1));
+        assert_eq!(paths[success_exit().index()], None);
+        let next = sg.next_matching(g.node(0), |e| e == Edge::Next, |n| !is_task(n), is_task, 16);
+        assert_eq!(next, [g.node(2)]);
     }
 }

@@ -1,9 +1,9 @@
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::NodeIndex;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::graph::{Edge, GraphNode, ScopeGraph};
+use crate::graph::Edge;
 use crate::loader::tree::Node;
-use crate::model::{Machine, MapMode, ResourceKind, State, StateId, StateType};
+use crate::model::{MapMode, ResourceKind, State, StateId, StateType};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -43,97 +43,31 @@ fn is_success_edge(edge: Edge) -> bool {
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
     for sg in &cx.graph.scopes {
-        let through = chain_lengths(m, sg);
-        for (node, length) in through {
-            if length < MIN_CHAIN {
+        let job = |n: NodeIndex| sg.state(n).is_some_and(|s| is_member(&m.states[s]));
+        let transparent = |n: NodeIndex| sg.state(n).is_some_and(|s| is_transparent(&m.states[s]));
+        // The longest chain of jobs through each job, along success edges
+        // through Pass, Wait and Choice states.
+        let chains = sg.heaviest_paths(
+            |n| job(n) || transparent(n),
+            is_success_edge,
+            |n| usize::from(job(n)),
+        );
+        for node in sg.graph.node_indices() {
+            if !job(node) || chains[node.index()].is_none_or(|len| len < MIN_CHAIN) {
                 continue;
             }
-            let Some(id) = sg.state(node) else { continue };
-            if let Some(d) = diagnose(cx, sg, id) {
+            let id = sg.state(node).expect("jobs are states");
+            let next: Vec<&str> = sg
+                .next_matching(node, is_success_edge, transparent, job, NAME_SEARCH_LIMIT)
+                .into_iter()
+                .filter_map(|n| sg.state(n))
+                .map(|s| m.states[s].name)
+                .collect();
+            if let Some(d) = diagnose(cx, id, &next) {
                 out.push(d);
             }
         }
     }
-}
-
-/// For every job in a scope: the length (in jobs) of the longest chain
-/// through it, following Next, Default and Choice edges through Pass, Wait
-/// and Choice states. A longest-path DP over the SCC condensation: linear,
-/// and a cycle with a job in it counts as an endless chain.
-fn chain_lengths(m: &Machine<'_>, sg: &ScopeGraph) -> Vec<(NodeIndex, usize)> {
-    let relevant = |n: NodeIndex| {
-        sg.state(n)
-            .is_some_and(|s| is_member(&m.states[s]) || is_transparent(&m.states[s]))
-    };
-    let mut sub: DiGraph<NodeIndex, ()> = DiGraph::new();
-    let mut local = vec![NodeIndex::end(); sg.graph.node_count()];
-    for n in sg.graph.node_indices().filter(|&n| relevant(n)) {
-        local[n.index()] = sub.add_node(n);
-    }
-    if sub.node_count() == 0 {
-        return Vec::new();
-    }
-    for e in sg.graph.edge_indices() {
-        let (a, b) = sg.graph.edge_endpoints(e).expect("edge exists");
-        if is_success_edge(sg.graph[e]) && relevant(a) && relevant(b) {
-            sub.add_edge(local[a.index()], local[b.index()], ());
-        }
-    }
-    let weight =
-        |n: NodeIndex| usize::from(sg.state(sub[n]).is_some_and(|s| is_member(&m.states[s])));
-    // kosaraju_scc returns components in reverse topological order.
-    let sccs = petgraph::algo::kosaraju_scc(&sub);
-    let mut comp = vec![0usize; sub.node_count()];
-    for (c, scc) in sccs.iter().enumerate() {
-        for &n in scc {
-            comp[n.index()] = c;
-        }
-    }
-    const ENDLESS: usize = usize::MAX / 4;
-    let comp_weight: Vec<usize> = sccs
-        .iter()
-        .map(|scc| {
-            let w: usize = scc.iter().map(|&n| weight(n)).sum();
-            let cyclic = scc.len() > 1 || sub.contains_edge(scc[0], scc[0]);
-            // A loop through two or more jobs is an endless chain; one job
-            // repeated in a loop is not a chain of different jobs.
-            if cyclic && w >= 2 { ENDLESS } else { w }
-        })
-        .collect();
-    // Longest chain ending in each component (topological order = reversed list)
-    // and starting in each component (reverse topological order = the list).
-    let mut ending = comp_weight.clone();
-    for c in (0..sccs.len()).rev() {
-        for &n in &sccs[c] {
-            for succ in sub.neighbors(n) {
-                let d = comp[succ.index()];
-                if d != c {
-                    ending[d] = ending[d].max((ending[c] + comp_weight[d]).min(ENDLESS));
-                }
-            }
-        }
-    }
-    let mut starting = comp_weight.clone();
-    for c in 0..sccs.len() {
-        for &n in &sccs[c] {
-            for succ in sub.neighbors(n) {
-                let d = comp[succ.index()];
-                if d != c {
-                    starting[c] = starting[c].max((starting[d] + comp_weight[c]).min(ENDLESS));
-                }
-            }
-        }
-    }
-    sub.node_indices()
-        .filter(|&n| weight(n) == 1)
-        .map(|n| {
-            let c = comp[n.index()];
-            let through = (ending[c] + starting[c])
-                .saturating_sub(comp_weight[c])
-                .min(ENDLESS);
-            (sub[n], through)
-        })
-        .collect()
 }
 
 #[derive(PartialEq, Eq)]
@@ -224,47 +158,7 @@ fn tolerated_failure(map: &State<'_>) -> Option<&'static str> {
     .find(|&field| map.get(field).is_some())
 }
 
-/// The next jobs after `id` along the chain, for the message.
-fn next_jobs<'a>(m: &'a Machine<'_>, sg: &ScopeGraph, graph_node: NodeIndex) -> Vec<&'a str> {
-    let mut found = Vec::new();
-    let mut seen = vec![false; sg.graph.node_count()];
-    let mut stack: Vec<NodeIndex> = Vec::new();
-    let push_successors = |n: NodeIndex, stack: &mut Vec<NodeIndex>| {
-        let mut succ: Vec<(NodeIndex, Edge)> = sg
-            .graph
-            .edges(n)
-            .map(|e| (petgraph::visit::EdgeRef::target(&e), *e.weight()))
-            .collect();
-        succ.sort_by_key(|(t, _)| std::cmp::Reverse(t.index()));
-        stack.extend(
-            succ.into_iter()
-                .filter(|(_, e)| is_success_edge(*e))
-                .map(|(t, _)| t),
-        );
-    };
-    push_successors(graph_node, &mut stack);
-    let mut visits = 0;
-    while let Some(n) = stack.pop() {
-        visits += 1;
-        if visits > NAME_SEARCH_LIMIT || std::mem::replace(&mut seen[n.index()], true) {
-            continue;
-        }
-        let GraphNode::State(s) = sg.graph[n] else {
-            continue;
-        };
-        let state = &m.states[s];
-        if is_member(state) {
-            if n != graph_node && !found.contains(&state.name) {
-                found.push(state.name);
-            }
-        } else if is_transparent(state) {
-            push_successors(n, &mut stack);
-        }
-    }
-    found
-}
-
-fn diagnose(cx: &Context<'_, '_>, sg: &ScopeGraph, id: StateId) -> Option<Diagnostic> {
+fn diagnose(cx: &Context<'_, '_>, id: StateId, next: &[&str]) -> Option<Diagnostic> {
     let m = cx.machine;
     let state = &m.states[id];
     let covered = coverage(state);
@@ -276,7 +170,6 @@ fn diagnose(cx: &Context<'_, '_>, sg: &ScopeGraph, id: StateId) -> Option<Diagno
         Enclosing::Tolerated(why) => Some(why),
         Enclosing::Escapes => None,
     };
-    let next = next_jobs(m, sg, cx.graph.node(id));
     let consequence = if next.is_empty() {
         "the execution fails with nothing to notify anyone or clean up".to_string()
     } else {

@@ -155,28 +155,26 @@ fn consuming_sink<'t>(cx: &Context<'_, 't>, cat: &Catalog, t: &State<'t>) -> Opt
     if roots.is_empty() {
         return None;
     }
-    let start = cx.graph.node(t.id);
-    let mut seen = vec![false; sg.graph.node_count()];
-    let mut stack: Vec<NodeIndex> = success_successors(sg, start);
-    while let Some(n) = stack.pop() {
-        if std::mem::replace(&mut seen[n.index()], true) {
-            continue;
-        }
-        let Some(id) = sg.state(n) else { continue };
-        let s = &m.states[id];
-        if cat.is_write_sink(s) {
-            if reads_any(s, "Parameters", &roots) || reads_any(s, "Arguments", &roots) {
-                return Some(s.name);
-            }
-            continue;
-        }
-        if cat.is_expensive(s) {
-            continue;
-        }
-        stack.extend(success_successors(sg, n));
-    }
-    None
+    let is_sink = |n: NodeIndex| sg.state(n).is_some_and(|s| cat.is_write_sink(&m.states[s]));
+    // Up to the next paid call: past it, the data comes from that call.
+    let passes = |n: NodeIndex| sg.state(n).is_some_and(|s| !cat.is_expensive(&m.states[s]));
+    let follow = |e: Edge| matches!(e, Edge::Next | Edge::Default | Edge::Choice(_));
+    sg.next_matching(
+        cx.graph.node(t.id),
+        follow,
+        passes,
+        is_sink,
+        SINK_SEARCH_LIMIT,
+    )
+    .into_iter()
+    .filter_map(|n| sg.state(n))
+    .map(|s| &m.states[s])
+    .find(|s| reads_any(s, "Parameters", &roots) || reads_any(s, "Arguments", &roots))
+    .map(|s| s.name)
 }
+
+/// How many states the search for a write sink after an ingest visits.
+const SINK_SEARCH_LIMIT: usize = 4096;
 
 fn success_successors(sg: &ScopeGraph, n: NodeIndex) -> Vec<NodeIndex> {
     sg.graph
