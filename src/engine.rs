@@ -225,10 +225,7 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
     for definition in &definitions {
         let machine = Machine::build(definition.root);
         let graph = MachineGraph::build(&machine);
-        let cx = Context {
-            machine: &machine,
-            graph: &graph,
-        };
+        let cx = Context::new(&machine, &graph);
         let mut diagnostics = if definition.pointer.is_none() {
             file_level.take().unwrap_or_default()
         } else {

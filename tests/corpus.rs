@@ -69,8 +69,13 @@ fn real_definitions_lint_without_internal_errors() {
         ),
         (
             "shared-fallback-state-jsonata/statemachine/statemachine.asl.json",
-            "unreachable-state",
+            "invalid-value",
             "`\"QueryLanguage\": \"JSONata\"` sits inside `States`, where AWS reads it as a state",
+        ),
+        (
+            "shared-fallback-state-jsonata/statemachine/statemachine.asl.json",
+            "query-language-mismatch",
+            "same cause: the machine stays JSONPath, so its `Arguments` and `Output` fields are rejected",
         ),
     ];
     let mut errors: Vec<(String, &str)> = reports

@@ -3,6 +3,7 @@
 //! are left out here and reported by the structural rules.
 
 pub mod resource;
+pub mod schema;
 
 use std::collections::HashMap;
 

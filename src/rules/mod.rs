@@ -4,19 +4,25 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::MachineGraph;
-use crate::model::Machine;
+use crate::model::{Machine, schema};
 
 pub mod byte_order_mark;
+pub mod conflicting_fields;
 pub mod duplicate_key;
+pub mod field_not_allowed;
 pub mod file_too_large;
 pub mod internal_error;
 pub mod invalid_json;
+pub mod invalid_value;
 pub mod io_error;
 pub mod job_chain_missing_catch;
+pub mod missing_required_field;
+pub mod query_language_mismatch;
 pub mod start_without_native_cap;
 pub mod transition_out_of_scope;
 pub mod unbounded_billable_resource;
 pub mod unguarded_expensive_ingest;
+pub mod unknown_field;
 pub mod unknown_transition_target;
 pub mod unreachable_state;
 
@@ -24,6 +30,24 @@ pub mod unreachable_state;
 pub struct Context<'a, 't> {
     pub machine: &'a Machine<'t>,
     pub graph: &'a MachineGraph,
+    /// Objects with a fixed field set, computed on first use.
+    objects: std::cell::OnceCell<Vec<schema::Checked<'t>>>,
+}
+
+impl<'a, 't> Context<'a, 't> {
+    pub fn new(machine: &'a Machine<'t>, graph: &'a MachineGraph) -> Self {
+        Context {
+            machine,
+            graph,
+            objects: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Every object whose fields the schema fixes (states, Retry and Catch
+    /// entries, scopes, Distributed Map settings).
+    pub fn objects(&self) -> &[schema::Checked<'t>] {
+        self.objects.get_or_init(|| schema::objects(self.machine))
+    }
 }
 
 /// Rules that look at a definition implement this; rules about the file
@@ -63,16 +87,22 @@ impl std::fmt::Debug for Rule {
 /// Every rule, in name order.
 pub static RULES: &[&Rule] = &[
     &byte_order_mark::RULE,
+    &conflicting_fields::RULE,
     &duplicate_key::RULE,
+    &field_not_allowed::RULE,
     &file_too_large::RULE,
     &internal_error::RULE,
     &invalid_json::RULE,
+    &invalid_value::RULE,
     &io_error::RULE,
     &job_chain_missing_catch::RULE,
+    &missing_required_field::RULE,
+    &query_language_mismatch::RULE,
     &start_without_native_cap::RULE,
     &transition_out_of_scope::RULE,
     &unbounded_billable_resource::RULE,
     &unguarded_expensive_ingest::RULE,
+    &unknown_field::RULE,
     &unknown_transition_target::RULE,
     &unreachable_state::RULE,
 ];

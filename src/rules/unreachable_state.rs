@@ -25,6 +25,10 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let state = &m.states[id];
+            // A non-object entry in `States` is not a state (`invalid-value`).
+            if state.node.as_object().is_none() {
+                continue;
+            }
             out.push(
                 Diagnostic::new(
                     &RULE,

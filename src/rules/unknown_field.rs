@@ -1,0 +1,58 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::loader::pointer;
+use crate::model::schema::{self, ObjectKind};
+use crate::rules::{Context, Group, Rule, suggest};
+
+pub static RULE: Rule = Rule {
+    name: "unknown-field",
+    severity: Severity::Error,
+    group: Group::Structural,
+    summary: "a field that Step Functions does not know, often a misspelling",
+    doc: include_str!("../../rules/unknown-field.md"),
+    default_enabled: true,
+    check: Some(check),
+};
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for obj in cx.objects() {
+        let Some(members) = obj.node.as_object() else {
+            continue;
+        };
+        let fields = schema::fields(obj.kind);
+        for m in &members.members {
+            let key: &str = &m.key;
+            if fields.iter().any(|f| f.name == key) {
+                continue;
+            }
+            // A field of another state type is `field-not-allowed`.
+            if matches!(obj.kind, ObjectKind::State(_)) && !schema::types_with_field(key).is_empty()
+            {
+                continue;
+            }
+            let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            let help = match suggest(key, names.iter().copied())
+                .or_else(|| case_insensitive(key, &names))
+            {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!(
+                    "valid fields here: {}",
+                    crate::diagnostic::quoted_list(&names, names.len())
+                ),
+            };
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    pointer::push(&obj.pointer, key),
+                    format!("`{key}` is not a field of {}", obj.kind.describe()),
+                )
+                .on_key()
+                .label("unknown field")
+                .help(help),
+            );
+        }
+    }
+}
+
+fn case_insensitive<'a>(key: &str, names: &[&'a str]) -> Option<&'a str> {
+    names.iter().copied().find(|n| n.eq_ignore_ascii_case(key))
+}
