@@ -348,7 +348,7 @@ const PROCESSOR: &[Field] = &[
     f("ProcessorConfig", Kind::Object),
 ];
 const RETRIER: &[Field] = &[
-    req("ErrorEquals", Kind::NonEmptyStrings),
+    req("ErrorEquals", Kind::Strings),
     f("IntervalSeconds", SECONDS),
     f(
         "MaxAttempts",
@@ -375,7 +375,7 @@ const RETRIER: &[Field] = &[
     f("Comment", Kind::String),
 ];
 const CATCHER: &[Field] = &[
-    req("ErrorEquals", Kind::NonEmptyStrings),
+    req("ErrorEquals", Kind::Strings),
     req("Next", Kind::StateName),
     jp("ResultPath", NULLABLE_PATH),
     ja("Output", Kind::Any),

@@ -7,22 +7,31 @@ use crate::graph::MachineGraph;
 use crate::model::{Machine, schema};
 
 pub mod byte_order_mark;
+pub mod choice_without_default;
 pub mod conflicting_fields;
 pub mod duplicate_key;
+pub mod duplicate_state_name;
+pub mod empty_error_equals;
 pub mod field_not_allowed;
 pub mod file_too_large;
 pub mod internal_error;
+pub mod invalid_choice_rule;
 pub mod invalid_json;
+pub mod invalid_state_name;
 pub mod invalid_value;
 pub mod io_error;
 pub mod job_chain_missing_catch;
 pub mod missing_required_field;
+pub mod no_terminal_state;
 pub mod query_language_mismatch;
+pub mod retry_catch_order;
 pub mod start_without_native_cap;
 pub mod transition_out_of_scope;
+pub mod trap_cycle;
 pub mod unbounded_billable_resource;
 pub mod unguarded_expensive_ingest;
 pub mod unknown_field;
+pub mod unknown_states_error;
 pub mod unknown_transition_target;
 pub mod unreachable_state;
 
@@ -87,22 +96,31 @@ impl std::fmt::Debug for Rule {
 /// Every rule, in name order.
 pub static RULES: &[&Rule] = &[
     &byte_order_mark::RULE,
+    &choice_without_default::RULE,
     &conflicting_fields::RULE,
     &duplicate_key::RULE,
+    &duplicate_state_name::RULE,
+    &empty_error_equals::RULE,
     &field_not_allowed::RULE,
     &file_too_large::RULE,
     &internal_error::RULE,
+    &invalid_choice_rule::RULE,
     &invalid_json::RULE,
+    &invalid_state_name::RULE,
     &invalid_value::RULE,
     &io_error::RULE,
     &job_chain_missing_catch::RULE,
     &missing_required_field::RULE,
+    &no_terminal_state::RULE,
     &query_language_mismatch::RULE,
+    &retry_catch_order::RULE,
     &start_without_native_cap::RULE,
     &transition_out_of_scope::RULE,
+    &trap_cycle::RULE,
     &unbounded_billable_resource::RULE,
     &unguarded_expensive_ingest::RULE,
     &unknown_field::RULE,
+    &unknown_states_error::RULE,
     &unknown_transition_target::RULE,
     &unreachable_state::RULE,
 ];
