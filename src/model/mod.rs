@@ -2,6 +2,7 @@
 //! and Catch. Built from the spanned tree without failing: malformed fields
 //! are left out here and reported by the structural rules.
 
+pub mod expr;
 pub mod resource;
 pub mod schema;
 

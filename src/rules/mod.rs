@@ -10,19 +10,25 @@ pub mod byte_order_mark;
 pub mod choice_without_default;
 pub mod conflicting_fields;
 pub mod duplicate_key;
+pub mod duplicate_parameter_key;
 pub mod duplicate_state_name;
 pub mod empty_error_equals;
 pub mod field_not_allowed;
 pub mod file_too_large;
 pub mod internal_error;
 pub mod invalid_choice_rule;
+pub mod invalid_intrinsic;
 pub mod invalid_json;
+pub mod invalid_jsonata;
+pub mod invalid_path;
+pub mod invalid_resource_arn;
 pub mod invalid_state_name;
 pub mod invalid_value;
 pub mod io_error;
 pub mod job_chain_missing_catch;
 pub mod missing_required_field;
 pub mod no_terminal_state;
+pub mod path_without_dollar_suffix;
 pub mod query_language_mismatch;
 pub mod retry_catch_order;
 pub mod start_without_native_cap;
@@ -99,19 +105,25 @@ pub static RULES: &[&Rule] = &[
     &choice_without_default::RULE,
     &conflicting_fields::RULE,
     &duplicate_key::RULE,
+    &duplicate_parameter_key::RULE,
     &duplicate_state_name::RULE,
     &empty_error_equals::RULE,
     &field_not_allowed::RULE,
     &file_too_large::RULE,
     &internal_error::RULE,
     &invalid_choice_rule::RULE,
+    &invalid_intrinsic::RULE,
     &invalid_json::RULE,
+    &invalid_jsonata::RULE,
+    &invalid_path::RULE,
+    &invalid_resource_arn::RULE,
     &invalid_state_name::RULE,
     &invalid_value::RULE,
     &io_error::RULE,
     &job_chain_missing_catch::RULE,
     &missing_required_field::RULE,
     &no_terminal_state::RULE,
+    &path_without_dollar_suffix::RULE,
     &query_language_mismatch::RULE,
     &retry_catch_order::RULE,
     &start_without_native_cap::RULE,

@@ -1,0 +1,52 @@
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Severity, Target};
+use crate::loader::pointer;
+use crate::loader::tree::Value;
+use crate::model::expr;
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "duplicate-parameter-key",
+    severity: Severity::Error,
+    group: Group::Structural,
+    summary: "a payload template has both `key` and `key.$`, which name the same output field",
+    doc: include_str!("../../rules/duplicate-parameter-key.md"),
+    default_enabled: true,
+    check: Some(check),
+};
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for template in expr::payload_templates(cx.machine) {
+        // The template object itself, and every object inside it.
+        let mut objects = vec![(template.pointer.clone(), template.node)];
+        objects.extend(
+            expr::template_members(&template)
+                .into_iter()
+                .filter(|(_, _, n)| matches!(n.value, Value::Object(_)))
+                .map(|(p, _, n)| (p, n)),
+        );
+        for (ptr, node) in objects {
+            let Some(obj) = node.as_object() else {
+                continue;
+            };
+            let mut seen: HashMap<&str, &str> = HashMap::new();
+            for m in &obj.members {
+                let bare = m.key.strip_suffix(".$").unwrap_or(&m.key);
+                match seen.get(bare) {
+                    Some(&first) if first != &*m.key => out.push(
+                        Diagnostic::new(&RULE, pointer::push(&ptr, &m.key), format!("`{}` and `{first}` both set the field `{bare}`", m.key))
+                            .on_key()
+                            .label("same field again")
+                            .related(pointer::push(&ptr, first), Target::Key, "first set here")
+                            .help("keep one: `key` for a literal value, or `key.$` for a path or intrinsic function"),
+                    ),
+                    Some(_) => {} // an exact duplicate is `duplicate-key`
+                    None => {
+                        seen.insert(bare, &m.key);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::loader::pointer;
+use crate::loader::tree::Node;
+use crate::model::expr;
+use crate::model::{QueryLanguage, StateType};
+use crate::rules::invalid_path::{Expr, classify};
+use crate::rules::{Context, Group, Rule, suggest};
+
+pub static RULE: Rule = Rule {
+    name: "invalid-intrinsic",
+    severity: Severity::Error,
+    group: Group::Structural,
+    summary: "an intrinsic function call is malformed, unknown, or has the wrong number or kind of arguments",
+    doc: include_str!("../../rules/invalid-intrinsic.md"),
+    default_enabled: true,
+    check: Some(check),
+};
+
+/// Intrinsic functions that return a string (for `ErrorPath` and `CausePath`).
+const STRING_RESULTS: &[&str] = &[
+    "States.ArrayGetItem",
+    "States.Base64Encode",
+    "States.Base64Decode",
+    "States.Format",
+    "States.JsonToString",
+    "States.Hash",
+    "States.UUID",
+];
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let m = cx.machine;
+    for template in expr::payload_templates(m) {
+        for (ptr, key, value) in expr::template_members(&template) {
+            if let (true, Some(text)) = (key.ends_with(".$"), value.as_str()) {
+                report(out, ptr, key, text);
+            }
+        }
+    }
+    for s in m
+        .states
+        .iter()
+        .filter(|s| s.ty == StateType::Fail && s.query_language == QueryLanguage::JsonPath)
+    {
+        for field in ["ErrorPath", "CausePath"] {
+            let Some(text) = s.get(field).and_then(Node::as_str) else {
+                continue;
+            };
+            let ptr = pointer::push(&s.pointer, field);
+            report(out, ptr.clone(), field, text);
+            // The error and cause are strings: only string-returning functions fit.
+            let called = text.trim().split('(').next().unwrap_or("").trim();
+            if matches!(classify(text), Expr::Intrinsic)
+                && expr::check_intrinsic(text).is_ok()
+                && !STRING_RESULTS.contains(&called)
+            {
+                out.push(
+                    Diagnostic::new(
+                        &RULE,
+                        ptr,
+                        format!("`{field}` needs a string, but `{called}` does not return one"),
+                    )
+                    .label("not a string result")
+                    .help(format!("use one of {}", STRING_RESULTS.join(", "))),
+                );
+            }
+        }
+    }
+}
+
+fn report(out: &mut Vec<Diagnostic>, ptr: String, key: &str, text: &str) {
+    if !matches!(classify(text), Expr::Intrinsic) {
+        return;
+    }
+    if let Err(e) = expr::check_intrinsic(text) {
+        let called = text.trim().split('(').next().unwrap_or("").trim();
+        let help = match suggest(called, expr::intrinsic_names()) {
+            Some(close) if close != called => format!("did you mean `{close}`?"),
+            _ => "write `States.Name(argument, ...)` with strings in single quotes; see the list of intrinsic functions in the Step Functions Developer Guide".to_string(),
+        };
+        out.push(
+            Diagnostic::new(&RULE, ptr, format!("`{key}`: {} in `{text}`", e.message))
+                .label("invalid intrinsic function")
+                .help(help),
+        );
+    }
+}

@@ -1,0 +1,138 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::loader::pointer;
+use crate::loader::tree::{Node, Value};
+use crate::model::QueryLanguage;
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "invalid-jsonata",
+    severity: Severity::Error,
+    group: Group::Structural,
+    summary: "a JSONata expression is not closed, not opened, empty, or does not parse",
+    doc: include_str!("../../rules/invalid-jsonata.md"),
+    default_enabled: true,
+    check: Some(check),
+};
+
+/// Deeper bracket nesting is not parsed: the parser recurses, and a stack
+/// overflow cannot be caught. Real expressions stay far below this.
+const MAX_NESTING: usize = 100;
+
+/// Fields holding nested scopes (checked as their own states) and comments.
+const SKIPPED_FIELDS: &[&str] = &["Branches", "ItemProcessor", "Iterator", "Comment"];
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for s in cx
+        .machine
+        .states
+        .iter()
+        .filter(|s| s.query_language == QueryLanguage::Jsonata)
+    {
+        let Some(obj) = s.node.as_object() else {
+            continue;
+        };
+        let mut stack: Vec<(String, &Node)> = obj
+            .members
+            .iter()
+            .filter(|m| !SKIPPED_FIELDS.contains(&&*m.key))
+            .map(|m| (pointer::push(&s.pointer, &m.key), &m.value))
+            .collect();
+        while let Some((ptr, node)) = stack.pop() {
+            match &node.value {
+                Value::String(text) => {
+                    if let Some(problem) = problem(text) {
+                        out.push(
+                            Diagnostic::new(&RULE, ptr, problem)
+                                .label("invalid JSONata")
+                                .help("a JSONata expression is written `{% expression %}`, and the whole string must be the expression"),
+                        );
+                    }
+                }
+                Value::Object(o) => stack.extend(
+                    o.members
+                        .iter()
+                        .filter(|m| &*m.key != "Comment")
+                        .map(|m| (pointer::push(&ptr, &m.key), &m.value)),
+                ),
+                Value::Array(items) => stack.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (pointer::push_index(&ptr, i), n)),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn problem(text: &str) -> Option<String> {
+    let t = text.trim();
+    let opens = t.starts_with("{%");
+    let closes = t.ends_with("%}");
+    match (opens, closes) {
+        (false, false) => None,
+        (true, false) => Some(format!(
+            "JSONata expression \"{}\" is not closed with `%}}`",
+            shorten(text)
+        )),
+        (false, true) => Some(format!(
+            "JSONata expression \"{}\" does not start with `{{%`",
+            shorten(text)
+        )),
+        (true, true) if t.len() < 4 => Some("JSONata expression is empty".to_string()),
+        (true, true) => {
+            let inner = &t[2..t.len() - 2];
+            if inner.trim().is_empty() {
+                return Some("JSONata expression is empty".to_string());
+            }
+            if nesting(inner) > MAX_NESTING {
+                return None;
+            }
+            let parsed = std::panic::catch_unwind(|| {
+                jsonata_core::parser::parse(inner)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            });
+            match parsed {
+                Ok(Err(e)) => Some(format!(
+                    "JSONata expression \"{}\" does not parse: {}",
+                    shorten(inner.trim()),
+                    tidy(&e)
+                )),
+                // A parser panic is the parser's bug, not the user's: say nothing.
+                Ok(Ok(())) | Err(_) => None,
+            }
+        }
+    }
+}
+
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    let one_line = text.replace(['\n', '\r'], " ");
+    if one_line.chars().count() > MAX {
+        format!("{}…", one_line.chars().take(MAX).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// Parser messages start with codes such as `S0201`; keep them, drop noise.
+fn tidy(message: &str) -> String {
+    message.trim_start_matches("Invalid syntax: ").to_string()
+}

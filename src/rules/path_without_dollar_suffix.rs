@@ -1,0 +1,44 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::expr;
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "path-without-dollar-suffix",
+    severity: Severity::Warning,
+    group: Group::Structural,
+    summary: "a payload value looks like a path or intrinsic function, but its key lacks `.$`, so it is passed as plain text",
+    doc: include_str!("../../rules/path-without-dollar-suffix.md"),
+    default_enabled: true,
+    check: Some(check),
+};
+
+fn looks_dynamic(text: &str) -> bool {
+    text == "$"
+        || text.starts_with("$.")
+        || text.starts_with("$[")
+        || text.starts_with("$$.")
+        || (text.starts_with("States.") && text.contains('(') && text.ends_with(')'))
+}
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for template in expr::payload_templates(cx.machine) {
+        for (ptr, key, value) in expr::template_members(&template) {
+            if key.ends_with(".$") {
+                continue;
+            }
+            let Some(text) = value.as_str() else { continue };
+            if looks_dynamic(text) {
+                out.push(
+                    Diagnostic::new(
+                        &RULE,
+                        ptr,
+                        format!("`{key}` is passed the literal text \"{text}\", which looks like a path or function call"),
+                    )
+                    .on_key()
+                    .label("no `.$` on this key")
+                    .help(format!("rename the key to `{key}.$` to read the value from the path; AWS reports this as NO_DOLLAR")),
+                );
+            }
+        }
+    }
+}
