@@ -219,6 +219,14 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
         .collect();
     let definitions = file.definitions();
     report.definitions = definitions.len();
+    // AWS's size limit counts the definition's characters; it is still analysed.
+    let mut file_level = file_level;
+    if definitions.len() == 1 && definitions[0].pointer.is_none() {
+        let chars = file.text.trim_start_matches('\u{feff}').chars().count();
+        if chars > rules::definition_too_large::MAX_DEFINITION_CHARS {
+            file_level.push(rules::definition_too_large::diagnostic(chars));
+        }
+    }
     // File-level problems belong to the standalone definition, if there is
     // one, so that they get state names too.
     let mut file_level = Some(file_level);

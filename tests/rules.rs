@@ -232,3 +232,50 @@ fn a_rule_outside_the_settings_does_not_report() {
     let report = lint_file(&path, &[&rules::duplicate_key::RULE]);
     assert!(report.findings.is_empty());
 }
+
+#[test]
+fn definition_too_large_is_reported_and_still_analysed() {
+    let definition = |filler: usize| {
+        format!(
+            r#"{{"StartAt": "Big", "States": {{"Big": {{"Type": "Pass", "Result": "{}", "Next": "Missing"}}}}}}"#,
+            "x".repeat(filler)
+        )
+    };
+    let limit = rules::definition_too_large::MAX_DEFINITION_CHARS;
+    let overhead = definition(0).chars().count();
+    let settings = Settings {
+        rules: vec![
+            &rules::definition_too_large::RULE,
+            &rules::unknown_transition_target::RULE,
+        ],
+    };
+    let lint = |text: String| {
+        let input = Input {
+            display: "big.asl.json".to_string(),
+            source: Source::Stdin(text.into_bytes()),
+            explicit: true,
+        };
+        engine::lint_input(&input, &settings)
+    };
+    let over = lint(definition(1_100_000 - overhead));
+    let rules_hit: Vec<&str> = over.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(
+        rules_hit,
+        ["definition-too-large", "unknown-transition-target"],
+        "still analysed"
+    );
+    let mut report = over;
+    report.findings.truncate(1);
+    report.text = None;
+    insta::assert_snapshot!(
+        "definition-too-large@over-the-limit",
+        render_for_snapshot(&report)
+    );
+    let at_limit = lint(definition(limit - overhead));
+    assert!(
+        at_limit
+            .findings
+            .iter()
+            .all(|f| f.rule != "definition-too-large")
+    );
+}

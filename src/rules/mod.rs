@@ -9,12 +9,14 @@ use crate::model::{Machine, schema};
 pub mod byte_order_mark;
 pub mod choice_without_default;
 pub mod conflicting_fields;
+pub mod definition_too_large;
 pub mod duplicate_key;
 pub mod duplicate_parameter_key;
 pub mod duplicate_state_name;
 pub mod empty_error_equals;
 pub mod field_not_allowed;
 pub mod file_too_large;
+pub mod heartbeat_not_below_timeout;
 pub mod internal_error;
 pub mod invalid_choice_rule;
 pub mod invalid_intrinsic;
@@ -35,6 +37,7 @@ pub mod start_without_native_cap;
 pub mod transition_out_of_scope;
 pub mod trap_cycle;
 pub mod unbounded_billable_resource;
+pub mod undefined_variable;
 pub mod unguarded_expensive_ingest;
 pub mod unknown_field;
 pub mod unknown_states_error;
@@ -104,12 +107,14 @@ pub static RULES: &[&Rule] = &[
     &byte_order_mark::RULE,
     &choice_without_default::RULE,
     &conflicting_fields::RULE,
+    &definition_too_large::RULE,
     &duplicate_key::RULE,
     &duplicate_parameter_key::RULE,
     &duplicate_state_name::RULE,
     &empty_error_equals::RULE,
     &field_not_allowed::RULE,
     &file_too_large::RULE,
+    &heartbeat_not_below_timeout::RULE,
     &internal_error::RULE,
     &invalid_choice_rule::RULE,
     &invalid_intrinsic::RULE,
@@ -130,6 +135,7 @@ pub static RULES: &[&Rule] = &[
     &transition_out_of_scope::RULE,
     &trap_cycle::RULE,
     &unbounded_billable_resource::RULE,
+    &undefined_variable::RULE,
     &unguarded_expensive_ingest::RULE,
     &unknown_field::RULE,
     &unknown_states_error::RULE,
