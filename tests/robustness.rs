@@ -40,7 +40,10 @@ fn a_huge_result_array_is_fine() {
         r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Result": [{items}], "End": true}}}}}}"#
     );
     // Over AWS's 1 MiB limit, and nothing else wrong.
-    assert_eq!(rules_of(&lint_text("big.asl.json", &text)), ["definition-too-large"]);
+    assert_eq!(
+        rules_of(&lint_text("big.asl.json", &text)),
+        ["definition-too-large"]
+    );
 }
 
 fn chain(n: usize) -> String {

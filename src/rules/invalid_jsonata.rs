@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::loader::tree::{Node, Value};
-use crate::model::QueryLanguage;
+use crate::model::{QueryLanguage, State, StateType};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -21,7 +21,31 @@ const MAX_NESTING: usize = 100;
 /// Fields holding nested scopes (checked as their own states) and comments.
 const SKIPPED_FIELDS: &[&str] = &["Branches", "ItemProcessor", "Iterator", "Comment"];
 
+/// Where `$states.result` and `$states.errorOutput` exist, for a string at
+/// `path` (the field names from the state down): `(result, errorOutput)`.
+fn scope_of(state_type: StateType, path: &[&str]) -> (bool, bool) {
+    let has_result = matches!(
+        state_type,
+        StateType::Task | StateType::Map | StateType::Parallel
+    );
+    match path {
+        // AWS documents only `errorOutput` here; `result` is tolerated, as
+        // the AWS language service does, to avoid false errors.
+        ["Catch", _, "Output" | "Assign", ..] => (has_result, true),
+        ["Output" | "Assign", ..] => (has_result, false),
+        _ => (false, false),
+    }
+}
+
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for s in cx
+        .machine
+        .states
+        .iter()
+        .filter(|s| s.query_language == QueryLanguage::Jsonata)
+    {
+        check_state_variables(s, out);
+    }
     for s in cx
         .machine
         .states
@@ -135,4 +159,73 @@ fn shorten(text: &str) -> String {
 /// Parser messages start with codes such as `S0201`; keep them, drop noise.
 fn tidy(message: &str) -> String {
     message.trim_start_matches("Invalid syntax: ").to_string()
+}
+
+/// `$states.result` and `$states.errorOutput` only where AWS provides them.
+fn check_state_variables(s: &State<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(obj) = s.node.as_object() else {
+        return;
+    };
+    let mut stack: Vec<(String, Vec<&str>, &Node)> = obj
+        .members
+        .iter()
+        .filter(|m| !SKIPPED_FIELDS.contains(&&*m.key))
+        .map(|m| (pointer::push(&s.pointer, &m.key), vec![&*m.key], &m.value))
+        .collect();
+    while let Some((ptr, path, node)) = stack.pop() {
+        match &node.value {
+            Value::String(text) if text.trim_start().starts_with("{%") => {
+                let (result_ok, error_ok) = scope_of(s.ty, &path);
+                for (name, ok, where_ok) in [
+                    (
+                        "$states.result",
+                        result_ok,
+                        "in the `Output` or `Assign` of a Task, Map or Parallel state",
+                    ),
+                    (
+                        "$states.errorOutput",
+                        error_ok,
+                        "in a Catch entry's `Output` or `Assign`",
+                    ),
+                ] {
+                    if !ok && mentions(text, name) {
+                        out.push(
+                            Diagnostic::new(
+                                &RULE,
+                                ptr.clone(),
+                                format!("`{name}` is not available here"),
+                            )
+                            .label("not in scope")
+                            .help(format!("`{name}` exists only {where_ok}")),
+                        );
+                    }
+                }
+            }
+            Value::Object(o) => {
+                for m in o.members.iter().filter(|m| &*m.key != "Comment") {
+                    let mut p = path.clone();
+                    p.push(&m.key);
+                    stack.push((pointer::push(&ptr, &m.key), p, &m.value));
+                }
+            }
+            Value::Array(items) => {
+                for (i, n) in items.iter().enumerate() {
+                    let mut p = path.clone();
+                    p.push("");
+                    stack.push((pointer::push_index(&ptr, i), p, n));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `name` used as a whole name (`$states.result`, not `$states.resultCount`).
+fn mentions(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        text[at + name.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+    })
 }
