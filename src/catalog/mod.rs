@@ -147,16 +147,17 @@ fn glob(pattern: &str, text: &str) -> bool {
     remaining.is_empty()
 }
 
-/// The words of a name: split at spaces, punctuation and camelCase humps.
-/// Returns slices of `name`, in order; no allocation per word.
-pub fn word_slices(name: &str) -> impl Iterator<Item = &str> {
-    let mut words = Vec::new();
+/// Calls `f` with each word of a name (split at spaces, punctuation and
+/// camelCase humps) until it returns true; no allocation.
+pub fn any_word<'a>(name: &'a str, mut f: impl FnMut(&'a str) -> bool) -> bool {
     let mut start: Option<usize> = None;
     let mut prev_lower = false;
     for (i, c) in name.char_indices() {
         if !c.is_alphanumeric() {
-            if let Some(s) = start.take() {
-                words.push(&name[s..i]);
+            if let Some(s) = start.take()
+                && f(&name[s..i])
+            {
+                return true;
             }
             prev_lower = false;
             continue;
@@ -164,17 +165,25 @@ pub fn word_slices(name: &str) -> impl Iterator<Item = &str> {
         if c.is_uppercase()
             && prev_lower
             && let Some(s) = start.replace(i)
+            && f(&name[s..i])
         {
-            words.push(&name[s..i]);
+            return true;
         }
         if start.is_none() {
             start = Some(i);
         }
         prev_lower = c.is_lowercase() || c.is_ascii_digit();
     }
-    if let Some(s) = start {
-        words.push(&name[s..]);
-    }
+    start.is_some_and(|s| f(&name[s..]))
+}
+
+/// The words of a name, as slices of it.
+pub fn word_slices(name: &str) -> impl Iterator<Item = &str> {
+    let mut words = Vec::new();
+    any_word(name, |w| {
+        words.push(w);
+        false
+    });
     words.into_iter()
 }
 
@@ -185,9 +194,11 @@ pub fn words(name: &str) -> Vec<String> {
 
 /// Whether a word of any name starts with one of the (lowercase ASCII) stems.
 fn has_word_starting_with(names: &[&str], stems: &[String]) -> bool {
-    names.iter().flat_map(|n| word_slices(n)).any(|w| {
-        stems.iter().any(|s| {
-            w.len() >= s.len() && w.as_bytes()[..s.len()].eq_ignore_ascii_case(s.as_bytes())
+    names.iter().any(|n| {
+        any_word(n, |w| {
+            stems.iter().any(|s| {
+                w.len() >= s.len() && w.as_bytes()[..s.len()].eq_ignore_ascii_case(s.as_bytes())
+            })
         })
     })
 }

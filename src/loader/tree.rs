@@ -258,3 +258,56 @@ impl Node {
         current
     }
 }
+
+/// One step of a path inside the tree.
+#[derive(Clone, Copy, Debug)]
+pub enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// A pointer from `base` along `path`, built only when a finding needs it.
+pub fn pointer_at(base: &str, path: &[Segment<'_>]) -> String {
+    let mut out = base.to_string();
+    for seg in path {
+        out = match seg {
+            Segment::Key(k) => pointer::push(&out, k),
+            Segment::Index(i) => pointer::push_index(&out, *i),
+        };
+    }
+    out
+}
+
+/// Visits every node below `root` depth-first, iteratively, with the path to
+/// it and the key of the member holding it. `visit` returns whether to go
+/// into the node's children. No pointer is allocated.
+pub fn walk<'a>(
+    root: &'a Node,
+    mut visit: impl FnMut(&[Segment<'a>], Option<&'a str>, &'a Node) -> bool,
+) {
+    let mut path: Vec<Segment<'a>> = Vec::new();
+    let mut stack: Vec<(usize, Segment<'a>, Option<&'a str>, &'a Node)> = Vec::new();
+    let push_children = |stack: &mut Vec<_>, depth: usize, node: &'a Node, key: Option<&'a str>| {
+        match &node.value {
+            Value::Object(o) => {
+                for m in o.members.iter().rev() {
+                    stack.push((depth, Segment::Key(&m.key), Some(&*m.key), &m.value));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((depth, Segment::Index(i), key, item));
+                }
+            }
+            _ => {}
+        }
+    };
+    push_children(&mut stack, 0, root, None);
+    while let Some((depth, seg, key, node)) = stack.pop() {
+        path.truncate(depth);
+        path.push(seg);
+        if visit(&path, key, node) {
+            push_children(&mut stack, depth + 1, node, key);
+        }
+    }
+}

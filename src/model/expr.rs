@@ -823,31 +823,6 @@ pub fn payload_templates<'t>(m: &Machine<'t>) -> Vec<Located<'t>> {
     out
 }
 
-/// Every object member inside a payload template, with its pointer, iteratively.
-pub fn template_members<'t>(template: &Located<'t>) -> Vec<(String, &'t str, &'t Node)> {
-    let mut out = Vec::new();
-    let mut stack = vec![(template.pointer.clone(), template.node)];
-    while let Some((ptr, node)) = stack.pop() {
-        match &node.value {
-            Value::Object(o) => {
-                for m in &o.members {
-                    let here = pointer::push(&ptr, &m.key);
-                    out.push((here.clone(), &*m.key, &m.value));
-                    stack.push((here, &m.value));
-                }
-            }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    stack.push((pointer::push_index(&ptr, i), item));
-                }
-            }
-            _ => {}
-        }
-    }
-    out.sort_by_key(|(_, _, n)| n.span.start);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

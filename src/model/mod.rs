@@ -99,20 +99,25 @@ impl TransitionKind {
     }
 }
 
+/// Where a transition is written: a scope's `StartAt`, or a state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    Scope(ScopeId),
+    State(StateId),
+}
+
 /// A named target: `StartAt`, `Next`, `Default`, a Choice rule's or a Catch's `Next`.
 #[derive(Clone, Debug)]
 pub struct Transition<'t> {
     pub kind: TransitionKind,
     pub target: &'t str,
-    /// Pointer to the string naming the target.
-    pub pointer: String,
+    pub owner: Owner,
 }
 
 #[derive(Clone, Debug)]
 pub struct Catcher<'t> {
     pub errors: Vec<&'t str>,
     pub next: Option<&'t str>,
-    pub pointer: String,
 }
 
 impl Catcher<'_> {
@@ -125,7 +130,6 @@ impl Catcher<'_> {
 pub struct Retrier<'t> {
     pub errors: Vec<&'t str>,
     pub node: &'t Node,
-    pub pointer: String,
 }
 
 #[derive(Debug)]
@@ -218,7 +222,7 @@ impl<'t> Machine<'t> {
                 Some(Transition {
                     kind: TransitionKind::StartAt,
                     target: n.as_str()?,
-                    pointer: pointer::push(&scope_pointer, "StartAt"),
+                    owner: Owner::Scope(scope_id),
                 })
             });
             let mut scope = Scope {
@@ -274,6 +278,27 @@ impl<'t> Machine<'t> {
             }
         }
         machine
+    }
+
+    /// The pointer to the string naming a transition's target.
+    pub fn transition_pointer(&self, t: &Transition<'_>) -> String {
+        let base = match t.owner {
+            Owner::Scope(scope) => return pointer::push(&self.scopes[scope].pointer, "StartAt"),
+            Owner::State(state) => &self.states[state].pointer,
+        };
+        match t.kind {
+            TransitionKind::StartAt => pointer::push(base, "StartAt"),
+            TransitionKind::Next => pointer::push(base, "Next"),
+            TransitionKind::Default => pointer::push(base, "Default"),
+            TransitionKind::Choice(i) => pointer::push(
+                &pointer::push_index(&pointer::push(base, "Choices"), i),
+                "Next",
+            ),
+            TransitionKind::Catch(i) => pointer::push(
+                &pointer::push_index(&pointer::push(base, "Catch"), i),
+                "Next",
+            ),
+        }
     }
 
     pub fn scope_of(&self, state: StateId) -> &Scope<'t> {
@@ -355,66 +380,48 @@ fn build_state<'t>(
     let ty = StateType::from_node(node.get("Type"));
     let query_language = QueryLanguage::from_node(node.get("QueryLanguage")).unwrap_or(inherited);
     let mut transitions = Vec::new();
-    let mut push_target = |kind, field_node: Option<&'t Node>, ptr: String| {
+    let owner = Owner::State(id);
+    let mut push_target = |kind, field_node: Option<&'t Node>| {
         if let Some(target) = field_node.and_then(Node::as_str) {
             transitions.push(Transition {
                 kind,
                 target,
-                pointer: ptr,
+                owner,
             });
         }
     };
-    push_target(
-        TransitionKind::Next,
-        node.get("Next"),
-        pointer::push(&state_pointer, "Next"),
-    );
+    push_target(TransitionKind::Next, node.get("Next"));
     if ty == StateType::Choice {
-        push_target(
-            TransitionKind::Default,
-            node.get("Default"),
-            pointer::push(&state_pointer, "Default"),
-        );
+        push_target(TransitionKind::Default, node.get("Default"));
         if let Some(rules) = node.get("Choices").and_then(Node::as_array) {
-            let base = pointer::push(&state_pointer, "Choices");
             for (i, rule) in rules.iter().enumerate() {
-                let rule_pointer = pointer::push_index(&base, i);
-                push_target(
-                    TransitionKind::Choice(i),
-                    rule.get("Next"),
-                    pointer::push(&rule_pointer, "Next"),
-                );
+                push_target(TransitionKind::Choice(i), rule.get("Next"));
             }
         }
     }
     let mut catchers = Vec::new();
     if let Some(items) = node.get("Catch").and_then(Node::as_array) {
-        let base = pointer::push(&state_pointer, "Catch");
         for (i, item) in items.iter().enumerate() {
-            let catch_pointer = pointer::push_index(&base, i);
-            push_target(
-                TransitionKind::Catch(i),
-                item.get("Next"),
-                pointer::push(&catch_pointer, "Next"),
-            );
+            push_target(TransitionKind::Catch(i), item.get("Next"));
             catchers.push(Catcher {
                 errors: strings(item.get("ErrorEquals")),
                 next: item.get("Next").and_then(Node::as_str),
-                pointer: catch_pointer,
             });
         }
     }
-    let mut retriers = Vec::new();
-    if let Some(items) = node.get("Retry").and_then(Node::as_array) {
-        let base = pointer::push(&state_pointer, "Retry");
-        for (i, item) in items.iter().enumerate() {
-            retriers.push(Retrier {
-                errors: strings(item.get("ErrorEquals")),
-                node: item,
-                pointer: pointer::push_index(&base, i),
-            });
-        }
-    }
+    let retriers = node
+        .get("Retry")
+        .and_then(Node::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| Retrier {
+                    errors: strings(item.get("ErrorEquals")),
+                    node: item,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let resource = (ty == StateType::Task)
         .then(|| {
             node.get("Resource")

@@ -449,7 +449,7 @@ const WRITER_CONFIG: &[Field] = &[
     ),
 ];
 
-pub fn fields(kind: ObjectKind) -> Vec<Field> {
+fn build_fields(kind: ObjectKind) -> Vec<Field> {
     match kind {
         ObjectKind::State(t) => COMMON.iter().chain(state_fields(t)).copied().collect(),
         ObjectKind::Root => ROOT.to_vec(),
@@ -464,6 +464,72 @@ pub fn fields(kind: ObjectKind) -> Vec<Field> {
         ObjectKind::ResultWriter => RESULT_WRITER.to_vec(),
         ObjectKind::WriterConfig => WRITER_CONFIG.to_vec(),
     }
+}
+
+const ALL_KINDS: &[ObjectKind] = &[
+    ObjectKind::Root,
+    ObjectKind::Branch,
+    ObjectKind::Processor,
+    ObjectKind::State(StateType::Task),
+    ObjectKind::State(StateType::Pass),
+    ObjectKind::State(StateType::Choice),
+    ObjectKind::State(StateType::Wait),
+    ObjectKind::State(StateType::Succeed),
+    ObjectKind::State(StateType::Fail),
+    ObjectKind::State(StateType::Parallel),
+    ObjectKind::State(StateType::Map),
+    ObjectKind::State(StateType::Unknown),
+    ObjectKind::Retrier,
+    ObjectKind::Catcher,
+    ObjectKind::ProcessorConfig,
+    ObjectKind::ItemReader,
+    ObjectKind::ReaderConfig,
+    ObjectKind::ItemBatcher,
+    ObjectKind::ResultWriter,
+    ObjectKind::WriterConfig,
+];
+
+/// Per kind: the fields in declaration order, and the same sorted by name.
+struct Table {
+    ordered: Vec<Field>,
+    sorted: Vec<Field>,
+}
+
+fn tables() -> &'static [(ObjectKind, Table)] {
+    static TABLES: std::sync::OnceLock<Vec<(ObjectKind, Table)>> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        ALL_KINDS
+            .iter()
+            .map(|&k| {
+                let ordered = build_fields(k);
+                let mut sorted = ordered.clone();
+                sorted.sort_by_key(|f| f.name);
+                (k, Table { ordered, sorted })
+            })
+            .collect()
+    })
+}
+
+fn table(kind: ObjectKind) -> &'static Table {
+    &tables()
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .expect("every kind has a table")
+        .1
+}
+
+/// The fields of an object kind, in declaration order.
+pub fn fields(kind: ObjectKind) -> &'static [Field] {
+    &table(kind).ordered
+}
+
+/// One field of an object kind, by name.
+pub fn field(kind: ObjectKind, name: &str) -> Option<&'static Field> {
+    let sorted = &table(kind).sorted;
+    sorted
+        .binary_search_by(|f| f.name.cmp(name))
+        .ok()
+        .map(|i| &sorted[i])
 }
 
 /// The state types on which a field is valid.
@@ -492,6 +558,28 @@ pub struct Checked<'t> {
     pub lang: QueryLanguage,
     /// The state it belongs to, if any.
     pub state: Option<usize>,
+    /// For each member, in order: its schema field, if the kind has one.
+    pub fields: Vec<Option<&'static Field>>,
+}
+
+impl<'t> Checked<'t> {
+    /// Members paired with their schema field.
+    pub fn members(
+        &self,
+    ) -> impl Iterator<Item = (&'t crate::loader::tree::Member, Option<&'static Field>)> + '_ {
+        self.node
+            .as_object()
+            .map(|o| o.members.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .zip(self.fields.iter().copied())
+    }
+}
+
+fn classify(kind: ObjectKind, node: &Node) -> Vec<Option<&'static Field>> {
+    node.as_object()
+        .map(|o| o.members.iter().map(|m| field(kind, &m.key)).collect())
+        .unwrap_or_default()
 }
 
 /// Every object with a fixed field set, in source order of states.
@@ -513,6 +601,7 @@ pub fn objects<'t>(m: &Machine<'t>) -> Vec<Checked<'t>> {
             pointer: scope.pointer.clone(),
             lang,
             state: None,
+            fields: classify(kind, scope.node),
         });
         if kind == ObjectKind::Processor
             && let Some(config) = scope
@@ -526,6 +615,7 @@ pub fn objects<'t>(m: &Machine<'t>) -> Vec<Checked<'t>> {
                 pointer: pointer::push(&scope.pointer, "ProcessorConfig"),
                 lang,
                 state: None,
+                fields: classify(ObjectKind::ProcessorConfig, config),
             });
         }
     }
@@ -542,6 +632,7 @@ pub fn objects<'t>(m: &Machine<'t>) -> Vec<Checked<'t>> {
                     pointer: ptr,
                     lang,
                     state: Some(s.id),
+                    fields: classify(kind, node),
                 });
             }
         };

@@ -2,8 +2,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity, Target};
 use crate::loader::pointer;
-use crate::loader::tree::Value;
-use crate::model::expr;
+use crate::loader::tree::{Node, Segment, pointer_at, walk};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -17,35 +16,37 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    for template in expr::payload_templates(cx.machine) {
+    for template in cx.templates() {
         // The template object itself, and every object inside it.
-        let mut objects = vec![(template.pointer.clone(), template.node)];
-        objects.extend(
-            expr::template_members(&template)
-                .into_iter()
-                .filter(|(_, _, n)| matches!(n.value, Value::Object(_)))
-                .map(|(p, _, n)| (p, n)),
-        );
-        for (ptr, node) in objects {
-            let Some(obj) = node.as_object() else {
-                continue;
-            };
-            let mut seen: HashMap<&str, &str> = HashMap::new();
-            for m in &obj.members {
-                let bare = m.key.strip_suffix(".$").unwrap_or(&m.key);
-                match seen.get(bare) {
-                    Some(&first) if first != &*m.key => out.push(
-                        Diagnostic::new(&RULE, pointer::push(&ptr, &m.key), format!("`{}` and `{first}` both set the field `{bare}`", m.key))
-                            .on_key()
-                            .label("same field again")
-                            .related(pointer::push(&ptr, first), Target::Key, "first set here")
-                            .help("keep one: `key` for a literal value, or `key.$` for a path or intrinsic function"),
-                    ),
-                    Some(_) => {} // an exact duplicate is `duplicate-key`
-                    None => {
-                        seen.insert(bare, &m.key);
-                    }
-                }
+        check_object(&template.at.pointer, &[], template.at.node, out);
+        walk(template.at.node, |path, _, node| {
+            if node.as_object().is_some() {
+                check_object(&template.at.pointer, path, node, out);
+            }
+            true
+        });
+    }
+}
+
+fn check_object(base: &str, path: &[Segment<'_>], node: &Node, out: &mut Vec<Diagnostic>) {
+    let Some(obj) = node.as_object() else { return };
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for m in &obj.members {
+        let bare = m.key.strip_suffix(".$").unwrap_or(&m.key);
+        match seen.get(bare) {
+            Some(&first) if first != &*m.key => {
+                let ptr = pointer_at(base, path);
+                out.push(
+                    Diagnostic::new(&RULE, pointer::push(&ptr, &m.key), format!("`{}` and `{first}` both set the field `{bare}`", m.key))
+                        .on_key()
+                        .label("same field again")
+                        .related(pointer::push(&ptr, first), Target::Key, "first set here")
+                        .help("keep one: `key` for a literal value, or `key.$` for a path or intrinsic function"),
+                );
+            }
+            Some(_) => {} // an exact duplicate is `duplicate-key`
+            None => {
+                seen.insert(bare, &m.key);
             }
         }
     }

@@ -19,13 +19,9 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let ObjectKind::State(ty) = obj.kind else {
             continue;
         };
-        let Some(members) = obj.node.as_object() else {
-            continue;
-        };
-        let fields = schema::fields(obj.kind);
-        for m in &members.members {
+        for (m, field) in obj.members() {
             let key: &str = &m.key;
-            if fields.iter().any(|f| f.name == key) {
+            if field.is_some() {
                 continue;
             }
             let elsewhere = schema::types_with_field(key);

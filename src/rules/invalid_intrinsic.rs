@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
-use crate::loader::tree::Node;
+use crate::loader::tree::{Node, Segment, pointer_at, walk};
 use crate::model::expr;
 use crate::model::{QueryLanguage, StateType};
 use crate::rules::invalid_path::{Expr, classify};
@@ -29,12 +29,19 @@ const STRING_RESULTS: &[&str] = &[
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
-    for template in expr::payload_templates(m) {
-        for (ptr, key, value) in expr::template_members(&template) {
-            if let (true, Some(text)) = (key.ends_with(".$"), value.as_str()) {
-                report(out, ptr, key, text);
+    for template in cx.templates() {
+        walk(template.at.node, |path, key, value| {
+            let is_member = matches!(path.last(), Some(Segment::Key(_)));
+            if let (true, Some(key), Some(text)) =
+                (is_member, key.filter(|k| k.ends_with(".$")), value.as_str())
+            {
+                if matches!(classify(text), Expr::Intrinsic) {
+                    report(out, pointer_at(&template.at.pointer, path), key, text);
+                }
+                return false;
             }
-        }
+            true
+        });
     }
     for s in m
         .states

@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::loader::pointer;
-use crate::loader::tree::{Node, Value};
+use crate::loader::tree::{Segment, pointer_at, walk};
 use crate::model::{QueryLanguage, State, StateType};
 use crate::rules::{Context, Group, Rule};
 
@@ -45,48 +44,27 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .filter(|s| s.query_language == QueryLanguage::Jsonata)
     {
         check_state_variables(s, out);
-    }
-    for s in cx
-        .machine
-        .states
-        .iter()
-        .filter(|s| s.query_language == QueryLanguage::Jsonata)
-    {
-        let Some(obj) = s.node.as_object() else {
-            continue;
-        };
-        let mut stack: Vec<(String, &Node)> = obj
-            .members
-            .iter()
-            .filter(|m| !SKIPPED_FIELDS.contains(&&*m.key))
-            .map(|m| (pointer::push(&s.pointer, &m.key), &m.value))
-            .collect();
-        while let Some((ptr, node)) = stack.pop() {
-            match &node.value {
-                Value::String(text) => {
-                    if let Some(problem) = problem(text) {
-                        out.push(
-                            Diagnostic::new(&RULE, ptr, problem)
-                                .label("invalid JSONata")
-                                .help("a JSONata expression is written `{% expression %}`, and the whole string must be the expression"),
-                        );
-                    }
-                }
-                Value::Object(o) => stack.extend(
-                    o.members
-                        .iter()
-                        .filter(|m| &*m.key != "Comment")
-                        .map(|m| (pointer::push(&ptr, &m.key), &m.value)),
-                ),
-                Value::Array(items) => stack.extend(
-                    items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (pointer::push_index(&ptr, i), n)),
-                ),
-                _ => {}
+        walk(s.node, |path, key, node| {
+            if let [Segment::Key(k)] = path
+                && SKIPPED_FIELDS.contains(k)
+            {
+                return false;
             }
-        }
+            if key == Some("Comment") {
+                return false;
+            }
+            let Some(text) = node.as_str() else {
+                return true;
+            };
+            if let Some(problem) = problem(text) {
+                out.push(
+                    Diagnostic::new(&RULE, pointer_at(&s.pointer, path), problem)
+                        .label("invalid JSONata")
+                        .help("a JSONata expression is written `{% expression %}`, and the whole string must be the expression"),
+                );
+            }
+            false
+        });
     }
 }
 
@@ -163,61 +141,55 @@ fn tidy(message: &str) -> String {
 
 /// `$states.result` and `$states.errorOutput` only where AWS provides them.
 fn check_state_variables(s: &State<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(obj) = s.node.as_object() else {
-        return;
-    };
-    let mut stack: Vec<(String, Vec<&str>, &Node)> = obj
-        .members
-        .iter()
-        .filter(|m| !SKIPPED_FIELDS.contains(&&*m.key))
-        .map(|m| (pointer::push(&s.pointer, &m.key), vec![&*m.key], &m.value))
-        .collect();
-    while let Some((ptr, path, node)) = stack.pop() {
-        match &node.value {
-            Value::String(text) if text.trim_start().starts_with("{%") => {
-                let (result_ok, error_ok) = scope_of(s.ty, &path);
-                for (name, ok, where_ok) in [
-                    (
-                        "$states.result",
-                        result_ok,
-                        "in the `Output` or `Assign` of a Task, Map or Parallel state",
-                    ),
-                    (
-                        "$states.errorOutput",
-                        error_ok,
-                        "in a Catch entry's `Output` or `Assign`",
-                    ),
-                ] {
-                    if !ok && mentions(text, name) {
-                        out.push(
-                            Diagnostic::new(
-                                &RULE,
-                                ptr.clone(),
-                                format!("`{name}` is not available here"),
-                            )
-                            .label("not in scope")
-                            .help(format!("`{name}` exists only {where_ok}")),
-                        );
-                    }
-                }
-            }
-            Value::Object(o) => {
-                for m in o.members.iter().filter(|m| &*m.key != "Comment") {
-                    let mut p = path.clone();
-                    p.push(&m.key);
-                    stack.push((pointer::push(&ptr, &m.key), p, &m.value));
-                }
-            }
-            Value::Array(items) => {
-                for (i, n) in items.iter().enumerate() {
-                    let mut p = path.clone();
-                    p.push("");
-                    stack.push((pointer::push_index(&ptr, i), p, n));
-                }
-            }
-            _ => {}
+    walk(s.node, |path, key, node| {
+        if let [Segment::Key(k)] = path
+            && SKIPPED_FIELDS.contains(k)
+        {
+            return false;
         }
-    }
+        if key == Some("Comment") {
+            return false;
+        }
+        let Some(text) = node.as_str() else {
+            return true;
+        };
+        if !text.trim_start().starts_with("{%") || !text.contains("$states.") {
+            return false;
+        }
+        let names: Vec<&str> = path
+            .iter()
+            .map(|seg| match seg {
+                Segment::Key(k) => *k,
+                Segment::Index(_) => "",
+            })
+            .collect();
+        let (result_ok, error_ok) = scope_of(s.ty, &names);
+        for (name, ok, where_ok) in [
+            (
+                "$states.result",
+                result_ok,
+                "in the `Output` or `Assign` of a Task, Map or Parallel state",
+            ),
+            (
+                "$states.errorOutput",
+                error_ok,
+                "in a Catch entry's `Output` or `Assign`",
+            ),
+        ] {
+            if !ok && mentions(text, name) {
+                out.push(
+                    Diagnostic::new(
+                        &RULE,
+                        pointer_at(&s.pointer, path),
+                        format!("`{name}` is not available here"),
+                    )
+                    .label("not in scope")
+                    .help(format!("`{name}` exists only {where_ok}")),
+                );
+            }
+        }
+        false
+    });
 }
 
 /// `name` used as a whole name (`$states.result`, not `$states.resultCount`).

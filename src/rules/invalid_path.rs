@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
-use crate::loader::tree::Node;
+use crate::loader::tree::{Node, Segment, pointer_at, walk};
 use crate::model::expr::{self, PathKind};
 use crate::model::{QueryLanguage, StateType};
 use crate::rules::{Context, Group, Rule};
@@ -56,16 +56,20 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for template in expr::payload_templates(m) {
-        for (ptr, key, value) in expr::template_members(&template) {
-            if !key.ends_with(".$") {
-                continue;
+    for template in cx.templates() {
+        walk(template.at.node, |path, key, value| {
+            let Some(key) = key.filter(|k| k.ends_with(".$")) else {
+                return true;
+            };
+            if !matches!(path.last(), Some(Segment::Key(_))) {
+                return true;
             }
+            let ptr = || pointer_at(&template.at.pointer, path);
             match value.as_str() {
                 None => out.push(
                     Diagnostic::new(
                         &RULE,
-                        ptr,
+                        ptr(),
                         format!("`{key}` must hold a path or an intrinsic function as a string, found {}", value.type_name()),
                     )
                     .label("not a string")
@@ -75,7 +79,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     Expr::Path => {
                         if let Err(e) = expr::check_path(text, PathKind::Full) {
                             out.push(
-                                Diagnostic::new(&RULE, ptr, format!("`{key}` path `{text}` {}", e.message))
+                                Diagnostic::new(&RULE, ptr(), format!("`{key}` path `{text}` {}", e.message))
                                     .label("invalid path")
                                     .help("write a JSONPath such as `$.order.items[0]` or `$$.Execution.Id`"),
                             );
@@ -83,17 +87,14 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     }
                     Expr::Intrinsic => {} // `invalid-intrinsic`
                     Expr::Other => out.push(
-                        Diagnostic::new(
-                            &RULE,
-                            ptr,
-                            format!("`{key}` must hold a path or an intrinsic function, found \"{text}\""),
-                        )
-                        .label("not a path")
-                        .help("start the value with `$` for a path, or `States.` for an intrinsic function; for a literal value, drop the `.$`"),
+                        Diagnostic::new(&RULE, ptr(), format!("`{key}` must hold a path or an intrinsic function, found \"{text}\""))
+                            .label("not a path")
+                            .help("start the value with `$` for a path, or `States.` for an intrinsic function; for a literal value, drop the `.$`"),
                     ),
                 },
             }
-        }
+            false
+        });
     }
     // Fail: ErrorPath and CausePath take a path or an intrinsic function.
     for s in m

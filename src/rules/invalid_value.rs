@@ -67,12 +67,8 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for obj in cx.objects() {
-        let Some(members) = obj.node.as_object() else {
-            continue;
-        };
-        let fields = schema::fields(obj.kind);
-        for member in &members.members {
-            let Some(field) = fields.iter().find(|f| f.name == &*member.key) else {
+        for (member, field) in obj.members() {
+            let Some(field) = field else {
                 continue;
             };
             // Fields of the other query language are `query-language-mismatch`.

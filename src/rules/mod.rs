@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::MachineGraph;
-use crate::model::{Machine, schema};
+use crate::model::{Machine, expr, schema};
 
 pub mod byte_order_mark;
 pub mod choice_without_default;
@@ -50,6 +50,14 @@ pub struct Context<'a, 't> {
     pub graph: &'a MachineGraph,
     /// Objects with a fixed field set, computed on first use.
     objects: std::cell::OnceCell<Vec<schema::Checked<'t>>>,
+    /// Payload templates with their members, computed on first use.
+    templates: std::cell::OnceCell<Vec<Template<'t>>>,
+}
+
+/// A payload template (Parameters, ResultSelector, ...). Walk it with
+/// [`crate::loader::tree::walk`]; pointers are built only for findings.
+pub struct Template<'t> {
+    pub at: expr::Located<'t>,
 }
 
 impl<'a, 't> Context<'a, 't> {
@@ -58,6 +66,7 @@ impl<'a, 't> Context<'a, 't> {
             machine,
             graph,
             objects: std::cell::OnceCell::new(),
+            templates: std::cell::OnceCell::new(),
         }
     }
 
@@ -65,6 +74,16 @@ impl<'a, 't> Context<'a, 't> {
     /// entries, scopes, Distributed Map settings).
     pub fn objects(&self) -> &[schema::Checked<'t>] {
         self.objects.get_or_init(|| schema::objects(self.machine))
+    }
+
+    /// Payload templates of JSONPath states and their members.
+    pub fn templates(&self) -> &[Template<'t>] {
+        self.templates.get_or_init(|| {
+            expr::payload_templates(self.machine)
+                .into_iter()
+                .map(|at| Template { at })
+                .collect()
+        })
     }
 }
 

@@ -69,7 +69,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     scope
                         .start_at
                         .as_ref()
-                        .map_or(scope.pointer.clone(), |t| t.pointer.clone()),
+                        .map_or(scope.pointer.clone(), |t| m.transition_pointer(t)),
                     format!("no terminal state of {place} is reachable from `StartAt`"),
                 )
                 .label("no path from here ends")

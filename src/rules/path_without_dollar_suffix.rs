@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::expr;
+use crate::loader::tree::{Segment, pointer_at, walk};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -21,17 +21,21 @@ fn looks_dynamic(text: &str) -> bool {
 }
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    for template in expr::payload_templates(cx.machine) {
-        for (ptr, key, value) in expr::template_members(&template) {
-            if key.ends_with(".$") {
-                continue;
-            }
-            let Some(text) = value.as_str() else { continue };
+    for template in cx.templates() {
+        walk(template.at.node, |path, key, value| {
+            let Some(text) = value.as_str() else {
+                return true;
+            };
+            let Some(key) =
+                key.filter(|k| !k.ends_with(".$") && matches!(path.last(), Some(Segment::Key(_))))
+            else {
+                return false;
+            };
             if looks_dynamic(text) {
                 out.push(
                     Diagnostic::new(
                         &RULE,
-                        ptr,
+                        pointer_at(&template.at.pointer, path),
                         format!("`{key}` is passed the literal text \"{text}\", which looks like a path or function call"),
                     )
                     .on_key()
@@ -39,6 +43,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     .help(format!("rename the key to `{key}.$` to read the value from the path; AWS reports this as NO_DOLLAR")),
                 );
             }
-        }
+            false
+        });
     }
 }

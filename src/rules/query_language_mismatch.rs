@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::loader::tree::Node;
 use crate::model::QueryLanguage;
-use crate::model::schema::{self, Lang};
+use crate::model::schema::Lang;
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -39,12 +39,8 @@ fn counterpart(field: &str) -> Option<&'static str> {
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
     for obj in cx.objects() {
-        let Some(members) = obj.node.as_object() else {
-            continue;
-        };
-        let fields = schema::fields(obj.kind);
-        for member in &members.members {
-            let Some(field) = fields.iter().find(|f| f.name == &*member.key) else {
+        for (member, field) in obj.members() {
+            let Some(field) = field else {
                 continue;
             };
             let wrong = match (field.lang, obj.lang) {

@@ -38,7 +38,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 t.target
             );
             out.push(
-                Diagnostic::new(&RULE, t.pointer.clone(), message)
+                Diagnostic::new(&RULE, m.transition_pointer(t), message)
                     .label("target is in another scope")
                     .related(m.states[target_state].pointer.clone(), crate::diagnostic::Target::Key, "defined here")
                     .help(

@@ -1,8 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::loader::pointer;
-use crate::loader::tree::{Node, Value};
+use crate::loader::tree::{Node, Segment, Value, pointer_at, walk};
 use crate::model::QueryLanguage;
 use crate::rules::{Context, Group, Rule, suggest};
 
@@ -52,65 +51,50 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // field). Anywhere else the text is literal.
     for s in &m.states {
         let jsonata = s.query_language == QueryLanguage::Jsonata;
-        let mut stack: Vec<(String, &str, &Node)> = vec![(s.pointer.clone(), "", s.node)];
-        while let Some((ptr, key, node)) = stack.pop() {
-            match &node.value {
-                Value::Object(o) => {
-                    for member in &o.members {
-                        let k: &str = &member.key;
-                        // Nested scopes are their own states.
-                        if k == "Comment"
-                            || (ptr == s.pointer
-                                && matches!(k, "Branches" | "ItemProcessor" | "Iterator"))
-                        {
-                            continue;
-                        }
-                        stack.push((pointer::push(&ptr, k), k, &member.value));
-                    }
-                }
-                Value::Array(items) => {
-                    stack.extend(
-                        items
-                            .iter()
-                            .enumerate()
-                            .map(|(i, n)| (pointer::push_index(&ptr, i), key, n)),
-                    );
-                }
-                Value::String(text) => {
-                    let read = if jsonata {
-                        text.trim_start().starts_with("{%")
-                    } else {
-                        key.ends_with(".$") || key.ends_with("Path") || key == "Variable"
-                    };
-                    if !read {
-                        continue;
-                    }
-                    for name in read_variables(text) {
-                        if assigned.contains(name) || BUILT_IN.contains(&name) {
-                            continue;
-                        }
-                        let candidates = assigned.iter().copied().chain(BUILT_IN.iter().copied());
-                        let help = match suggest(name, candidates) {
-                            Some(close) => format!("did you mean `${close}`?"),
-                            None => {
-                                "assign it with `Assign` in an earlier state, or check the spelling"
-                                    .to_string()
-                            }
-                        };
-                        out.push(
-                            Diagnostic::new(
-                                &RULE,
-                                ptr.clone(),
-                                format!("variable `${name}` is never assigned"),
-                            )
-                            .label("read here")
-                            .help(help),
-                        );
-                    }
-                }
-                _ => {}
+        walk(s.node, |path, key, node| {
+            // Nested scopes are their own states; comments are text.
+            if let [Segment::Key(k)] = path
+                && matches!(*k, "Branches" | "ItemProcessor" | "Iterator")
+            {
+                return false;
             }
-        }
+            let key = key.unwrap_or("");
+            if key == "Comment" {
+                return false;
+            }
+            let Some(text) = node.as_str() else {
+                return true;
+            };
+            let read = if jsonata {
+                text.trim_start().starts_with("{%")
+            } else {
+                key.ends_with(".$") || key.ends_with("Path") || key == "Variable"
+            };
+            if !read || !text.contains('$') {
+                return false;
+            }
+            for name in read_variables(text) {
+                if assigned.contains(name) || BUILT_IN.contains(&name) {
+                    continue;
+                }
+                let candidates = assigned.iter().copied().chain(BUILT_IN.iter().copied());
+                let help = match suggest(name, candidates) {
+                    Some(close) => format!("did you mean `${close}`?"),
+                    None => "assign it with `Assign` in an earlier state, or check the spelling"
+                        .to_string(),
+                };
+                out.push(
+                    Diagnostic::new(
+                        &RULE,
+                        pointer_at(&s.pointer, path),
+                        format!("variable `${name}` is never assigned"),
+                    )
+                    .label("read here")
+                    .help(help),
+                );
+            }
+            false
+        });
     }
 }
 

@@ -39,6 +39,13 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         dominators: RefCell::new(HashMap::new()),
     };
     for t in m.states.iter().filter(|s| s.ty == StateType::Task) {
+        // Cheapest test first: only calls that can fetch are candidates.
+        if !cat.is_ingest_call(t) {
+            continue;
+        }
+        let Some(evidence) = evidence(cx, cat, t) else {
+            continue;
+        };
         // A lookup is not an ingest, except an HTTP GET: when its response is
         // stored, it is the paid-API ingest itself.
         let http = t
@@ -49,9 +56,6 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if !cat.is_expensive(t) || (cat.is_lookup(t) && !http) || is_stop(cat, t) {
             continue;
         }
-        let Some(evidence) = evidence(cx, cat, t) else {
-            continue;
-        };
         if guards.guarded(t.id) {
             continue;
         }

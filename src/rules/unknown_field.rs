@@ -15,13 +15,10 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for obj in cx.objects() {
-        let Some(members) = obj.node.as_object() else {
-            continue;
-        };
         let fields = schema::fields(obj.kind);
-        for m in &members.members {
+        for (m, field) in obj.members() {
             let key: &str = &m.key;
-            if fields.iter().any(|f| f.name == key) {
+            if field.is_some() {
                 continue;
             }
             // A field of another state type is `field-not-allowed`.

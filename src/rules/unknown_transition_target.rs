@@ -62,7 +62,7 @@ fn diagnostic(cx: &Context<'_, '_>, scope: ScopeId, t: &Transition<'_>) -> Diagn
     } else {
         "check the spelling: state names are case-sensitive".to_string()
     };
-    Diagnostic::new(&RULE, t.pointer.clone(), message)
+    Diagnostic::new(&RULE, m.transition_pointer(t), message)
         .label("no such state")
         .help(help)
 }
