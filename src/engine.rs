@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::config::{Layer, Level, OptionValue, WorkflowType};
 use crate::diagnostic::{Diagnostic, Finding, Severity, Target, fingerprint};
 use crate::graph::MachineGraph;
 use crate::loader::tree::Span;
@@ -18,6 +19,8 @@ use crate::loader::{self, Definition, FileKind, LoadProblem};
 use crate::model::Machine;
 use crate::rules::{self, Context, Rule, file_too_large::MAX_FILE_BYTES};
 use crate::source::LineIndex;
+use crate::suppression;
+use std::collections::BTreeMap;
 
 /// Where a file's bytes come from.
 #[derive(Debug, Clone)]
@@ -50,6 +53,8 @@ pub struct FileReport {
     pub path: String,
     pub outcome: Outcome,
     pub definitions: usize,
+    /// Findings removed by suppressions or the baseline.
+    pub suppressed: usize,
     pub findings: Vec<Finding>,
     /// The file's text, kept only when there are findings to show it with.
     pub text: Option<String>,
@@ -59,22 +64,67 @@ pub struct FileReport {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub rules: Vec<&'static Rule>,
+    /// Forced severities (`[severity]`, `--severity`).
+    pub severity: BTreeMap<&'static str, Severity>,
+    /// Rule options (`[rules.<name>]`).
+    pub options: BTreeMap<&'static str, BTreeMap<String, OptionValue>>,
+    /// STANDARD or EXPRESS, when known.
+    pub workflow_type: Option<WorkflowType>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            rules: rules::RULES
-                .iter()
-                .copied()
-                .filter(|r| r.default_enabled)
-                .collect(),
-        }
+        Settings::from_layer(&Layer::default())
     }
 }
 
 impl Settings {
-    fn enabled(&self, name: &str) -> bool {
+    /// The rules, severities and options a configuration layer selects:
+    /// `select` (or the defaults), plus `extend-select`, minus `ignore` and
+    /// rules set to `off`.
+    pub fn from_layer(layer: &Layer) -> Settings {
+        let mut rules: Vec<&'static Rule> = match &layer.select {
+            Some(names) => names.iter().filter_map(|n| rules::by_name(n)).collect(),
+            None => rules::RULES
+                .iter()
+                .copied()
+                .filter(|r| r.default_enabled)
+                .collect(),
+        };
+        for name in &layer.extend_select {
+            if let Some(r) = rules::by_name(name)
+                && !rules.iter().any(|x| x.name == r.name)
+            {
+                rules.push(r);
+            }
+        }
+        let mut severity = BTreeMap::new();
+        for (name, level) in &layer.severity {
+            match level {
+                Level::Off => rules.retain(|r| r.name != *name),
+                Level::On(s) => {
+                    severity.insert(*name, *s);
+                }
+            }
+        }
+        rules.retain(|r| !layer.ignore.contains(&r.name));
+        Settings {
+            rules,
+            severity,
+            options: layer.options.clone(),
+            workflow_type: layer.workflow_type,
+        }
+    }
+
+    /// Exactly these rules, with defaults for everything else.
+    pub fn with_rules(rules: Vec<&'static Rule>) -> Settings {
+        Settings {
+            rules,
+            ..Settings::default()
+        }
+    }
+
+    pub fn enabled(&self, name: &str) -> bool {
         self.rules.iter().any(|r| r.name == name)
     }
 }
@@ -82,10 +132,25 @@ impl Settings {
 /// Lints every input, in parallel when there are several, and returns the
 /// reports in input order.
 pub fn lint_all(inputs: &[Input], settings: &Settings, jobs: Option<usize>) -> Vec<FileReport> {
+    lint_all_with(
+        inputs,
+        &|_: &Input| std::borrow::Cow::Borrowed(settings),
+        jobs,
+    )
+}
+
+/// Lints every input with the settings `settings_for` gives it (per-path
+/// overrides), in parallel when there are several, in input order.
+pub fn lint_all_with<'s>(
+    inputs: &[Input],
+    settings_for: &(dyn Fn(&Input) -> std::borrow::Cow<'s, Settings> + Sync),
+    jobs: Option<usize>,
+) -> Vec<FileReport> {
+    let one = |i: &Input| lint_input(i, &settings_for(i));
     if inputs.len() <= 1 || jobs == Some(1) {
-        return inputs.iter().map(|i| lint_input(i, settings)).collect();
+        return inputs.iter().map(one).collect();
     }
-    let run = || inputs.par_iter().map(|i| lint_input(i, settings)).collect();
+    let run = || inputs.par_iter().map(one).collect();
     match jobs {
         Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
             Ok(pool) => pool.install(run),
@@ -127,6 +192,7 @@ fn single(input: &Input, settings: &Settings, diagnostic: Diagnostic) -> FileRep
         path: input.display.clone(),
         outcome: Outcome::Linted,
         definitions: 0,
+        suppressed: 0,
         findings,
         text: None,
     }
@@ -191,6 +257,7 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
         path: input.display.clone(),
         outcome: Outcome::Linted,
         definitions: 0,
+        suppressed: 0,
         findings: Vec::new(),
         text: None,
     };
@@ -233,7 +300,8 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
     for definition in &definitions {
         let machine = Machine::build(definition.root);
         let graph = MachineGraph::build(&machine);
-        let cx = Context::new(&machine, &graph);
+        let cx =
+            Context::new(&machine, &graph).with_settings(&settings.options, settings.workflow_type);
         let mut diagnostics = if definition.pointer.is_none() {
             file_level.take().unwrap_or_default()
         } else {
@@ -251,6 +319,16 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
             }
         }
         diagnostics.retain(|d| settings.enabled(d.rule));
+        let mut suppressions = suppression::collect(&machine);
+        report.suppressed += suppression::apply(&mut suppressions, &mut diagnostics, &|r| {
+            settings.enabled(r)
+        });
+        diagnostics.retain(|d| settings.enabled(d.rule));
+        for d in &mut diagnostics {
+            if let Some(&s) = settings.severity.get(d.rule) {
+                d.severity = s;
+            }
+        }
         findings.extend(place(
             &input.display,
             &file.text,
@@ -260,6 +338,11 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
     }
     if let Some(mut rest) = file_level {
         rest.retain(|d| settings.enabled(d.rule));
+        for d in &mut rest {
+            if let Some(&s) = settings.severity.get(d.rule) {
+                d.severity = s;
+            }
+        }
         findings.extend(place(&input.display, &file.text, None, rest));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -438,6 +521,7 @@ impl Summary {
             }
             s.files += 1;
             s.definitions += r.definitions;
+            s.suppressed += r.suppressed;
             for f in &r.findings {
                 match f.severity {
                     Severity::Error => s.errors += 1,

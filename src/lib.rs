@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discovery;
 pub mod engine;
@@ -16,3 +17,4 @@ pub mod model;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod suppression;

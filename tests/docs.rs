@@ -108,6 +108,7 @@ fn generated_index() -> String {
             Group::Input => "input",
             Group::Structural => "structural",
             Group::Cost => "cost",
+            Group::Suppression => "suppression",
         };
         out.push_str(&format!(
             "| [`{0}`]({0}.md) | {group} | {1} | {2} | {3} |\n",

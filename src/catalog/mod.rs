@@ -272,6 +272,11 @@ impl Catalog {
 
     /// A cheap existence or state read.
     pub fn is_lookup(&self, state: &State<'_>) -> bool {
+        self.is_lookup_with(state, None)
+    }
+
+    /// `is_lookup`, with the words that make a Lambda a check replaced.
+    pub fn is_lookup_with(&self, state: &State<'_>, lambda_words: Option<&[String]>) -> bool {
         let Some(k) = state_key(state) else {
             return false;
         };
@@ -299,7 +304,10 @@ impl Catalog {
                 .into_iter()
                 .flatten()
                 .collect();
-            return has_word_starting_with(&names, &self.data.lookup.lambda_name_words);
+            return has_word_starting_with(
+                &names,
+                lambda_words.unwrap_or(&self.data.lookup.lambda_name_words),
+            );
         }
         false
     }

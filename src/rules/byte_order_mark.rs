@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/byte-order-mark.md"),
     default_enabled: true,
     check: None,
+    options: &[],
 };
 
 pub fn diagnostic(span: Span) -> Diagnostic {

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/choice-without-default.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/conflicting-fields.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 /// Pairs of which at most one may be set.

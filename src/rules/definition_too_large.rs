@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/definition-too-large.md"),
     default_enabled: true,
     check: None,
+    options: &[],
 };
 
 /// AWS's limit on a definition, in characters.

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/duplicate-key.md"),
     default_enabled: true,
     check: None,
+    options: &[],
 };
 
 pub fn diagnostic(dup: &DuplicateKey) -> Diagnostic {

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/duplicate-parameter-key.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/field-not-allowed.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {

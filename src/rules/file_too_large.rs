@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/file-too-large.md"),
     default_enabled: true,
     check: None,
+    options: &[],
 };
 
 /// Files above this are not read. AWS accepts definitions up to 1 MiB, so

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/internal-error.md"),
     default_enabled: true,
     check: None,
+    options: &[],
 };
 
 pub fn diagnostic(what: &str) -> Diagnostic {

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/invalid-choice-rule.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 #[derive(Clone, Copy, PartialEq)]

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/invalid-intrinsic.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 /// Intrinsic functions that return a string (for `ErrorPath` and `CausePath`).

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/invalid-json.md"),
     default_enabled: true,
     check: None,
+    options: &[],
 };
 
 pub fn diagnostic(error: &ParseError) -> Diagnostic {

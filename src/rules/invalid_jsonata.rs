@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/invalid-jsonata.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 /// Deeper bracket nesting is not parsed: the parser recurses, and a stack

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/invalid-path.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 /// How a `.$` value reads: a path, an intrinsic function call, or neither.

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/invalid-state-name.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 /// AWS's limit on state names, in characters.

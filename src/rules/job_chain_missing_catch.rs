@@ -1,5 +1,6 @@
 use petgraph::graph::NodeIndex;
 
+use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::Edge;
 use crate::loader::tree::Node;
@@ -14,6 +15,18 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/job-chain-missing-catch.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[
+        RuleOption {
+            name: "min-chain",
+            kind: OptionKind::Number,
+            help: "how many long-running jobs make a chain (default 2)",
+        },
+        RuleOption {
+            name: "long-running",
+            kind: OptionKind::List,
+            help: "which tasks are links: any of \"sync\", \"sync:2\", \"waitForTaskToken\", \"activity\" (default all four)",
+        },
+    ],
 };
 
 /// Option `min-chain`: how many long-running jobs make a chain.
@@ -23,10 +36,26 @@ pub const MIN_CHAIN: usize = 2;
 const NAME_SEARCH_LIMIT: usize = 256;
 
 /// A long-running job: `.sync`, `.sync:2`, `.waitForTaskToken` or an
-/// activity (option `long-running`). Lambda request/response calls are not.
-fn is_member(state: &State<'_>) -> bool {
-    state.ty == StateType::Task && state.resource.as_ref().is_some_and(|r| r.is_long_running())
+/// activity, as far as option `long-running` includes them. Lambda
+/// request/response calls are not.
+fn is_member(state: &State<'_>, kinds: &[&str]) -> bool {
+    if state.ty != StateType::Task {
+        return false;
+    }
+    let Some(resource) = &state.resource else {
+        return false;
+    };
+    let kind = match (&resource.kind, resource.pattern()) {
+        (ResourceKind::Activity { .. }, _) => "activity",
+        (_, Some(crate::model::Pattern::Sync)) => "sync",
+        (_, Some(crate::model::Pattern::Sync2)) => "sync:2",
+        (_, Some(crate::model::Pattern::WaitForTaskToken)) => "waitForTaskToken",
+        _ => return false,
+    };
+    kinds.contains(&kind)
 }
+
+const DEFAULT_LONG_RUNNING: &[&str] = &["sync", "sync:2", "waitForTaskToken", "activity"];
 
 /// Pass, Wait and Choice states between jobs do not break a chain.
 fn is_transparent(state: &State<'_>) -> bool {
@@ -42,8 +71,15 @@ fn is_success_edge(edge: Edge) -> bool {
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
+    let min_chain = cx
+        .number_option(&RULE, "min-chain", MIN_CHAIN as f64)
+        .max(1.0) as usize;
+    let kinds: Vec<&str> = match cx.list_option(&RULE, "long-running") {
+        Some(list) => list.iter().map(String::as_str).collect(),
+        None => DEFAULT_LONG_RUNNING.to_vec(),
+    };
     for sg in &cx.graph.scopes {
-        let job = |n: NodeIndex| sg.state(n).is_some_and(|s| is_member(&m.states[s]));
+        let job = |n: NodeIndex| sg.state(n).is_some_and(|s| is_member(&m.states[s], &kinds));
         let transparent = |n: NodeIndex| sg.state(n).is_some_and(|s| is_transparent(&m.states[s]));
         // The longest chain of jobs through each job, along success edges
         // through Pass, Wait and Choice states.
@@ -53,7 +89,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             |n| usize::from(job(n)),
         );
         for node in sg.graph.node_indices() {
-            if !job(node) || chains[node.index()].is_none_or(|len| len < MIN_CHAIN) {
+            if !job(node) || chains[node.index()].is_none_or(|len| len < min_chain) {
                 continue;
             }
             let id = sg.state(node).expect("jobs are states");

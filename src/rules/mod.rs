@@ -2,6 +2,7 @@
 //! [`RULES`]. Each rule's doc is `rules/<name>.md`, compiled in, so a missing
 //! doc is a build error and `--explain` needs no files at run time.
 
+use crate::config::{OptionValue, RuleOption, WorkflowType};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::MachineGraph;
 use crate::model::{Machine, expr, schema};
@@ -40,9 +41,11 @@ pub mod unbounded_billable_resource;
 pub mod undefined_variable;
 pub mod unguarded_expensive_ingest;
 pub mod unknown_field;
+pub mod unknown_rule;
 pub mod unknown_states_error;
 pub mod unknown_transition_target;
 pub mod unreachable_state;
+pub mod unused_suppression;
 
 /// What a rule sees: one definition, modelled and graphed once for all rules.
 pub struct Context<'a, 't> {
@@ -52,6 +55,15 @@ pub struct Context<'a, 't> {
     objects: std::cell::OnceCell<Vec<schema::Checked<'t>>>,
     /// Payload templates with their members, computed on first use.
     templates: std::cell::OnceCell<Vec<Template<'t>>>,
+    /// Options from the configuration, by rule name.
+    options: Option<
+        &'a std::collections::BTreeMap<
+            &'static str,
+            std::collections::BTreeMap<String, OptionValue>,
+        >,
+    >,
+    /// STANDARD or EXPRESS, when known.
+    pub workflow_type: Option<WorkflowType>,
 }
 
 /// A payload template (Parameters, ResultSelector, ...). Walk it with
@@ -67,6 +79,41 @@ impl<'a, 't> Context<'a, 't> {
             graph,
             objects: std::cell::OnceCell::new(),
             templates: std::cell::OnceCell::new(),
+            options: None,
+            workflow_type: None,
+        }
+    }
+
+    /// Adds the configured rule options and workflow type.
+    pub fn with_settings(
+        mut self,
+        options: &'a std::collections::BTreeMap<
+            &'static str,
+            std::collections::BTreeMap<String, OptionValue>,
+        >,
+        workflow_type: Option<WorkflowType>,
+    ) -> Self {
+        self.options = Some(options);
+        self.workflow_type = workflow_type;
+        self
+    }
+
+    /// A rule's option, if the configuration sets it.
+    pub fn option(&self, rule: &Rule, name: &str) -> Option<&'a OptionValue> {
+        self.options?.get(rule.name)?.get(name)
+    }
+
+    pub fn number_option(&self, rule: &Rule, name: &str, default: f64) -> f64 {
+        match self.option(rule, name) {
+            Some(OptionValue::Number(n)) => *n,
+            _ => default,
+        }
+    }
+
+    pub fn list_option(&self, rule: &Rule, name: &str) -> Option<&'a [String]> {
+        match self.option(rule, name) {
+            Some(OptionValue::List(items)) => Some(items),
+            _ => None,
         }
     }
 
@@ -99,6 +146,8 @@ pub enum Group {
     Structural,
     /// Valid, but wastes money.
     Cost,
+    /// About `asl-lint-disable` directives themselves.
+    Suppression,
 }
 
 pub struct Rule {
@@ -113,6 +162,8 @@ pub struct Rule {
     pub doc: &'static str,
     pub default_enabled: bool,
     pub check: Option<Check>,
+    /// Options users can set in `[rules.<name>]`.
+    pub options: &'static [RuleOption],
 }
 
 impl std::fmt::Debug for Rule {
@@ -157,9 +208,11 @@ pub static RULES: &[&Rule] = &[
     &undefined_variable::RULE,
     &unguarded_expensive_ingest::RULE,
     &unknown_field::RULE,
+    &unknown_rule::RULE,
     &unknown_states_error::RULE,
     &unknown_transition_target::RULE,
     &unreachable_state::RULE,
+    &unused_suppression::RULE,
 ];
 
 pub fn by_name(name: &str) -> Option<&'static Rule> {

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/no-terminal-state.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {

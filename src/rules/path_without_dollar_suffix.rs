@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/path-without-dollar-suffix.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 fn looks_dynamic(text: &str) -> bool {

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/query-language-mismatch.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 /// The field to use instead, in the other language.

@@ -1,4 +1,5 @@
 use crate::catalog::{self, Cap, catalog};
+use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::loader::tree::{Node, Value};
@@ -13,13 +14,30 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/start-without-native-cap.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[
+        RuleOption {
+            name: "glue-idle-timeout-max-minutes",
+            kind: OptionKind::Number,
+            help: "largest Glue session IdleTimeout accepted (default 60)",
+        },
+        RuleOption {
+            name: "glue-timeout-max-minutes",
+            kind: OptionKind::Number,
+            help: "largest Glue session Timeout accepted (default 480)",
+        },
+        RuleOption {
+            name: "sagemaker-max-runtime-seconds",
+            kind: OptionKind::Number,
+            help: "largest SageMaker training MaxRuntimeInSeconds accepted (default 86400)",
+        },
+    ],
 };
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let cat = catalog();
     for state in cx.machine.states.iter().filter(|s| s.ty == StateType::Task) {
         for cap in cat.caps_for(state) {
-            if let Some(d) = check_cap(state, cap) {
+            if let Some(d) = check_cap(cx, state, cap) {
                 out.push(d);
             }
         }
@@ -35,7 +53,11 @@ fn action(state: &State<'_>) -> String {
         .to_string()
 }
 
-fn check_cap(state: &State<'_>, cap: &Cap) -> Option<Diagnostic> {
+fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagnostic> {
+    let max = match (&cap.option, cap.max) {
+        (Some(option), Some(default)) => Some(cx.number_option(&RULE, option, default)),
+        (_, max) => max,
+    };
     let (field, params) = match (state.get("Parameters"), state.get("Arguments")) {
         (Some(p), _) => ("Parameters", Some(p)),
         (None, Some(a)) => ("Arguments", Some(a)),
@@ -124,7 +146,7 @@ fn check_cap(state: &State<'_>, cap: &Cap) -> Option<Diagnostic> {
             )),
         );
     }
-    if let (Some(max), Some(value)) = (cap.max, node.as_number().map(|n| n.as_f64()))
+    if let (Some(max), Some(value)) = (max, node.as_number().map(|n| n.as_f64()))
         && value > max
     {
         let unit = &cap.unit;

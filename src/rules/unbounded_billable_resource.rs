@@ -1,4 +1,5 @@
 use crate::catalog::{self, Billable, catalog};
+use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity, Target};
 use crate::graph::{Direction, failure_exit, success_exit};
 use crate::model::{Machine, StateId, StateType};
@@ -12,12 +13,12 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/unbounded-billable-resource.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[RuleOption {
+        name: "persistent-resources",
+        kind: OptionKind::List,
+        help: "start actions meant to outlive the execution, e.g. \"aws-sdk:sagemaker:createEndpoint\"",
+    }],
 };
-
-/// Option `persistent-resources`: catalogue keys of starts meant to outlive
-/// the execution (a provisioning machine creating an endpoint). Empty by
-/// default; the configuration issue exposes it.
-pub const PERSISTENT_RESOURCES: &[&str] = &[];
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let cat = catalog();
@@ -31,7 +32,11 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .and_then(catalog::key)
             .unwrap_or_default();
-        if PERSISTENT_RESOURCES.contains(&key) {
+        // Option `persistent-resources`: starts meant to outlive the execution.
+        if cx
+            .list_option(&RULE, "persistent-resources")
+            .is_some_and(|keep| keep.iter().any(|k| k == key))
+        {
             continue;
         }
         let stops_inside = parallel_or_map_always_stops(cx, billable);

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/undefined-variable.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 /// Names that look like variables but are built in.

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use petgraph::graph::NodeIndex;
 
 use crate::catalog::{Catalog, catalog, parameters};
+use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{Direction, Dominators, Edge, ScopeGraph};
 use crate::loader::tree::{Node, Value};
@@ -18,6 +19,11 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/unguarded-expensive-ingest.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[RuleOption {
+        name: "lookup-lambda-pattern",
+        kind: OptionKind::Text,
+        help: "word beginnings, separated by `|`, that make a Lambda a lookup (default \"check|exist|exists|lookup|already|dedup|head|probe|guard\")",
+    }],
 };
 
 /// Why a task counts as an ingest.
@@ -33,10 +39,20 @@ enum Evidence<'t> {
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let cat = catalog();
     let m = cx.machine;
+    let lambda_words: Option<Vec<String>> = match cx.option(&RULE, "lookup-lambda-pattern") {
+        Some(crate::config::OptionValue::Text(p)) => Some(
+            p.split('|')
+                .map(|w| w.trim().to_ascii_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect(),
+        ),
+        _ => None,
+    };
     let guards = Guards {
         cx,
         cat,
         dominators: RefCell::new(HashMap::new()),
+        lambda_words: lambda_words.as_deref(),
     };
     for t in m.states.iter().filter(|s| s.ty == StateType::Task) {
         // Cheapest test first: only calls that can fetch are candidates.
@@ -53,7 +69,10 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .and_then(|r| r.service_action())
             .is_some_and(|(s, _)| s == "http" || s == "apigateway");
-        if !cat.is_expensive(t) || (cat.is_lookup(t) && !http) || is_stop(cat, t) {
+        if !cat.is_expensive(t)
+            || (cat.is_lookup_with(t, guards.lambda_words) && !http)
+            || is_stop(cat, t)
+        {
             continue;
         }
         if guards.guarded(t.id) {
@@ -261,6 +280,7 @@ struct Guards<'a, 'c, 't> {
     cx: &'a Context<'c, 't>,
     cat: &'a Catalog,
     dominators: RefCell<HashMap<ScopeId, Option<Dominators>>>,
+    lambda_words: Option<&'a [String]>,
 }
 
 impl Guards<'_, '_, '_> {
@@ -324,7 +344,7 @@ impl Guards<'_, '_, '_> {
         let at = doms.iter().position(|&d| d == choice).unwrap_or(doms.len());
         let reads_lookup = doms[at..].iter().any(|&l| {
             let lookup = &m.states[l];
-            lookup.ty == StateType::Task && self.cat.is_lookup(lookup) && {
+            lookup.ty == StateType::Task && self.cat.is_lookup_with(lookup, self.lambda_words) && {
                 let roots = result_roots(lookup);
                 any_string(rules, &|s| roots.iter().any(|r| refers_to(s, r)))
             }
@@ -353,7 +373,7 @@ impl Guards<'_, '_, '_> {
     fn catch_guard(&self, lookup: StateId, target: StateId) -> bool {
         let m = self.machine();
         let l = &m.states[lookup];
-        if !self.cat.is_lookup(l) {
+        if !self.cat.is_lookup_with(l, self.lambda_words) {
             return false;
         }
         let sg = &self.cx.graph.scopes[l.scope];
@@ -421,7 +441,7 @@ impl Guards<'_, '_, '_> {
         };
         self.dominators_of(map).iter().any(|&l| {
             let lookup = &m.states[l];
-            lookup.ty == StateType::Task && self.cat.is_lookup(lookup) && {
+            lookup.ty == StateType::Task && self.cat.is_lookup_with(lookup, self.lambda_words) && {
                 let roots = result_roots(lookup);
                 any_string(items, &|text| roots.iter().any(|r| refers_to(text, r)))
             }

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/unknown-states-error.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 /// The predefined error names (Amazon States Language, "Errors").

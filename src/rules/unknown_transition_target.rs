@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/unknown-transition-target.md"),
     default_enabled: true,
     check: Some(check),
+    options: &[],
 };
 
 /// Scopes small enough to list their states in the help.

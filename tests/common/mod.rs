@@ -35,12 +35,7 @@ pub fn lint_file(path: &Path, rules: &[&'static Rule]) -> FileReport {
         source: Source::Path(path.to_path_buf()),
         explicit: true,
     };
-    engine::lint_input(
-        &input,
-        &Settings {
-            rules: rules.to_vec(),
-        },
-    )
+    engine::lint_input(&input, &Settings::with_rules(rules.to_vec()))
 }
 
 /// Lints in-memory text as `name` with every default rule.

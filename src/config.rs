@@ -1,0 +1,617 @@
+//! `.asl-lint.toml`: rule selection, severities, rule options, excludes,
+//! workflow type and per-path overrides, with located errors.
+//!
+//! The file is found from the current directory upward to the repository
+//! root (the first folder with `.git`). Every key is checked: an unknown key,
+//! an unknown rule or a bad value is a usage error with file, line, column
+//! and a "did you mean".
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::GlobMatcher;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::Severity;
+use crate::rules::{self, Rule, suggest};
+
+pub const FILE_NAME: &str = ".asl-lint.toml";
+
+/// A located problem in the configuration (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+/// STANDARD or EXPRESS, which the ASL itself does not say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkflowType {
+    Standard,
+    Express,
+}
+
+/// A severity override: a level, or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s {
+            "off" => Level::Off,
+            "error" => Level::On(Severity::Error),
+            "warning" => Level::On(Severity::Warning),
+            "info" => Level::On(Severity::Info),
+            _ => return None,
+        })
+    }
+}
+
+/// A rule option's value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OptionValue {
+    Number(f64),
+    Bool(bool),
+    Text(String),
+    List(Vec<String>),
+}
+
+/// What kind of value a rule option takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionKind {
+    Number,
+    Bool,
+    Text,
+    List,
+}
+
+/// A rule option a rule declares: name, kind and what it does.
+#[derive(Debug)]
+pub struct RuleOption {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    pub help: &'static str,
+}
+
+/// The settings that can appear at the top level and in `[[overrides]]`.
+#[derive(Clone, Debug, Default)]
+pub struct Layer {
+    pub select: Option<Vec<&'static str>>,
+    pub extend_select: Vec<&'static str>,
+    pub ignore: Vec<&'static str>,
+    pub severity: BTreeMap<&'static str, Level>,
+    pub options: BTreeMap<&'static str, BTreeMap<String, OptionValue>>,
+    pub workflow_type: Option<WorkflowType>,
+}
+
+impl Layer {
+    /// Applies `other` on top of this layer.
+    pub fn merge(&mut self, other: &Layer) {
+        if let Some(select) = &other.select {
+            self.select = Some(select.clone());
+            self.extend_select.clear();
+        }
+        self.extend_select
+            .extend(other.extend_select.iter().copied());
+        self.ignore.extend(other.ignore.iter().copied());
+        self.severity
+            .extend(other.severity.iter().map(|(k, v)| (*k, *v)));
+        for (rule, opts) in &other.options {
+            self.options
+                .entry(rule)
+                .or_default()
+                .extend(opts.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        if other.workflow_type.is_some() {
+            self.workflow_type = other.workflow_type;
+        }
+    }
+}
+
+/// Path patterns for `exclude` and `[[overrides]] files`.
+#[derive(Clone, Debug)]
+pub struct Patterns {
+    /// Patterns without `/` match any file or folder name on the path.
+    names: Vec<GlobMatcher>,
+    /// Patterns with `/` match the whole path or one of its parent folders.
+    paths: Vec<GlobMatcher>,
+}
+
+impl Patterns {
+    pub fn new(globs: &[String]) -> Result<Patterns, String> {
+        let mut names = Vec::new();
+        let mut paths = Vec::new();
+        for g in globs {
+            let trimmed = g.trim_start_matches("./").trim_end_matches('/');
+            let glob = globset::GlobBuilder::new(trimmed)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("invalid glob `{g}`: {}", e.kind()))?;
+            if trimmed.contains('/') {
+                paths.push(glob.compile_matcher());
+            } else {
+                names.push(glob.compile_matcher());
+            }
+        }
+        Ok(Patterns { names, paths })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.paths.is_empty()
+    }
+
+    /// Whether a path (as reported: forward slashes, relative) matches.
+    pub fn matches(&self, path: &str) -> bool {
+        let path = path.trim_start_matches("./");
+        if path
+            .split('/')
+            .any(|part| self.names.iter().any(|m| m.is_match(part)))
+        {
+            return true;
+        }
+        // The path itself, or any of its parent folders.
+        let mut prefix_ends: Vec<usize> = path.match_indices('/').map(|(i, _)| i).collect();
+        prefix_ends.push(path.len());
+        prefix_ends
+            .iter()
+            .any(|&end| self.paths.iter().any(|m| m.is_match(&path[..end])))
+    }
+}
+
+/// A whole configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub base: Layer,
+    pub exclude: Option<Vec<String>>,
+    pub extend_exclude: Vec<String>,
+    pub overrides: Vec<(Patterns, Layer)>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            base: Layer::default(),
+            exclude: None,
+            extend_exclude: Vec::new(),
+            overrides: Vec::new(),
+        }
+    }
+}
+
+/// `.asl-lint.toml` in `start` or a parent, stopping at the repository root.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let display = path.to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: display.clone(),
+            line: 1,
+            column: 1,
+            message: format!("cannot read the configuration: {e}"),
+        })?;
+        let mut config = Config::parse(&text, &display)?;
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let p = Parser { text, file };
+        let table = DeTable::parse(text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start);
+            p.error(at, format!("invalid TOML: {}", e.message()))
+        })?;
+        let mut config = Config::default();
+        let top = table.get_ref();
+        for (key, value) in top.iter() {
+            let k: &str = key.get_ref();
+            match k {
+                "exclude" => config.exclude = Some(p.strings(value)?),
+                "extend-exclude" => config.extend_exclude = p.strings(value)?,
+                "overrides" => {
+                    let Some(items) = value.get_ref().as_array() else {
+                        return Err(p.error(
+                            value.span().start,
+                            "`overrides` must be an array of tables: [[overrides]]",
+                        ));
+                    };
+                    for item in items.iter() {
+                        let Some(t) = item.get_ref().as_table() else {
+                            return Err(p.error(
+                                item.span().start,
+                                "each `[[overrides]]` entry must be a table",
+                            ));
+                        };
+                        let files = t
+                            .iter()
+                            .find(|(k, _)| k.get_ref() == "files")
+                            .map(|(_, v)| p.strings(v))
+                            .transpose()?
+                            .ok_or_else(|| {
+                                p.error(
+                                    item.span().start,
+                                    "`[[overrides]]` needs `files = [\"glob\", ...]`",
+                                )
+                            })?;
+                        let patterns =
+                            Patterns::new(&files).map_err(|m| p.error(item.span().start, m))?;
+                        let layer = p.layer(t, &["files"])?;
+                        config.overrides.push((patterns, layer));
+                    }
+                }
+                _ => {}
+            }
+        }
+        config.base = p.layer(top, &["exclude", "extend-exclude", "overrides"])?;
+        for globs in config
+            .exclude
+            .iter()
+            .chain(std::iter::once(&config.extend_exclude))
+        {
+            Patterns::new(globs).map_err(|m| p.error(0, m))?;
+        }
+        Ok(config)
+    }
+
+    /// Folder names and globs never walked into or linted.
+    pub fn excludes(&self) -> Patterns {
+        let mut globs: Vec<String> = match &self.exclude {
+            Some(list) => list.clone(),
+            None => crate::discovery::DEFAULT_EXCLUDES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        };
+        globs.extend(self.extend_exclude.iter().cloned());
+        Patterns::new(&globs).expect("checked when loaded")
+    }
+
+    /// The settings for one file: the top level plus matching overrides.
+    pub fn layer_for(&self, path: &str) -> Layer {
+        let mut layer = self.base.clone();
+        for (patterns, over) in &self.overrides {
+            if patterns.matches(path) {
+                layer.merge(over);
+            }
+        }
+        layer
+    }
+}
+
+const LAYER_KEYS: &[&str] = &[
+    "select",
+    "extend-select",
+    "ignore",
+    "severity",
+    "rules",
+    "type",
+];
+const TOP_KEYS: &[&str] = &[
+    "select",
+    "extend-select",
+    "ignore",
+    "severity",
+    "rules",
+    "type",
+    "exclude",
+    "extend-exclude",
+    "overrides",
+];
+
+struct Parser<'a> {
+    text: &'a str,
+    file: &'a str,
+}
+
+impl Parser<'_> {
+    fn error(&self, at: usize, message: impl Into<String>) -> ConfigError {
+        let at = at.min(self.text.len());
+        let before = &self.text[..at];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        ConfigError {
+            file: self.file.to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    fn strings(&self, value: &Spanned<DeValue<'_>>) -> Result<Vec<String>, ConfigError> {
+        let Some(items) = value.get_ref().as_array() else {
+            return Err(self.error(value.span().start, "expected an array of strings"));
+        };
+        items
+            .iter()
+            .map(|i| {
+                i.get_ref()
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| self.error(i.span().start, "expected a string"))
+            })
+            .collect()
+    }
+
+    fn rule(&self, name: &str, at: usize) -> Result<&'static Rule, ConfigError> {
+        rules::by_name(name).ok_or_else(|| {
+            let hint = suggest(name, rules::RULES.iter().map(|r| r.name))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_else(|| "; `asl-lint --list-rules` lists them".to_string());
+            self.error(at, format!("unknown rule `{name}`{hint}"))
+        })
+    }
+
+    fn rules(&self, value: &Spanned<DeValue<'_>>) -> Result<Vec<&'static str>, ConfigError> {
+        let Some(items) = value.get_ref().as_array() else {
+            return Err(self.error(value.span().start, "expected an array of rule names"));
+        };
+        items
+            .iter()
+            .map(|i| match i.get_ref().as_str() {
+                Some(name) => self.rule(name, i.span().start).map(|r| r.name),
+                None => Err(self.error(i.span().start, "expected a rule name")),
+            })
+            .collect()
+    }
+
+    fn layer(&self, table: &DeTable<'_>, skip: &[&str]) -> Result<Layer, ConfigError> {
+        let mut layer = Layer::default();
+        for (key, value) in table.iter() {
+            let k: &str = key.get_ref();
+            let at = key.span().start;
+            match k {
+                _ if skip.contains(&k) => {}
+                "select" => layer.select = Some(self.rules(value)?),
+                "extend-select" => layer.extend_select = self.rules(value)?,
+                "ignore" => layer.ignore = self.rules(value)?,
+                "type" => {
+                    layer.workflow_type = Some(match value.get_ref().as_str() {
+                        Some("standard") => WorkflowType::Standard,
+                        Some("express") => WorkflowType::Express,
+                        _ => {
+                            return Err(self.error(
+                                value.span().start,
+                                "`type` must be \"standard\" or \"express\"",
+                            ));
+                        }
+                    })
+                }
+                "severity" => {
+                    let Some(t) = value.get_ref().as_table() else {
+                        return Err(self.error(
+                            value.span().start,
+                            "`[severity]` must be a table of `rule = \"level\"`",
+                        ));
+                    };
+                    for (rk, rv) in t.iter() {
+                        let rule = self.rule(rk.get_ref(), rk.span().start)?;
+                        let level =
+                            rv.get_ref()
+                                .as_str()
+                                .and_then(Level::parse)
+                                .ok_or_else(|| {
+                                    self.error(
+                                        rv.span().start,
+                                        "a severity is \"error\", \"warning\", \"info\" or \"off\"",
+                                    )
+                                })?;
+                        layer.severity.insert(rule.name, level);
+                    }
+                }
+                "rules" => {
+                    let Some(t) = value.get_ref().as_table() else {
+                        return Err(self.error(
+                            value.span().start,
+                            "`[rules.<name>]` tables hold rule options",
+                        ));
+                    };
+                    for (rk, rv) in t.iter() {
+                        let rule = self.rule(rk.get_ref(), rk.span().start)?;
+                        let Some(opts) = rv.get_ref().as_table() else {
+                            return Err(self.error(
+                                rv.span().start,
+                                format!("`[rules.{}]` must be a table of options", rule.name),
+                            ));
+                        };
+                        let parsed = self.options(rule, opts)?;
+                        layer.options.insert(rule.name, parsed);
+                    }
+                }
+                _ => {
+                    let keys = if skip.is_empty() {
+                        LAYER_KEYS
+                    } else {
+                        TOP_KEYS
+                    };
+                    let hint = suggest(k, keys.iter().copied())
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_else(|| format!("; valid keys: {}", keys.join(", ")));
+                    return Err(self.error(at, format!("unknown key `{k}`{hint}")));
+                }
+            }
+        }
+        Ok(layer)
+    }
+
+    fn options(
+        &self,
+        rule: &Rule,
+        table: &DeTable<'_>,
+    ) -> Result<BTreeMap<String, OptionValue>, ConfigError> {
+        let mut out = BTreeMap::new();
+        for (key, value) in table.iter() {
+            let k: &str = key.get_ref();
+            let Some(spec) = rule.options.iter().find(|o| o.name == k) else {
+                let names: Vec<&str> = rule.options.iter().map(|o| o.name).collect();
+                let hint = match suggest(k, names.iter().copied()) {
+                    Some(s) => format!("; did you mean `{s}`?"),
+                    None if names.is_empty() => format!("; `{}` has no options", rule.name),
+                    None => format!("; its options: {}", names.join(", ")),
+                };
+                return Err(self.error(
+                    key.span().start,
+                    format!("unknown option `{k}` for `{}`{hint}", rule.name),
+                ));
+            };
+            let v = value.get_ref();
+            let parsed = match spec.kind {
+                OptionKind::Number => v
+                    .as_integer()
+                    .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok())
+                    .map(|i| i as f64)
+                    .or_else(|| v.as_float().and_then(|f| f.as_str().parse().ok()))
+                    .map(OptionValue::Number),
+                OptionKind::Bool => v.as_bool().map(OptionValue::Bool),
+                OptionKind::Text => v.as_str().map(|s| OptionValue::Text(s.to_string())),
+                OptionKind::List => v.as_array().and_then(|items| {
+                    items
+                        .iter()
+                        .map(|i| i.get_ref().as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                        .map(OptionValue::List)
+                }),
+            };
+            let Some(parsed) = parsed else {
+                let want = match spec.kind {
+                    OptionKind::Number => "a number",
+                    OptionKind::Bool => "true or false",
+                    OptionKind::Text => "a string",
+                    OptionKind::List => "an array of strings",
+                };
+                return Err(self.error(
+                    value.span().start,
+                    format!("`{k}` for `{}` must be {want}", rule.name),
+                ));
+            };
+            out.insert(k.to_string(), parsed);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_key() {
+        let text = r#"
+select = ["unreachable-state", "job-chain-missing-catch"]
+extend-select = ["invalid-json"]
+ignore = ["choice-without-default"]
+type = "express"
+exclude = ["legacy"]
+extend-exclude = ["generated/**"]
+
+[severity]
+job-chain-missing-catch = "error"
+unreachable-state = "off"
+
+[rules.job-chain-missing-catch]
+min-chain = 3
+
+[[overrides]]
+files = ["sandbox/**"]
+ignore = ["job-chain-missing-catch"]
+"#;
+        let c = Config::parse(text, ".asl-lint.toml").unwrap();
+        assert_eq!(
+            c.base.select.as_deref(),
+            Some(&["unreachable-state", "job-chain-missing-catch"][..])
+        );
+        assert_eq!(c.base.workflow_type, Some(WorkflowType::Express));
+        assert_eq!(c.base.severity["unreachable-state"], Level::Off);
+        assert_eq!(
+            c.base.options["job-chain-missing-catch"]["min-chain"],
+            OptionValue::Number(3.0)
+        );
+        let layer = c.layer_for("sandbox/a/b.asl.json");
+        assert!(layer.ignore.contains(&"job-chain-missing-catch"));
+        assert!(
+            !c.layer_for("prod/b.asl.json")
+                .ignore
+                .contains(&"job-chain-missing-catch")
+        );
+        let ex = c.excludes();
+        assert!(ex.matches("src/legacy/x.asl.json"));
+        assert!(ex.matches("generated/a/b.asl.json"));
+        assert!(
+            !ex.matches("src/node_modules/x.asl.json"),
+            "exclude replaces the defaults"
+        );
+    }
+
+    #[test]
+    fn errors_are_located_with_suggestions() {
+        let cases = [
+            (
+                "slect = []\n",
+                1,
+                1,
+                "unknown key `slect`; did you mean `select`?",
+            ),
+            (
+                "ignore = [\"unreachable-states\"]\n",
+                1,
+                11,
+                "unknown rule `unreachable-states`; did you mean `unreachable-state`?",
+            ),
+            (
+                "[severity]\nunreachable-state = \"loud\"\n",
+                2,
+                21,
+                "a severity is",
+            ),
+            (
+                "[rules.job-chain-missing-catch]\nmin-chian = 3\n",
+                2,
+                1,
+                "unknown option `min-chian` for `job-chain-missing-catch`; did you mean `min-chain`?",
+            ),
+            (
+                "[rules.job-chain-missing-catch]\nmin-chain = \"three\"\n",
+                2,
+                13,
+                "must be a number",
+            ),
+            ("type = \"fast\"\n", 1, 8, "`type` must be"),
+            ("select = [\n", 1, 11, "invalid TOML"),
+        ];
+        for (text, line, column, message) in cases {
+            let e = Config::parse(text, "c.toml").expect_err(text);
+            assert_eq!((e.line, e.column), (line, column), "{text}: {e}");
+            assert!(e.message.contains(message), "{text}: {}", e.message);
+        }
+    }
+}
