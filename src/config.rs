@@ -175,7 +175,7 @@ impl Patterns {
 }
 
 /// A whole configuration.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Config {
     pub path: Option<PathBuf>,
     pub base: Layer,
@@ -184,17 +184,6 @@ pub struct Config {
     pub overrides: Vec<(Patterns, Layer)>,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            path: None,
-            base: Layer::default(),
-            exclude: None,
-            extend_exclude: Vec::new(),
-            overrides: Vec::new(),
-        }
-    }
-}
 
 /// `.asl-lint.toml` in `start` or a parent, stopping at the repository root.
 pub fn find(start: &Path) -> Option<PathBuf> {
