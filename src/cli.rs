@@ -5,6 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use std::borrow::Cow;
+
+use crate::baseline;
+use crate::config::{self, Config, Layer, Level, WorkflowType};
 use crate::diagnostic::Severity;
 use crate::discovery::{self, DiscoveryError};
 use crate::engine::{self, Outcome, Settings, Summary};
@@ -73,6 +77,52 @@ pub struct Args {
     /// Print a rule's documentation.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
+
+    /// Use this configuration file instead of searching for `.asl-lint.toml`.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Run only these rules (comma-separated); replaces the default set.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Run these rules too (comma-separated), e.g. rules that are off by default.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules (comma-separated).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Force a rule's severity: RULE=error|warning|info|off. Repeatable.
+    #[arg(long, value_name = "RULE=LEVEL")]
+    pub severity: Vec<String>,
+
+    /// The workflow type, which the definition does not say.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub workflow_type: Option<TypeArg>,
+
+    /// Apply excludes to files named on the command line too (for pre-commit).
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write the current findings to a baseline file, then exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TypeArg {
+    Standard,
+    Express,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -166,7 +216,16 @@ pub fn run(args: Args) -> i32 {
     } else {
         None
     };
-    let inputs = match discovery::discover(&args.paths, stdin) {
+    let config = match load_config(&args) {
+        Ok(c) => c,
+        Err(message) => return usage_error(&message),
+    };
+    let cli_layer = match cli_layer(&args) {
+        Ok(l) => l,
+        Err(message) => return usage_error(&message),
+    };
+    let excludes = config.excludes();
+    let inputs = match discovery::discover_with(&args.paths, stdin, &excludes, args.force_exclude) {
         Ok(inputs) => inputs,
         Err(errors) => {
             for DiscoveryError::Missing(path) in &errors {
@@ -176,12 +235,42 @@ pub fn run(args: Args) -> i32 {
         }
     };
 
-    let settings = Settings::default();
-    let reports = engine::lint_all(&inputs, &settings, args.jobs.map(usize::from));
-    let reports: Vec<_> = reports
+    // Settings per file: the configuration, its matching overrides, then the command line.
+    let settings_of = |path: &str| {
+        let mut layer = config.layer_for(path);
+        layer.merge(&cli_layer);
+        Settings::from_layer(&layer)
+    };
+    let shared = settings_of("");
+    let settings_for = |input: &engine::Input| {
+        if config.overrides.is_empty() {
+            Cow::Borrowed(&shared)
+        } else {
+            Cow::Owned(settings_of(&input.display))
+        }
+    };
+    let reports = engine::lint_all_with(&inputs, &settings_for, args.jobs.map(usize::from));
+    let mut reports: Vec<_> = reports
         .into_iter()
         .filter(|r| r.outcome == Outcome::Linted || r.outcome == Outcome::YamlNotSupported)
         .collect();
+    if let Some(path) = &args.baseline {
+        match baseline::load(path) {
+            Ok(known) => baseline::filter(&mut reports, known),
+            Err(message) => return usage_error(&message),
+        }
+    }
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &reports) {
+            Ok(n) => {
+                if !args.quiet {
+                    eprintln!("wrote {n} finding(s) to the baseline `{}`", path.display());
+                }
+                EXIT_OK
+            }
+            Err(message) => usage_error(&message),
+        };
+    }
     let yaml_skipped: Vec<&str> = reports
         .iter()
         .filter(|r| r.outcome == Outcome::YamlNotSupported)
@@ -244,6 +333,66 @@ pub fn run(args: Args) -> i32 {
     }
 
     exit_code(&reports, args.fail_on)
+}
+
+fn load_config(args: &Args) -> Result<Config, String> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) if !path.is_file() => {
+            return Err(format!(
+                "configuration file `{}` does not exist",
+                path.display()
+            ));
+        }
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir().ok().and_then(|d| config::find(&d)),
+    };
+    match path {
+        Some(path) => Config::load(&path).map_err(|e| e.to_string()),
+        None => Ok(Config::default()),
+    }
+}
+
+/// The command line's rule selection, severities and type, as a layer that
+/// goes on top of the configuration.
+fn cli_layer(args: &Args) -> Result<Layer, String> {
+    let rule = |name: &str| {
+        rules::by_name(name.trim()).map(|r| r.name).ok_or_else(|| {
+            let hint = rules::suggest(name.trim(), rules::RULES.iter().map(|r| r.name))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_else(|| "; `asl-lint --list-rules` lists them".to_string());
+            format!("unknown rule `{}`{hint}", name.trim())
+        })
+    };
+    let list = |names: &[String]| -> Result<Vec<&'static str>, String> {
+        names
+            .iter()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| rule(n))
+            .collect()
+    };
+    let mut layer = Layer {
+        select: args.select.as_deref().map(list).transpose()?,
+        extend_select: list(&args.extend_select)?,
+        ignore: list(&args.ignore)?,
+        workflow_type: args.workflow_type.map(|t| match t {
+            TypeArg::Standard => WorkflowType::Standard,
+            TypeArg::Express => WorkflowType::Express,
+        }),
+        ..Layer::default()
+    };
+    for spec in &args.severity {
+        let (name, level) = spec.split_once('=').ok_or_else(|| {
+            format!("`--severity {spec}` must be RULE=LEVEL, e.g. `choice-without-default=error`")
+        })?;
+        let level = Level::parse(level.trim()).ok_or_else(|| {
+            format!("`--severity {spec}`: the level is error, warning, info or off")
+        })?;
+        layer.severity.insert(rule(name)?, level);
+    }
+    Ok(layer)
 }
 
 fn write_report(path: &PathBuf, text: &str) -> std::io::Result<()> {

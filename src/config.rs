@@ -103,6 +103,17 @@ pub struct Layer {
 impl Layer {
     /// Applies `other` on top of this layer.
     pub fn merge(&mut self, other: &Layer) {
+        // Rules the later layer names explicitly win over earlier ignores.
+        let named: Vec<&str> = other
+            .select
+            .iter()
+            .flatten()
+            .chain(&other.extend_select)
+            .copied()
+            .collect();
+        self.ignore.retain(|r| !named.contains(r));
+        self.severity
+            .retain(|r, level| !(named.contains(r) && *level == Level::Off));
         if let Some(select) = &other.select {
             self.select = Some(select.clone());
             self.extend_select.clear();
@@ -158,10 +169,17 @@ impl Patterns {
 
     /// Whether a path (as reported: forward slashes, relative) matches.
     pub fn matches(&self, path: &str) -> bool {
+        self.matches_below(path, path)
+    }
+
+    /// Like [`Patterns::matches`], but name patterns only look at the part
+    /// of the path below a folder the user named (`below`), so that naming
+    /// an excluded folder such as `cdk.out` still lints it.
+    pub fn matches_below(&self, path: &str, below: &str) -> bool {
         let path = path.trim_start_matches("./");
-        if path
+        if below
             .split('/')
-            .any(|part| self.names.iter().any(|m| m.is_match(part)))
+            .any(|part| !part.is_empty() && self.names.iter().any(|m| m.is_match(part)))
         {
             return true;
         }
@@ -183,7 +201,6 @@ pub struct Config {
     pub extend_exclude: Vec<String>,
     pub overrides: Vec<(Patterns, Layer)>,
 }
-
 
 /// `.asl-lint.toml` in `start` or a parent, stopping at the repository root.
 pub fn find(start: &Path) -> Option<PathBuf> {

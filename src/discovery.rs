@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::config::Patterns;
 use crate::engine::{Input, Source};
 use crate::loader::{self, FileKind};
 
@@ -32,6 +33,18 @@ pub fn discover(
     paths: &[String],
     stdin: Option<(String, Vec<u8>)>,
 ) -> Result<Vec<Input>, Vec<DiscoveryError>> {
+    let excludes = crate::config::Config::default().excludes();
+    discover_with(paths, stdin, &excludes, false)
+}
+
+/// [`discover`] with exclude patterns (config `exclude` / `extend-exclude`).
+/// Files named on the command line are excluded only with `force_exclude`.
+pub fn discover_with(
+    paths: &[String],
+    stdin: Option<(String, Vec<u8>)>,
+    excludes: &Patterns,
+    force_exclude: bool,
+) -> Result<Vec<Input>, Vec<DiscoveryError>> {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     let mut stdin = stdin;
@@ -55,7 +68,9 @@ pub fn discover(
         };
         let is_dir = meta.is_dir() || (meta.file_type().is_symlink() && path.is_dir());
         if is_dir {
-            walk(path, &mut inputs);
+            walk(path, excludes, &mut inputs);
+        } else if force_exclude && excludes.matches(&normalize(raw)) {
+            continue;
         } else {
             inputs.push(Input {
                 display: normalize(raw),
@@ -72,12 +87,21 @@ pub fn discover(
     Ok(inputs)
 }
 
-fn walk(root: &Path, inputs: &mut Vec<Input>) {
+fn walk(root: &Path, excludes: &Patterns, inputs: &mut Vec<Input>) {
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_excluded(e.file_name().to_str().unwrap_or("")));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let below = e.path().strip_prefix(root).unwrap_or(e.path());
+            !excludes.matches_below(
+                &normalize(&e.path().to_string_lossy()),
+                &normalize(&below.to_string_lossy()),
+            )
+        });
     for entry in walker {
         // Unreadable directories and loops are skipped; named paths are
         // checked up front, so nothing the user asked for is lost silently.
@@ -95,10 +119,6 @@ fn walk(root: &Path, inputs: &mut Vec<Input>) {
             });
         }
     }
-}
-
-fn is_excluded(name: &str) -> bool {
-    DEFAULT_EXCLUDES.contains(&name)
 }
 
 /// `*.asl.*` files always; other JSON files are sniffed when read. Plain YAML

@@ -5,6 +5,7 @@
 //! -> [`diagnostic`] -> [`render`]. [`engine`] runs it per file, in parallel,
 //! and [`cli`] is the command line.
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;

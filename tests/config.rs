@@ -1,0 +1,319 @@
+//! Configuration, command-line rule selection, suppressions and baselines,
+//! through the binary as users run it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("binary runs")
+}
+
+fn json(args: &[&str], cwd: &Path) -> Value {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    serde_json::from_slice(&run(&all, cwd).stdout).expect("JSON report")
+}
+
+fn rules(report: &Value) -> Vec<(String, String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const CHAIN: &str = r#"{
+  "StartAt": "A",
+  "States": {
+    "A": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "a"}, "Next": "B" },
+    "B": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "b"}, "End": true }
+  }
+}
+"#;
+
+const CHOICE: &str = r#"{
+  "StartAt": "Route",
+  "States": {
+    "Route": { "Type": "Choice", "Choices": [{ "Variable": "$.x", "IsPresent": true, "Next": "Done" }] },
+    "Done": { "Type": "Succeed" }
+  }
+}
+"#;
+
+/// A repository (with `.git`) holding the given files.
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn config_selects_ignores_and_sets_severity_and_options() {
+    let dir = repo(&[
+        ("flows/chain.asl.json", CHAIN),
+        ("flows/route.asl.json", CHOICE),
+    ]);
+    let d = dir.path();
+    let all = rules(&json(&[], d));
+    assert_eq!(
+        all.iter()
+            .filter(|r| r.1 == "job-chain-missing-catch")
+            .count(),
+        2
+    );
+    assert!(all.iter().any(|r| r.1 == "choice-without-default"));
+
+    std::fs::write(
+        d.join(".asl-lint.toml"),
+        "ignore = [\"choice-without-default\"]\n[severity]\njob-chain-missing-catch = \"error\"\n",
+    )
+    .unwrap();
+    let r = rules(&json(&[], d));
+    assert!(r.iter().all(|x| x.1 != "choice-without-default"));
+    assert!(
+        r.iter()
+            .filter(|x| x.1 == "job-chain-missing-catch")
+            .all(|x| x.2 == "error")
+    );
+
+    // Found from a subfolder, up to the repository root.
+    let sub = rules(&json(&["chain.asl.json"], &d.join("flows")));
+    assert!(sub.iter().all(|x| x.2 == "error"), "{sub:?}");
+
+    std::fs::write(
+        d.join(".asl-lint.toml"),
+        "[rules.job-chain-missing-catch]\nmin-chain = 3\n",
+    )
+    .unwrap();
+    assert!(
+        rules(&json(&[], d))
+            .iter()
+            .all(|x| x.1 != "job-chain-missing-catch")
+    );
+
+    std::fs::write(
+        d.join(".asl-lint.toml"),
+        "select = [\"choice-without-default\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        rules(&json(&[], d)),
+        [(
+            "flows/route.asl.json".into(),
+            "choice-without-default".into(),
+            "warning".into()
+        )]
+    );
+
+    // `--no-config` ignores it; `--config` names another one.
+    assert!(rules(&json(&["--no-config"], d)).len() > 1);
+    std::fs::write(
+        d.join("other.toml"),
+        "ignore = [\"job-chain-missing-catch\", \"choice-without-default\"]\n",
+    )
+    .unwrap();
+    assert!(rules(&json(&["--config", "other.toml"], d)).is_empty());
+}
+
+#[test]
+fn config_errors_are_usage_errors_with_location() {
+    let dir = repo(&[("a.asl.json", CHAIN)]);
+    let d = dir.path();
+    for (text, expected) in [
+        (
+            "ignore = [\"choice-without-defualt\"]\n",
+            ":1:11: unknown rule `choice-without-defualt`; did you mean `choice-without-default`?",
+        ),
+        (
+            "\n\nextend-slect = []\n",
+            ":3:1: unknown key `extend-slect`; did you mean `extend-select`?",
+        ),
+        (
+            "[rules.start-without-native-cap]\nglue-idle-timeout = 30\n",
+            ":2:1: unknown option `glue-idle-timeout`",
+        ),
+        (
+            "type = \"STANDARD\"\n",
+            ":1:8: `type` must be \"standard\" or \"express\"",
+        ),
+    ] {
+        std::fs::write(d.join(".asl-lint.toml"), text).unwrap();
+        let out = run(&[], d);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains(".asl-lint.toml") && err.contains(expected),
+            "{text}: {err}"
+        );
+    }
+    assert_eq!(run(&["--config", "missing.toml"], d).status.code(), Some(2));
+}
+
+#[test]
+fn cli_flags_select_ignore_severity_and_type() {
+    let dir = repo(&[("chain.asl.json", CHAIN), ("route.asl.json", CHOICE)]);
+    let d = dir.path();
+    let only = rules(&json(&["--select", "choice-without-default"], d));
+    assert_eq!(only.len(), 1);
+    let ignored = rules(&json(
+        &["--ignore", "job-chain-missing-catch,choice-without-default"],
+        d,
+    ));
+    assert!(ignored.is_empty(), "{ignored:?}");
+    let sev = rules(&json(&["--severity", "choice-without-default=error"], d));
+    assert!(
+        sev.iter()
+            .any(|x| x.1 == "choice-without-default" && x.2 == "error")
+    );
+    let off = rules(&json(&["--severity", "job-chain-missing-catch=off"], d));
+    assert!(off.iter().all(|x| x.1 != "job-chain-missing-catch"));
+    assert_eq!(run(&["--type", "express"], d).status.code(), Some(1));
+    assert_eq!(run(&["--type", "fast"], d).status.code(), Some(2));
+    assert_eq!(
+        run(&["--severity", "choice-without-default"], d)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["--ignore", "no-such-rule"], d).status.code(), Some(2));
+    // The command line wins over the configuration.
+    std::fs::write(
+        d.join(".asl-lint.toml"),
+        "ignore = [\"choice-without-default\"]\n",
+    )
+    .unwrap();
+    let kept = rules(&json(&[], d));
+    assert!(
+        kept.iter().all(|x| x.1 != "choice-without-default"),
+        "config ignore applies: {kept:?}"
+    );
+    let back = rules(&json(&["--extend-select", "choice-without-default"], d));
+    assert!(
+        back.iter().any(|x| x.1 == "choice-without-default"),
+        "a rule named on the command line wins: {back:?}"
+    );
+    let sel = rules(&json(&["--select", "choice-without-default"], d));
+    assert_eq!(
+        sel.len(),
+        1,
+        "--select replaces the configured set: {sel:?}"
+    );
+}
+
+#[test]
+fn excludes_overrides_and_force_exclude() {
+    let dir = repo(&[
+        ("flows/chain.asl.json", CHAIN),
+        ("legacy/chain.asl.json", CHAIN),
+        ("sandbox/route.asl.json", CHOICE),
+        ("flows/route.asl.json", CHOICE),
+    ]);
+    let d = dir.path();
+    std::fs::write(
+        d.join(".asl-lint.toml"),
+        "extend-exclude = [\"legacy\"]\n[[overrides]]\nfiles = [\"sandbox/**\"]\nignore = [\"choice-without-default\"]\n",
+    )
+    .unwrap();
+    let files: Vec<String> = rules(&json(&[], d)).into_iter().map(|r| r.0).collect();
+    assert!(!files.iter().any(|f| f.starts_with("legacy/")), "{files:?}");
+    assert!(
+        !files.contains(&"sandbox/route.asl.json".to_string()),
+        "override applies: {files:?}"
+    );
+    assert!(files.contains(&"flows/route.asl.json".to_string()));
+    // Named explicitly, an excluded file is linted, unless --force-exclude.
+    assert_eq!(run(&["legacy/chain.asl.json"], d).status.code(), Some(1));
+    let forced = run(&["--force-exclude", "legacy/chain.asl.json"], d);
+    assert_eq!(forced.status.code(), Some(0));
+}
+
+#[test]
+fn suppression_silences_exactly_the_named_rule_on_exactly_that_state() {
+    let text = r#"{
+  "StartAt": "A",
+  "States": {
+    "A": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "a"}, "Next": "B",
+           "Comment": "Retried by the scheduler. asl-lint-disable job-chain-missing-catch -- reviewed" },
+    "B": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "b"}, "Next": "Route" },
+    "Route": { "Type": "Choice", "Choices": [{ "Variable": "$.x", "IsPresent": true, "Next": "Done" }],
+               "Comment": "asl-lint-disable unreachable-state, choice-without-default" },
+    "Done": { "Type": "Succeed", "Comment": "asl-lint-disable" }
+  }
+}"#;
+    let dir = repo(&[("s.asl.json", text)]);
+    let report = json(&[], dir.path());
+    let found: Vec<(String, Option<String>)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["state"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    // A's chain finding is gone, B's stays.
+    assert!(
+        found.contains(&("job-chain-missing-catch".into(), Some("B".into()))),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&("job-chain-missing-catch".into(), Some("A".into()))),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|f| f.0 == "choice-without-default"));
+    // Stale parts of directives are reported.
+    let unused: Vec<&Option<String>> = found
+        .iter()
+        .filter(|f| f.0 == "unused-suppression")
+        .map(|f| &f.1)
+        .collect();
+    assert_eq!(
+        unused,
+        [&Some("Route".to_string()), &Some("Done".to_string())],
+        "{found:?}"
+    );
+    assert_eq!(report["summary"]["suppressed"], 2);
+}
+
+#[test]
+fn baseline_round_trip_reports_only_new_findings() {
+    let dir = repo(&[("chain.asl.json", CHAIN)]);
+    let d = dir.path();
+    let wrote = run(&["--write-baseline", "baseline.json"], d);
+    assert_eq!(wrote.status.code(), Some(0));
+    assert_eq!(
+        run(&["--baseline", "baseline.json"], d).status.code(),
+        Some(0)
+    );
+    let clean = json(&["--baseline", "baseline.json"], d);
+    assert_eq!(clean["summary"]["suppressed"], 2);
+    assert!(clean["diagnostics"].as_array().unwrap().is_empty());
+    // An unrelated edit (lines shift) keeps the baseline valid; a new problem shows.
+    let shifted = format!("\n\n{}", CHAIN.replace("\"End\": true }", "\"Next\": \"C\" },\n    \"C\": { \"Type\": \"Task\", \"Resource\": \"arn:aws:states:::ecs:runTask.sync\", \"Parameters\": {\"Cluster\": \"c\", \"TaskDefinition\": \"c\"}, \"End\": true }"));
+    std::fs::write(d.join("chain.asl.json"), shifted).unwrap();
+    let new = rules(&json(&["--baseline", "baseline.json"], d));
+    assert_eq!(new.len(), 1, "only the new link is reported: {new:?}");
+    assert_eq!(run(&["--baseline", "nope.json"], d).status.code(), Some(2));
+    std::fs::write(d.join("bad.json"), "{\"version\": 7}").unwrap();
+    assert_eq!(run(&["--baseline", "bad.json"], d).status.code(), Some(2));
+}
