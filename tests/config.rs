@@ -317,3 +317,17 @@ fn baseline_round_trip_reports_only_new_findings() {
     std::fs::write(d.join("bad.json"), "{\"version\": 7}").unwrap();
     assert_eq!(run(&["--baseline", "bad.json"], d).status.code(), Some(2));
 }
+
+#[test]
+fn the_readme_configuration_example_is_valid() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("```toml\n")
+        .expect("README shows a configuration")
+        + "```toml\n".len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let config =
+        asl_lint::config::Config::parse(block, "README.md").expect("the README example parses");
+    assert!(!config.overrides.is_empty());
+}
