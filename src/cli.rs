@@ -50,7 +50,8 @@ pub struct Args {
     pub stdin_filename: Option<String>,
 
     /// Report format, optionally written to a file: FORMAT[=FILE]. Repeatable;
-    /// at most one may go to stdout. FORMAT: text, concise, json.
+    /// at most one may go to stdout. FORMAT: text, concise, json, sarif,
+    /// github, junit, gitlab, checkstyle.
     #[arg(long = "format", value_name = "FORMAT[=FILE]")]
     pub formats: Vec<OutputSpec>,
 
@@ -313,6 +314,21 @@ pub fn run(args: Args) -> i32 {
                     ));
                 }
             }
+        }
+    }
+
+    // Annotations are capped per step; the step summary lists everything.
+    if outputs.iter().any(|o| o.format == Format::Github)
+        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+    {
+        let markdown = render::github::step_summary(&reports, &summary);
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(markdown.as_bytes()));
+        if let Err(e) = appended {
+            eprintln!("warning: cannot write the GitHub step summary: {e}");
         }
     }
 

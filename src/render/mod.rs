@@ -1,8 +1,13 @@
 //! Renderers: one file per report format. Each takes the sorted file reports
 //! and returns the whole report as a string.
 
+pub mod checkstyle;
 pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
 use std::path::PathBuf;
@@ -16,10 +21,24 @@ pub enum Format {
     Text,
     Concise,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Gitlab,
+    Checkstyle,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["text", "concise", "json"];
+    pub const NAMES: &'static [&'static str] = &[
+        "text",
+        "concise",
+        "json",
+        "sarif",
+        "github",
+        "junit",
+        "gitlab",
+        "checkstyle",
+    ];
 }
 
 impl FromStr for Format {
@@ -30,9 +49,11 @@ impl FromStr for Format {
             "text" => Ok(Format::Text),
             "concise" => Ok(Format::Concise),
             "json" => Ok(Format::Json),
-            "sarif" | "github" | "junit" | "gitlab" | "checkstyle" => {
-                Err(format!("format `{s}` is not available in this version yet"))
-            }
+            "sarif" => Ok(Format::Sarif),
+            "github" => Ok(Format::Github),
+            "junit" => Ok(Format::Junit),
+            "gitlab" => Ok(Format::Gitlab),
+            "checkstyle" => Ok(Format::Checkstyle),
             _ => Err(format!(
                 "unknown format `{s}`; expected one of: {}",
                 Format::NAMES.join(", ")
@@ -98,6 +119,11 @@ pub fn render(
         }
         Format::Text | Format::Concise => concise::render(reports),
         Format::Json => json::render(reports, summary),
+        Format::Sarif => sarif::render(reports),
+        Format::Github => github::render(reports),
+        Format::Junit => junit::render(reports),
+        Format::Gitlab => gitlab::render(reports),
+        Format::Checkstyle => checkstyle::render(reports),
     }
 }
 

@@ -1,0 +1,85 @@
+//! GitHub Actions workflow commands (`::error file=...::message`), which show
+//! as annotations on the pull request, and a Markdown step summary.
+//!
+//! GitHub shows only 10 annotations of each level per step, so errors come
+//! first and the step summary lists every finding.
+
+use std::fmt::Write;
+
+use crate::diagnostic::{Finding, Severity};
+use crate::engine::{FileReport, Summary};
+
+/// Escapes a message (data) as the Actions toolkit does.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value: data escaping plus `:` and `,`.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn command(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+pub fn render(reports: &[FileReport]) -> String {
+    let mut findings: Vec<&Finding> = reports.iter().flat_map(|r| &r.findings).collect();
+    // Most severe first: GitHub drops annotations past 10 per level and step.
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.sort_key().cmp(&b.sort_key()))
+    });
+    let mut out = String::new();
+    for f in findings {
+        let _ = writeln!(
+            out,
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            command(f.severity),
+            property(&f.file),
+            f.start.line,
+            f.start.column,
+            f.end.line,
+            f.end.column,
+            property(&format!("asl-lint ({})", f.rule)),
+            data(&format!(
+                "{}:{}:{}: {}",
+                f.file, f.start.line, f.start.column, f.message
+            )),
+        );
+    }
+    out
+}
+
+/// Markdown for `$GITHUB_STEP_SUMMARY`: every finding, since annotations are capped.
+pub fn step_summary(reports: &[FileReport], summary: &Summary) -> String {
+    let mut out = String::from("## asl-lint\n\n");
+    let _ = writeln!(out, "{}\n", crate::render::summary_line(summary));
+    let findings: Vec<&Finding> = reports.iter().flat_map(|r| &r.findings).collect();
+    if findings.is_empty() {
+        return out;
+    }
+    out.push_str("| severity | location | rule | message |\n|---|---|---|---|\n");
+    let cell = |s: &str| s.replace('|', "\\|").replace(['\n', '\r'], " ");
+    for f in findings {
+        let _ = writeln!(
+            out,
+            "| {} | `{}:{}:{}` | [`{}`]({}) | {} |",
+            f.severity,
+            cell(&f.file),
+            f.start.line,
+            f.start.column,
+            f.rule,
+            crate::rules::doc_url(f.rule),
+            cell(&f.message)
+        );
+    }
+    out
+}
