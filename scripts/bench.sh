@@ -29,6 +29,7 @@ nfiles=$(wc -l < "$scratch/files.txt")
 single="$(grep -m1 'data-processing/cdk/statemachine/statemachine.asl.json' "$scratch/files.txt" || head -1 "$scratch/files.txt")"
 
 for spec in "chain 1000" "chain 5000" "chain 20000" "diamond 2000" "glue 2000" "wide 1000" "nested 30"; do
+    # shellcheck disable=SC2086 # split "kind size" on purpose
     set -- $spec
     python3 scripts/gen_synthetic.py "$1" "$2" "$scratch/$1-$2.asl.json"
 done
@@ -54,6 +55,7 @@ for case in "${cases[@]}"; do
     cmd="${case#*|}"
     hyperfine -N --warmup 3 --runs "$runs" --export-json "$scratch/h.json" "$cmd" >/dev/null 2>&1
     # Peak RSS of one run, in KiB.
+    # shellcheck disable=SC2086 # the command line is split on purpose
     rss=$(/usr/bin/time -f '%M' $cmd 2>&1 >/dev/null | tail -1)
     python3 - "$scratch/h.json" "$name" "$rss" >> "$results" <<'PY'
 import json, statistics, sys
