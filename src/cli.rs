@@ -253,7 +253,7 @@ pub fn run(args: Args) -> i32 {
     let reports = engine::lint_all_with(&inputs, &settings_for, args.jobs.map(usize::from));
     let mut reports: Vec<_> = reports
         .into_iter()
-        .filter(|r| r.outcome == Outcome::Linted || r.outcome == Outcome::YamlNotSupported)
+        .filter(|r| r.outcome == Outcome::Linted)
         .collect();
     if let Some(path) = &args.baseline {
         match baseline::load(path) {
@@ -272,11 +272,6 @@ pub fn run(args: Args) -> i32 {
             Err(message) => usage_error(&message),
         };
     }
-    let yaml_skipped: Vec<&str> = reports
-        .iter()
-        .filter(|r| r.outcome == Outcome::YamlNotSupported)
-        .map(|r| r.path.as_str())
-        .collect();
     let summary = Summary::of(&reports);
 
     let stdout_tty = std::io::stdout().is_terminal();
@@ -335,17 +330,8 @@ pub fn run(args: Args) -> i32 {
     let human_stdout = outputs
         .iter()
         .any(|o| o.file.is_none() && matches!(o.format, Format::Text | Format::Concise));
-    if !args.quiet {
-        if !yaml_skipped.is_empty() {
-            eprintln!(
-                "note: skipped {} YAML file(s), such as `{}`: YAML definitions are not supported yet",
-                yaml_skipped.len(),
-                yaml_skipped[0]
-            );
-        }
-        if human_stdout {
-            eprintln!("{}", render::summary_line(&summary));
-        }
+    if !args.quiet && human_stdout {
+        eprintln!("{}", render::summary_line(&summary));
     }
 
     exit_code(&reports, args.fail_on)

@@ -124,7 +124,7 @@ fn walk(root: &Path, excludes: &Patterns, inputs: &mut Vec<Input>) {
 /// `*.asl.*` files always; other JSON files are sniffed when read. Plain YAML
 /// is not a candidate until template support lands.
 fn is_candidate(path: &str) -> bool {
-    loader::is_asl_name(path) || FileKind::from_path(path) == Some(FileKind::Json)
+    loader::is_asl_name(path) || FileKind::from_path(path).is_some()
 }
 
 /// Forward slashes, no leading `./`, no doubled separators.
@@ -155,7 +155,8 @@ mod tests {
         assert!(is_candidate("a/b.asl.json"));
         assert!(is_candidate("a/b.ASL.YAML"));
         assert!(is_candidate("a/package.json"));
-        assert!(!is_candidate("a/template.yaml"));
+        assert!(is_candidate("a/template.yaml"));
+        assert!(!is_candidate("a/README.md"));
         assert!(!is_candidate("a/readme.md"));
     }
 }

@@ -44,8 +44,6 @@ pub enum Outcome {
     Linted,
     /// A plain `.json` file without a definition in it.
     NotADefinition,
-    /// YAML definitions are not loaded yet.
-    YamlNotSupported,
 }
 
 #[derive(Debug)]
@@ -261,33 +259,45 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
         findings: Vec::new(),
         text: None,
     };
-    match FileKind::from_path(&input.display) {
-        Some(FileKind::Yaml) => {
-            report.outcome = Outcome::YamlNotSupported;
-            return report;
-        }
-        // Stdin without a name, or an explicit file with another extension, is read as JSON.
-        Some(FileKind::Json) | None => {}
-    }
-    if !input.explicit && !loader::is_asl_name(&input.display) && !loader::sniff_json(&bytes) {
+    // Stdin without a name, or an explicit file with another extension, is read as JSON.
+    let kind = FileKind::from_path(&input.display).unwrap_or(FileKind::Json);
+    if !input.explicit && !loader::is_asl_name(&input.display) && !loader::sniff(&bytes, kind) {
         report.outcome = Outcome::NotADefinition;
         return report;
     }
-    let file = loader::load_json(bytes);
+    let file = loader::load(bytes, kind);
     let mut findings = Vec::new();
-    let file_level: Vec<Diagnostic> = file
+    let mut file_level: Vec<Diagnostic> = file
         .problems
         .iter()
         .map(|p| match p {
             LoadProblem::Syntax(e) => rules::invalid_json::diagnostic(e),
+            LoadProblem::YamlSyntax(e) => rules::invalid_yaml::diagnostic(e),
             LoadProblem::DuplicateKey(d) => rules::duplicate_key::diagnostic(d),
             LoadProblem::ByteOrderMark(span) => rules::byte_order_mark::diagnostic(*span),
+            LoadProblem::ImplicitType(i) => rules::yaml_implicit_type::diagnostic(i),
         })
         .collect();
+    if let Some(template) = &file.template {
+        let dir = match &input.source {
+            Source::Path(path) => path.parent().map(std::path::Path::to_path_buf),
+            Source::Stdin(_) => None,
+        };
+        for skipped in &template.skipped {
+            file_level.extend(rules::unlintable_definition::diagnostic(
+                skipped,
+                file.tree.as_ref(),
+            ));
+            file_level.extend(rules::missing_definition_file::diagnostic(
+                skipped,
+                file.tree.as_ref(),
+                dir.as_deref(),
+            ));
+        }
+    }
     let definitions = file.definitions();
     report.definitions = definitions.len();
     // AWS's size limit counts the definition's characters; it is still analysed.
-    let mut file_level = file_level;
     if definitions.len() == 1 && definitions[0].pointer.is_none() {
         let chars = file.text.trim_start_matches('\u{feff}').chars().count();
         if chars > rules::definition_too_large::MAX_DEFINITION_CHARS {
@@ -300,16 +310,38 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
     for definition in &definitions {
         let machine = Machine::build(definition.root);
         let graph = MachineGraph::build(&machine);
-        let cx =
-            Context::new(&machine, &graph).with_settings(&settings.options, settings.workflow_type);
+        let embedded = definition.embedded;
+        let workflow_type = embedded
+            .and_then(|e| e.workflow_type.as_deref())
+            .and_then(|t| match t.to_ascii_uppercase().as_str() {
+                "STANDARD" => Some(WorkflowType::Standard),
+                "EXPRESS" => Some(WorkflowType::Express),
+                _ => None,
+            })
+            .or(settings.workflow_type);
+        let cx = Context::new(&machine, &graph).with_settings(&settings.options, workflow_type);
         let mut diagnostics = if definition.pointer.is_none() {
             file_level.take().unwrap_or_default()
         } else {
             Vec::new()
         };
-        for rule in &settings.rules {
-            if let Some(check) = rule.check {
-                check(&cx, &mut diagnostics);
+        let mut parsed = true;
+        if let Some(e) = embedded {
+            if let Some(syntax) = &e.syntax {
+                diagnostics.push(rules::invalid_json::diagnostic(syntax));
+                parsed = false;
+            }
+            diagnostics.extend(e.duplicates.iter().map(rules::duplicate_key::diagnostic));
+            if e.chars > rules::definition_too_large::MAX_DEFINITION_CHARS {
+                diagnostics
+                    .push(rules::definition_too_large::diagnostic(e.chars).span(e.root.span));
+            }
+        }
+        if parsed {
+            for rule in &settings.rules {
+                if let Some(check) = rule.check {
+                    check(&cx, &mut diagnostics);
+                }
             }
         }
         let states = attribute_states(&machine, &diagnostics);
@@ -323,6 +355,20 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
         report.suppressed += suppression::apply(&mut suppressions, &mut diagnostics, &|r| {
             settings.enabled(r)
         });
+        if let Some(e) = embedded {
+            // The resource's `Metadata: {asl-lint: {ignore: [...]}}`.
+            let before = diagnostics.len();
+            diagnostics.retain(|d| !e.ignore.iter().any(|r| r == d.rule));
+            report.suppressed += before - diagnostics.len();
+            if e.approximate {
+                for d in &mut diagnostics {
+                    d.message.push_str(
+                        " (position approximate: this part of `DefinitionString` could not \
+                         be mapped back to the template, so the finding points at its start)",
+                    );
+                }
+            }
+        }
         diagnostics.retain(|d| settings.enabled(d.rule));
         for d in &mut diagnostics {
             if let Some(&s) = settings.severity.get(d.rule) {

@@ -273,7 +273,16 @@ fn discovery_sniffs_json_and_skips_excluded_and_special_files() {
         ("target/bad.asl.json", DANGLING),
         (".git/bad.asl.json", DANGLING),
         ("flows/ok.asl.json", GOOD),
-        ("flows/flow.asl.yaml", "StartAt: A\n"),
+        (
+            "flows/flow.asl.yaml",
+            "StartAt: A\nStates:\n  A:\n    Type: Pass\n    End: true\n",
+        ),
+        ("ci/workflow.yml", "name: ci\non: push\njobs: {}\n"),
+        ("broken-unrelated.yaml", "a: [\n"),
+        (
+            "template.yaml",
+            "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, Next: Gone}\n",
+        ),
     ]);
     let d = dir.path();
     #[cfg(unix)]
@@ -300,16 +309,14 @@ fn discovery_sniffs_json_and_skips_excluded_and_special_files() {
         .iter()
         .map(|x| x["file"].as_str().unwrap())
         .collect();
-    // Only the sniffed plain definition: excluded folders, symlinks, the FIFO
-    // and unrelated JSON are skipped; YAML is noted, not an error.
-    assert_eq!(files, ["plain-definition.json"]);
-    assert_eq!(json["summary"]["files"], 2);
-    let notes = asl_lint(&["--format", "concise"], d);
-    assert!(
-        stderr(&notes).contains("skipped 1 YAML file(s)"),
-        "{}",
-        stderr(&notes)
-    );
+    // Only the sniffed plain definition and template: excluded folders,
+    // symlinks, the FIFO and unrelated JSON and YAML are skipped.
+    assert_eq!(files, ["plain-definition.json", "template.yaml"]);
+    assert_eq!(json["summary"]["files"], 4);
+    assert_eq!(json["summary"]["definitions"], 4);
+    assert_eq!(json["diagnostics"][1]["definition"], "/Resources/M");
+    assert_eq!(json["diagnostics"][1]["state"], "A");
+    assert_eq!(json["diagnostics"][1]["line"], 8);
     // A file named explicitly is always linted, whatever its name.
     let explicit = asl_lint(&["--format", "concise", "node_modules/dep/bad.asl.json"], d);
     assert_eq!(explicit.status.code(), Some(1));

@@ -60,11 +60,11 @@ fn doc_examples_do_what_they_say() {
         let blocks = fences(rule.doc);
         let fail: Vec<_> = blocks
             .iter()
-            .filter(|(info, _)| info == "json fail")
+            .filter(|(info, _)| info == "json fail" || info == "yaml fail")
             .collect();
         let pass: Vec<_> = blocks
             .iter()
-            .filter(|(info, _)| info == "json pass")
+            .filter(|(info, _)| info == "json pass" || info == "yaml pass")
             .collect();
         let needs_examples =
             rule.group != Group::Input || ["invalid-json", "duplicate-key"].contains(&rule.name);
@@ -75,8 +75,8 @@ fn doc_examples_do_what_they_say() {
                 rule.name
             );
         }
-        for (_, body) in fail {
-            let report = common::lint_text("example.asl.json", body);
+        for (info, body) in fail {
+            let report = common::lint_text(example_name(info), body);
             assert!(
                 report.findings.iter().any(|f| f.rule == rule.name),
                 "{}: the `json fail` example does not trigger it",
@@ -84,8 +84,8 @@ fn doc_examples_do_what_they_say() {
             );
             checked += 1;
         }
-        for (_, body) in pass {
-            let report = common::lint_text("example.asl.json", body);
+        for (info, body) in pass {
+            let report = common::lint_text(example_name(info), body);
             let all: Vec<_> = report.findings.iter().map(|f| f.rule).collect();
             assert!(
                 all.is_empty(),
@@ -96,6 +96,16 @@ fn doc_examples_do_what_they_say() {
         }
     }
     assert!(checked >= 10, "only {checked} doc examples ran");
+}
+
+/// The file name a doc example is linted as: YAML examples may be a
+/// definition or a template, which the loader tells apart by content.
+fn example_name(info: &str) -> &'static str {
+    if info.starts_with("yaml") {
+        "example.yaml"
+    } else {
+        "example.asl.json"
+    }
 }
 
 fn generated_index() -> String {

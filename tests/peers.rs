@@ -2,7 +2,10 @@
 //! asl-validator, the AWS language service): at least 98% of their valid
 //! JSON fixtures get no error, and at least 98% of their invalid ones get at
 //! least one. Every disagreement is listed below with its reason, and the
-//! list must stay exact. YAML fixtures join once YAML loading lands.
+//! list must stay exact. The YAML fixtures count too: they are listed and
+//! reported, but the 98% bound is asserted on the JSON set, because three of
+//! the language service's YAML "valid" fixtures are definitions AWS rejects
+//! (see their reasons) and matching them would mean shipping a wrong check.
 
 mod common;
 
@@ -20,6 +23,18 @@ const VALID_BUT_ERROR: &[(&str, &str)] = &[
     (
         "peers/aws__amazon-states-language-service/valid/src/tests/json-strings/validationStrings/documentSucceedFailTerminalState.asl.json",
         "peers.md B3: AWS documents state names as unique across the whole machine; the language service does not check nested scopes",
+    ),
+    (
+        "peers/aws__amazon-states-language-service/valid/src/tests/yaml-strings/validationStrings/documentSucceedFailTerminalState.asl.yaml",
+        "the YAML twin of the JSON fixture above (peers.md B3)",
+    ),
+    (
+        "peers/aws__amazon-states-language-service/valid/src/tests/yaml-strings/validationStrings/documentValidParametersIntrinsicFunction.asl.yaml",
+        "`States.Format($.template $.firstName $.lastName)` has no commas (its JSON twin has them); AWS rejects it, the language service does not parse intrinsics",
+    ),
+    (
+        "peers/aws__amazon-states-language-service/valid/src/tests/yaml-strings/validationStrings/documentValidResultSelectorIntrinsicFunction.asl.yaml",
+        "the same comma-less `States.Format` as above",
     ),
 ];
 
@@ -51,8 +66,9 @@ fn peer_fixture_agreement_is_at_least_98_percent_both_ways() {
                 "peer-invalid" => false,
                 _ => return None,
             };
-            cols[0]
-                .ends_with(".json")
+            [".json", ".yaml", ".yml"]
+                .iter()
+                .any(|ext| cols[0].ends_with(ext))
                 .then(|| (cols[0].to_string(), valid))
         })
         .collect();
@@ -70,26 +86,33 @@ fn peer_fixture_agreement_is_at_least_98_percent_both_ways() {
     let mut disagree_valid = BTreeSet::new();
     let mut disagree_invalid = BTreeSet::new();
     let (mut valid_total, mut invalid_total) = (0, 0);
+    // The same counts for the JSON fixtures alone.
+    let (mut json_valid, mut json_invalid, mut json_bad_valid, mut json_bad_invalid) = (0, 0, 0, 0);
     for ((path, valid), report) in fixtures.iter().zip(&reports) {
         let has_error = report
             .findings
             .iter()
             .any(|f| f.severity == Severity::Error);
+        let json = path.ends_with(".json");
         if *valid {
             valid_total += 1;
+            json_valid += usize::from(json);
             if has_error {
                 disagree_valid.insert(path.as_str());
+                json_bad_valid += usize::from(json);
             }
         } else {
             invalid_total += 1;
+            json_invalid += usize::from(json);
             if !has_error {
                 disagree_invalid.insert(path.as_str());
+                json_bad_invalid += usize::from(json);
             }
         }
     }
     let pct = |bad: usize, total: usize| 100.0 * (total - bad) as f64 / total as f64;
     println!(
-        "peer fixtures (JSON): valid {}/{} ({:.1}%), invalid {}/{} ({:.1}%)",
+        "peer fixtures (JSON and YAML): valid {}/{} ({:.1}%), invalid {}/{} ({:.1}%)",
         valid_total - disagree_valid.len(),
         valid_total,
         pct(disagree_valid.len(), valid_total),
@@ -107,7 +130,15 @@ fn peer_fixture_agreement_is_at_least_98_percent_both_ways() {
         disagree_invalid, expected_invalid,
         "invalid fixtures without errors changed; review and update the allowlist"
     );
-    assert!(pct(disagree_valid.len(), valid_total) >= 98.0);
+    println!(
+        "peer fixtures (JSON only): valid {}/{json_valid} ({:.1}%), invalid {}/{json_invalid} ({:.1}%)",
+        json_valid - json_bad_valid,
+        pct(json_bad_valid, json_valid),
+        json_invalid - json_bad_invalid,
+        pct(json_bad_invalid, json_invalid)
+    );
+    assert!(pct(json_bad_valid, json_valid) >= 98.0);
+    assert!(pct(json_bad_invalid, json_invalid) >= 98.0);
     assert!(pct(disagree_invalid.len(), invalid_total) >= 98.0);
     assert!(
         valid_total > 100 && invalid_total > 100,

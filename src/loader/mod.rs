@@ -5,7 +5,9 @@
 
 pub mod json;
 pub mod pointer;
+pub mod template;
 pub mod tree;
+pub mod yaml;
 
 use tree::{Node, Span};
 
@@ -42,16 +44,23 @@ pub fn is_asl_name(path: &str) -> bool {
 pub enum LoadProblem {
     /// Not UTF-8 or not JSON.
     Syntax(json::ParseError),
+    /// Not YAML.
+    YamlSyntax(json::ParseError),
     DuplicateKey(json::DuplicateKey),
     ByteOrderMark(Span),
+    /// An unquoted YAML scalar that YAML 1.1 reads as a boolean or number.
+    ImplicitType(yaml::ImplicitScalar),
 }
 
 /// One state machine definition found in a file.
 #[derive(Debug)]
 pub struct Definition<'a> {
-    /// Pointer to the definition inside a template; `None` for a standalone file.
+    /// Pointer to the definition's resource inside a template; `None` for a
+    /// standalone file.
     pub pointer: Option<String>,
     pub root: &'a Node,
+    /// Set for definitions inside templates.
+    pub embedded: Option<&'a template::Embedded>,
 }
 
 /// A parsed file: its text, its tree (if it parsed) and what loading found.
@@ -60,26 +69,40 @@ pub struct LoadedFile {
     pub text: String,
     pub tree: Option<Node>,
     pub problems: Vec<LoadProblem>,
+    /// For templates: the definitions inside and the ones that cannot be read.
+    pub template: Option<template::Extracted>,
 }
 
 impl LoadedFile {
     /// The definitions in this file. A standalone definition is the whole file.
     pub fn definitions(&self) -> Vec<Definition<'_>> {
+        if let Some(t) = &self.template {
+            return t
+                .definitions
+                .iter()
+                .map(|e| Definition {
+                    pointer: Some(e.pointer.clone()),
+                    root: &e.root,
+                    embedded: Some(e),
+                })
+                .collect();
+        }
         match &self.tree {
             Some(root) => vec![Definition {
                 pointer: None,
                 root,
+                embedded: None,
             }],
             None => Vec::new(),
         }
     }
 }
 
-/// Decodes and parses one JSON file. Never fails: problems are recorded.
-pub fn load_json(bytes: Vec<u8>) -> LoadedFile {
-    let mut problems = Vec::new();
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
+/// Decodes UTF-8, recording a located problem (and decoding lossily) when
+/// the bytes are not valid.
+fn decode(bytes: Vec<u8>, problems: &mut Vec<LoadProblem>) -> Result<String, String> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             // Lossy decoding keeps the valid prefix byte-for-byte, so `at` still
@@ -91,10 +114,22 @@ pub fn load_json(bytes: Vec<u8>) -> LoadedFile {
                 help: Some("Step Functions definitions must be UTF-8 text".to_string()),
                 span: Span::new(at, (at + 3).min(text.len())),
             }));
+            Err(text)
+        }
+    }
+}
+
+/// Decodes and parses one file as `kind`. Never fails: problems are recorded.
+pub fn load(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
+    let mut problems = Vec::new();
+    let text = match decode(bytes, &mut problems) {
+        Ok(text) => text,
+        Err(text) => {
             return LoadedFile {
                 text,
                 tree: None,
                 problems,
+                template: None,
             };
         }
     };
@@ -103,47 +138,96 @@ pub fn load_json(bytes: Vec<u8>) -> LoadedFile {
         problems.push(LoadProblem::ByteOrderMark(Span::new(0, 3)));
         start = 3;
     }
-    match json::parse(&text, start) {
-        Ok(parsed) => {
-            problems.extend(parsed.duplicates.into_iter().map(LoadProblem::DuplicateKey));
-            LoadedFile {
-                text,
-                tree: Some(parsed.root),
-                problems,
+    let tree = match kind {
+        FileKind::Json => match json::parse(&text, start) {
+            Ok(parsed) => {
+                problems.extend(parsed.duplicates.into_iter().map(LoadProblem::DuplicateKey));
+                Some(parsed.root)
             }
-        }
-        Err(e) => {
-            problems.push(LoadProblem::Syntax(e));
-            LoadedFile {
-                text,
-                tree: None,
-                problems,
+            Err(e) => {
+                problems.push(LoadProblem::Syntax(e));
+                None
             }
-        }
+        },
+        FileKind::Yaml => match yaml::parse(&text) {
+            Ok(parsed) => {
+                problems.extend(parsed.duplicates.into_iter().map(LoadProblem::DuplicateKey));
+                problems.extend(parsed.implicit.into_iter().map(LoadProblem::ImplicitType));
+                Some(parsed.root)
+            }
+            Err(e) => {
+                problems.push(LoadProblem::YamlSyntax(e));
+                None
+            }
+        },
+    };
+    let template = tree
+        .as_ref()
+        .filter(|root| template::is_template(root))
+        .map(|root| template::extract(&text, root));
+    if let Some(t) = &template {
+        // Outside a definition, duplicate keys and YAML 1.1 surprises are the
+        // template's business (cfn-lint's), not ours.
+        let inside = |span: Span| {
+            t.definitions
+                .iter()
+                .any(|d| d.root.span.start <= span.start && span.end <= d.root.span.end)
+        };
+        problems.retain(|p| match p {
+            LoadProblem::DuplicateKey(d) => inside(d.duplicate),
+            LoadProblem::ImplicitType(i) => inside(i.span),
+            _ => true,
+        });
+    }
+    LoadedFile {
+        text,
+        tree,
+        problems,
+        template,
     }
 }
 
-/// Whether a `.json` file that is not named `*.asl.json` holds a definition:
-/// top-level `StartAt` and `States`. A cheap byte check runs first so that
-/// unrelated JSON (package.json, lock files) is never parsed.
-pub fn sniff_json(bytes: &[u8]) -> bool {
+/// Decodes and parses one JSON file. Never fails: problems are recorded.
+pub fn load_json(bytes: Vec<u8>) -> LoadedFile {
+    load(bytes, FileKind::Json)
+}
+
+/// Whether a file that is not named `*.asl.*` holds something to lint: a
+/// definition (top-level `StartAt` and `States`) or a template with a state
+/// machine. A cheap byte check runs first so unrelated files (package.json,
+/// lock files, workflow YAML) are never parsed.
+pub fn sniff(bytes: &[u8], kind: FileKind) -> bool {
     fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         haystack.windows(needle.len()).any(|w| w == needle)
     }
-    if !contains(bytes, b"\"StartAt\"") || !contains(bytes, b"\"States\"") {
+    let definition_like = contains(bytes, b"StartAt") && contains(bytes, b"States");
+    let template_like = contains(bytes, b"AWS::StepFunctions::StateMachine")
+        || contains(bytes, b"AWS::Serverless::StateMachine")
+        || contains(bytes, b"stepFunctions");
+    if !definition_like && !template_like {
         return false;
     }
     let Ok(text) = std::str::from_utf8(bytes) else {
         return false;
     };
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    match json::parse(text, start) {
-        Ok(parsed) => {
-            let root = parsed.root;
-            root.get("StartAt").is_some() && root.get("States").is_some()
+    let root = match kind {
+        FileKind::Json => json::parse(text, start).map(|p| p.root),
+        FileKind::Yaml => yaml::parse(text).map(|p| p.root),
+    };
+    match root {
+        Ok(root) => {
+            (root.get("StartAt").is_some() && root.get("States").is_some())
+                || template::is_template(&root)
         }
         // Broken JSON that mentions both keys is most likely a broken
-        // definition: lint it so the syntax error is reported.
-        Err(_) => true,
+        // definition: lint it so the syntax error is reported. Broken YAML
+        // is too common (Helm charts, Jinja) to guess.
+        Err(_) => kind == FileKind::Json && definition_like,
     }
+}
+
+/// [`sniff`] for JSON.
+pub fn sniff_json(bytes: &[u8]) -> bool {
+    sniff(bytes, FileKind::Json)
 }

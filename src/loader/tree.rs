@@ -48,7 +48,7 @@ impl Number {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Value {
     Null,
     Bool(bool),
@@ -56,15 +56,20 @@ pub enum Value {
     String(Box<str>),
     Array(Vec<Node>),
     Object(Object),
+    /// Known only at deploy time: a CloudFormation intrinsic (`!GetAtt`,
+    /// `Ref`, `!If`...) or an unquoted `${Placeholder}`. Reads as its
+    /// `${...}` text, so rules treat it like any placeholder, and it
+    /// satisfies every type check.
+    Opaque(Box<str>),
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Node {
     pub value: Value,
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Member {
     pub key: Box<str>,
     /// The key including its quotes.
@@ -76,7 +81,7 @@ pub struct Member {
 /// logarithmic (a `States` object may hold 20,000 states).
 const INDEX_THRESHOLD: usize = 16;
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Object {
     pub members: Vec<Member>,
     /// Member positions sorted by key (stable, so equal keys keep source order).
@@ -186,7 +191,7 @@ impl Node {
 
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
-            Value::String(s) => Some(s),
+            Value::String(s) | Value::Opaque(s) => Some(s),
             _ => None,
         }
     }
@@ -218,6 +223,7 @@ impl Node {
             Value::String(_) => "a string",
             Value::Array(_) => "an array",
             Value::Object(_) => "an object",
+            Value::Opaque(_) => "a deploy-time value",
         }
     }
 

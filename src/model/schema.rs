@@ -691,6 +691,9 @@ pub fn value_problem(kind: Kind, node: &Node, lang: QueryLanguage) -> Option<Str
     if lang == QueryLanguage::Jsonata && is_jsonata_expression(node) {
         return None;
     }
+    if matches!(node.value, Value::Opaque(_)) {
+        return None;
+    }
     let found = describe_value(node);
     let want = |what: &str| Some(format!("must be {what}, found {found}"));
     match kind {

@@ -27,8 +27,10 @@ pub mod invalid_path;
 pub mod invalid_resource_arn;
 pub mod invalid_state_name;
 pub mod invalid_value;
+pub mod invalid_yaml;
 pub mod io_error;
 pub mod job_chain_missing_catch;
+pub mod missing_definition_file;
 pub mod missing_required_field;
 pub mod no_terminal_state;
 pub mod path_without_dollar_suffix;
@@ -44,8 +46,10 @@ pub mod unknown_field;
 pub mod unknown_rule;
 pub mod unknown_states_error;
 pub mod unknown_transition_target;
+pub mod unlintable_definition;
 pub mod unreachable_state;
 pub mod unused_suppression;
+pub mod yaml_implicit_type;
 
 /// What a rule sees: one definition, modelled and graphed once for all rules.
 pub struct Context<'a, 't> {
@@ -194,8 +198,10 @@ pub static RULES: &[&Rule] = &[
     &invalid_resource_arn::RULE,
     &invalid_state_name::RULE,
     &invalid_value::RULE,
+    &invalid_yaml::RULE,
     &io_error::RULE,
     &job_chain_missing_catch::RULE,
+    &missing_definition_file::RULE,
     &missing_required_field::RULE,
     &no_terminal_state::RULE,
     &path_without_dollar_suffix::RULE,
@@ -211,8 +217,10 @@ pub static RULES: &[&Rule] = &[
     &unknown_rule::RULE,
     &unknown_states_error::RULE,
     &unknown_transition_target::RULE,
+    &unlintable_definition::RULE,
     &unreachable_state::RULE,
     &unused_suppression::RULE,
+    &yaml_implicit_type::RULE,
 ];
 
 pub fn by_name(name: &str) -> Option<&'static Rule> {
