@@ -318,3 +318,137 @@ fn localstack_json5_and_peer_fixtures_never_crash_the_linter() {
         assert_ne!(f.rule, "internal-error", "{}: {}", f.file, f.message);
     }
 }
+
+/// Every file under `dir`, sorted.
+fn all_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_embedded_template_is_found_read_and_accounted_for() {
+    use asl_lint::loader::{self, FileKind, template::SkipReason};
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let embedded = corpus.join("embedded");
+    let files = all_files(&embedded);
+    assert!(files.len() >= 150, "only {} embedded files", files.len());
+    // Templates that PyYAML (what SAM uses) rejects too, checked by hand.
+    let broken_upstream = [
+        "event-sourcing/template.yaml",
+        "parallelized-embedding-pipeline/template.yaml",
+    ];
+    let (mut definitions, mut linked, mut linked_in_corpus) = (0, 0, 0);
+    let mut not_checkable = Vec::new();
+    for path in &files {
+        let rel = path
+            .strip_prefix(&embedded)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let bytes = std::fs::read(path).unwrap();
+        let kind = FileKind::from_path(&rel).expect("corpus templates are JSON or YAML");
+        assert!(
+            loader::sniff(&bytes, kind),
+            "{rel}: discovery would not find it"
+        );
+        let file = loader::load(bytes, kind);
+        if broken_upstream.iter().any(|b| rel.ends_with(b)) {
+            assert!(
+                file.tree.is_none(),
+                "{rel} parses now; drop it from broken_upstream"
+            );
+            println!("  {rel}: invalid YAML (PyYAML agrees)");
+            continue;
+        }
+        let template = file
+            .template
+            .as_ref()
+            .unwrap_or_else(|| panic!("{rel}: not read as a template: {:?}", file.problems));
+        definitions += template.definitions.len();
+        let mut reasons = Vec::new();
+        for skipped in &template.skipped {
+            match &skipped.reason {
+                SkipReason::LocalFile(uri) => {
+                    linked += 1;
+                    // The corpus keeps a template's definition files under
+                    // `real/` at the same relative path.
+                    let dir = std::path::Path::new(&rel).parent().unwrap();
+                    let mirrored = corpus.join("real").join(dir).join(uri);
+                    if mirrored.is_file() {
+                        linked_in_corpus += 1;
+                    }
+                    reasons.push(format!("DefinitionUri {uri}"));
+                }
+                SkipReason::NotCheckable(why) => {
+                    not_checkable.push(format!("{rel}: {why}"));
+                    reasons.push(format!("not checkable: {why}"));
+                }
+                SkipReason::NoDefinition => reasons.push("no definition".to_string()),
+            }
+        }
+        println!(
+            "  {rel}: {} definition(s){}",
+            template.definitions.len(),
+            if reasons.is_empty() {
+                String::new()
+            } else {
+                format!("; skipped: {}", reasons.join("; "))
+            }
+        );
+    }
+    println!(
+        "corpus/embedded: {} templates, {definitions} inline definitions, {linked} DefinitionUri \
+         links ({linked_in_corpus} of them present under real/), {} not checkable",
+        files.len(),
+        not_checkable.len()
+    );
+    // Lint the whole folder as a user would: discovery by sniffing, no crash,
+    // no syntax error on files AWS deploys.
+    let reports = lint_tree(&embedded);
+    print_counts("corpus/embedded", &reports);
+    let linted = reports
+        .iter()
+        .filter(|r| r.outcome == Outcome::Linted)
+        .count();
+    assert_eq!(linted, files.len(), "discovery missed embedded templates");
+    let broken: Vec<String> = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| {
+            matches!(
+                f.rule,
+                "internal-error" | "invalid-json" | "invalid-yaml" | "duplicate-key"
+            ) && !broken_upstream.iter().any(|b| f.file.ends_with(b))
+        })
+        .map(|f| format!("{}:{}: {} [{}]", f.file, f.start.line, f.message, f.rule))
+        .collect();
+    assert!(broken.is_empty(), "{broken:#?}");
+    let approximate: Vec<String> = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.message.contains("position approximate"))
+        .map(|f| format!("{}:{}", f.file, f.start.line))
+        .collect();
+    assert!(
+        approximate.is_empty(),
+        "positions not mapped: {approximate:#?}"
+    );
+    assert!(
+        definitions >= 40 && linked >= 100,
+        "{definitions} inline, {linked} linked"
+    );
+}

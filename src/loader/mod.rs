@@ -201,9 +201,9 @@ pub fn sniff(bytes: &[u8], kind: FileKind) -> bool {
         haystack.windows(needle.len()).any(|w| w == needle)
     }
     let definition_like = contains(bytes, b"StartAt") && contains(bytes, b"States");
-    let template_like = contains(bytes, b"AWS::StepFunctions::StateMachine")
-        || contains(bytes, b"AWS::Serverless::StateMachine")
-        || contains(bytes, b"stepFunctions");
+    let names_state_machine_type = contains(bytes, b"AWS::StepFunctions::StateMachine")
+        || contains(bytes, b"AWS::Serverless::StateMachine");
+    let template_like = names_state_machine_type || contains(bytes, b"stepFunctions");
     if !definition_like && !template_like {
         return false;
     }
@@ -221,9 +221,10 @@ pub fn sniff(bytes: &[u8], kind: FileKind) -> bool {
                 || template::is_template(&root)
         }
         // Broken JSON that mentions both keys is most likely a broken
-        // definition: lint it so the syntax error is reported. Broken YAML
-        // is too common (Helm charts, Jinja) to guess.
-        Err(_) => kind == FileKind::Json && definition_like,
+        // definition, and a broken file naming a state machine resource type
+        // a broken template: lint them so the syntax error is reported.
+        // Other broken YAML is too common (Helm charts, Jinja) to guess.
+        Err(_) => kind == FileKind::Json && definition_like || names_state_machine_type,
     }
 }
 

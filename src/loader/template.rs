@@ -494,8 +494,9 @@ fn intrinsic(node: &Node) -> Option<(&str, &Node)> {
 /// file. Falls back to the scalar's start when the raw form is not one we
 /// can walk (and marks the mapping approximate).
 fn scalar_text(text: &str, node: &Node, value: &str, out: &mut Mapped) {
-    let raw = &text[node.span.start as usize..(node.span.end as usize).min(text.len())];
-    let base = node.span.start as usize;
+    let start = block_header_before(text, node.span.start as usize);
+    let raw = &text[start..(node.span.end as usize).min(text.len())];
+    let base = start;
     let mut attempt = Mapped::default();
     let ok = decode_raw(raw, base, &mut attempt) && attempt.text == value;
     if ok {
@@ -505,6 +506,29 @@ fn scalar_text(text: &str, node: &Node, value: &str, out: &mut Mapped) {
         out.exact = false;
         out.push_str(value, base);
     }
+}
+
+/// The parser starts some block scalars' spans at their first content line
+/// (in a sequence item, `- |-`); step back to the `|` or `>` header then.
+fn block_header_before(text: &str, start: usize) -> usize {
+    let before = &text[..start];
+    let Some(line_end) = before.rfind('\n') else {
+        return start;
+    };
+    if !before[line_end..].trim().is_empty() {
+        return start;
+    }
+    let line_start = before[..line_end].rfind('\n').map_or(0, |i| i + 1);
+    let line = &before[line_start..line_end];
+    let trimmed = line.trim_end();
+    let Some(at) = trimmed.rfind(['|', '>']) else {
+        return start;
+    };
+    let header_ok = trimmed[at + 1..]
+        .bytes()
+        .all(|b| b == b'-' || b == b'+' || b.is_ascii_digit())
+        && (at == 0 || trimmed.as_bytes()[at - 1] == b' ');
+    if header_ok { line_start + at } else { start }
 }
 
 /// Decodes a scalar as written: a JSON or YAML double-quoted string, a

@@ -85,7 +85,119 @@ enum Frame {
 }
 
 /// Parses the first YAML document of `text`.
+///
+/// PyYAML, which SAM and the AWS CLI use, accepts flow collections and
+/// quoted scalars whose later lines are indented less than their parent key
+/// (JSON pasted under `KeyPolicy: {`); YAML 1.2 parsers do not. When strict parsing fails, it
+/// is retried once with such lines indented, and spans are mapped back, so
+/// a template AWS deploys is never reported as broken.
 pub fn parse(text: &str) -> Result<Parsed, ParseError> {
+    let strict = parse_strict(text);
+    let Err(error) = strict else {
+        return strict;
+    };
+    let Some((padded, map)) = indent_flow_lines(text) else {
+        return Err(error);
+    };
+    let Ok(mut parsed) = parse_strict(&padded) else {
+        return Err(error);
+    };
+    let span = |s: Span| Span::new(map[s.start as usize] as usize, map[s.end as usize] as usize);
+    let mut stack: Vec<&mut Node> = vec![&mut parsed.root];
+    while let Some(node) = stack.pop() {
+        node.span = span(node.span);
+        match &mut node.value {
+            Value::Object(o) => {
+                for m in &mut o.members {
+                    m.key_span = span(m.key_span);
+                    stack.push(&mut m.value);
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    for d in &mut parsed.duplicates {
+        d.first = span(d.first);
+        d.duplicate = span(d.duplicate);
+    }
+    for i in &mut parsed.implicit {
+        i.span = span(i.span);
+    }
+    Ok(parsed)
+}
+
+/// Indents every line that starts inside a flow collection (`{...}` or
+/// `[...]` spanning lines) or a quoted value spanning lines past the line
+/// that opened it. Returns the new
+/// text and, for each of its bytes (and one past the end), the original
+/// offset; `None` when no line needed it.
+fn indent_flow_lines(text: &str) -> Option<(String, Vec<u32>)> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut map: Vec<u32> = Vec::with_capacity(text.len() + 65);
+    let mut depth = 0usize;
+    let mut pad = 0usize;
+    let mut changed = false;
+    // An open quote, and whether it may continue on the next line (a quoted
+    // block value does; a JSON string inside a flow collection does not).
+    let mut quote: Option<(char, bool)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let continues = depth > 0 || quote.is_some_and(|(_, multiline)| multiline);
+        if continues && indent < pad && !line.trim().is_empty() {
+            out.extend(std::iter::repeat_n(' ', pad - indent));
+            map.extend(std::iter::repeat_n(offset as u32, pad - indent));
+            changed = true;
+        }
+        let mut previous = ' ';
+        let mut escaped = false;
+        for (i, c) in line.char_indices() {
+            match quote {
+                Some(('"', _)) if escaped => escaped = false,
+                Some(('"', _)) if c == '\\' => escaped = true,
+                Some((q, _)) if c == q => quote = None,
+                Some(_) => {}
+                None => {
+                    let before = line[..i].trim_end();
+                    let opens_value = before.is_empty()
+                        || before.ends_with(':')
+                        || before.ends_with('-')
+                        || before
+                            .rsplit(' ')
+                            .next()
+                            .is_some_and(|w| w.starts_with('!'));
+                    match c {
+                        '"' | '\'' if depth > 0 => quote = Some((c, false)),
+                        '"' | '\'' if opens_value => {
+                            quote = Some((c, true));
+                            pad = indent + 1;
+                        }
+                        '#' if previous == ' ' || previous == '\t' => break,
+                        '{' | '[' if depth > 0 => depth += 1,
+                        '{' | '[' if opens_value => {
+                            depth = 1;
+                            pad = indent + 1;
+                        }
+                        '}' | ']' if depth > 0 => depth -= 1,
+                        _ => {}
+                    }
+                }
+            }
+            previous = c;
+        }
+        if quote.is_some_and(|(_, multiline)| !multiline) {
+            quote = None;
+        }
+        out.push_str(line);
+        map.extend((offset..offset + line.len()).map(|o| o as u32));
+        offset += line.len();
+    }
+    map.push(offset as u32);
+    changed.then_some((out, map))
+}
+
+fn parse_strict(text: &str) -> Result<Parsed, ParseError> {
     let offsets = Offsets::new(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: Vec<(usize, Node, usize)> = Vec::new();
@@ -630,6 +742,45 @@ mod tests {
         }
         let e = parse(&text).unwrap_err();
         assert!(e.message.contains("aliases"), "{}", e.message);
+    }
+
+    #[test]
+    fn json_pasted_less_indented_than_its_key_is_accepted_like_pyyaml() {
+        let text = "Resources:\n  Key:\n    Policy: {\n  \"a\": [1,\n 2]\n}\n    Other: x\n";
+        let p = parse_ok(text);
+        let policy = p
+            .root
+            .get("Resources")
+            .unwrap()
+            .get("Key")
+            .unwrap()
+            .get("Policy")
+            .unwrap();
+        let a = policy.get("a").unwrap();
+        assert_eq!(
+            &text[a.span.start as usize..a.span.end as usize],
+            "[1,\n 2]"
+        );
+        let other = p
+            .root
+            .get("Resources")
+            .unwrap()
+            .get("Key")
+            .unwrap()
+            .get("Other")
+            .unwrap();
+        assert_eq!(
+            &text[other.span.start as usize..other.span.end as usize],
+            "x"
+        );
+    }
+
+    #[test]
+    fn multi_line_quoted_values_less_indented_are_accepted_like_pyyaml() {
+        let text = "Outputs:\n  Sample:\n    Value: \"{\n  \\\"a\\\": 1\n}\"\n  Next: x\n";
+        let p = parse_ok(text);
+        let next = p.root.get("Outputs").unwrap().get("Next").unwrap();
+        assert_eq!(&text[next.span.start as usize..next.span.end as usize], "x");
     }
 
     #[test]
