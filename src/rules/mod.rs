@@ -15,6 +15,7 @@ pub mod duplicate_key;
 pub mod duplicate_parameter_key;
 pub mod duplicate_state_name;
 pub mod empty_error_equals;
+pub mod express_incompatible;
 pub mod field_not_allowed;
 pub mod file_too_large;
 pub mod heartbeat_not_below_timeout;
@@ -186,6 +187,7 @@ pub static RULES: &[&Rule] = &[
     &duplicate_parameter_key::RULE,
     &duplicate_state_name::RULE,
     &empty_error_equals::RULE,
+    &express_incompatible::RULE,
     &field_not_allowed::RULE,
     &file_too_large::RULE,
     &heartbeat_not_below_timeout::RULE,
