@@ -127,6 +127,23 @@ fn is_candidate(path: &str) -> bool {
     loader::is_asl_name(path) || FileKind::from_path(path).is_some()
 }
 
+/// [`normalize`], and `a/../b` folded to `b` (a `DefinitionUri` such as
+/// `../statemachines/x.asl.json` joined to its template's folder).
+pub fn normalize_lexically(path: &str) -> String {
+    let normalized = normalize(path);
+    let mut parts: Vec<&str> = Vec::new();
+    for part in normalized.split('/') {
+        match part {
+            "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
 /// Forward slashes, no leading `./`, no doubled separators.
 pub fn normalize(path: &str) -> String {
     let mut s = path.replace('\\', "/");
@@ -148,6 +165,16 @@ mod tests {
         assert_eq!(normalize("./examples//a.asl.json"), "examples/a.asl.json");
         assert_eq!(normalize("././x.json"), "x.json");
         assert_eq!(normalize("dir\\x.json"), "dir/x.json");
+    }
+
+    #[test]
+    fn folds_parent_segments() {
+        assert_eq!(
+            normalize_lexically("sam/app/../statemachines/x.asl.json"),
+            "sam/statemachines/x.asl.json"
+        );
+        assert_eq!(normalize_lexically("./a/./b.json"), "a/b.json");
+        assert_eq!(normalize_lexically("../x.json"), "../x.json");
     }
 
     #[test]

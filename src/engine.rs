@@ -56,6 +56,23 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// The file's text, kept only when there are findings to show it with.
     pub text: Option<String>,
+    /// For a template: the local definition files it deploys (`DefinitionUri`).
+    pub links: Vec<Link>,
+}
+
+/// A definition file a template deploys through `DefinitionUri`, and what
+/// the template says about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// The file, as a path to open.
+    pub target: PathBuf,
+    /// The file as reported: the template's folder joined with the URI.
+    pub display: String,
+    /// The template's display path and the resource's name.
+    pub template: String,
+    pub resource: String,
+    pub workflow_type: Option<WorkflowType>,
+    pub substitutions: loader::template::Substitutions,
 }
 
 /// Which rules run, and at what severity.
@@ -145,22 +162,81 @@ pub fn lint_all_with<'s>(
     jobs: Option<usize>,
 ) -> Vec<FileReport> {
     let one = |i: &Input| lint_input(i, &settings_for(i));
-    if inputs.len() <= 1 || jobs == Some(1) {
-        return inputs.iter().map(one).collect();
+    let mut reports: Vec<FileReport> = if inputs.len() <= 1 || jobs == Some(1) {
+        inputs.iter().map(one).collect()
+    } else {
+        let run = || inputs.par_iter().map(one).collect();
+        match jobs {
+            Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+                Ok(pool) => pool.install(run),
+                Err(_) => run(),
+            },
+            None => run(),
+        }
+    };
+    relint_linked(inputs, &mut reports, settings_for);
+    reports
+}
+
+/// Lints the files templates deploy through `DefinitionUri` with what the
+/// template says (workflow type, literal substitutions): again when they
+/// were linted on their own, or for the first time when they were not
+/// among the inputs. The first template (by path) wins when several deploy
+/// one file.
+fn relint_linked<'s>(
+    inputs: &[Input],
+    reports: &mut Vec<FileReport>,
+    settings_for: &(dyn Fn(&Input) -> std::borrow::Cow<'s, Settings> + Sync),
+) {
+    let mut links: Vec<Link> = reports.iter().flat_map(|r| r.links.clone()).collect();
+    if links.is_empty() {
+        return;
     }
-    let run = || inputs.par_iter().map(one).collect();
-    match jobs {
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        },
-        None => run(),
+    links.sort_by(|a, b| (&a.display, &a.template).cmp(&(&b.display, &b.template)));
+    let canonical = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    let by_path: HashMap<PathBuf, usize> = inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, input)| match &input.source {
+            Source::Path(p) => Some((canonical(p)?, i)),
+            Source::Stdin(_) => None,
+        })
+        .collect();
+    let mut done = std::collections::HashSet::new();
+    let mut extra = Vec::new();
+    for link in links {
+        let Some(target) = canonical(&link.target) else {
+            continue;
+        };
+        if !done.insert(target.clone()) {
+            continue;
+        }
+        match by_path.get(&target) {
+            Some(&i) => {
+                reports[i] = lint_linked(&inputs[i], &settings_for(&inputs[i]), Some(&link));
+            }
+            None => {
+                let input = Input {
+                    display: link.display.clone(),
+                    source: Source::Path(link.target.clone()),
+                    explicit: true,
+                };
+                extra.push(lint_linked(&input, &settings_for(&input), Some(&link)));
+            }
+        }
     }
+    extra.sort_by(|a, b| a.path.cmp(&b.path));
+    reports.extend(extra);
 }
 
 /// Reads and lints one input. Never panics: a panic inside becomes an
 /// `internal-error` finding on that file.
 pub fn lint_input(input: &Input, settings: &Settings) -> FileReport {
+    lint_linked(input, settings, None)
+}
+
+/// [`lint_input`] for a file a template deploys.
+fn lint_linked(input: &Input, settings: &Settings, link: Option<&Link>) -> FileReport {
     let bytes = match &input.source {
         Source::Stdin(bytes) => Ok(bytes.clone()),
         Source::Path(path) => read_capped(path),
@@ -174,7 +250,7 @@ pub fn lint_input(input: &Input, settings: &Settings) -> FileReport {
             return single(input, settings, rules::io_error::diagnostic(&what));
         }
     };
-    match catch_panic(|| lint_bytes(input, bytes, settings)) {
+    match catch_panic(|| lint_bytes_linked(input, bytes, settings, link)) {
         Ok(report) => report,
         Err(what) => single(input, settings, rules::internal_error::diagnostic(&what)),
     }
@@ -193,6 +269,7 @@ fn single(input: &Input, settings: &Settings, diagnostic: Diagnostic) -> FileRep
         suppressed: 0,
         findings,
         text: None,
+        links: Vec::new(),
     }
 }
 
@@ -251,6 +328,15 @@ fn describe_non_file(meta: &std::fs::Metadata) -> String {
 
 /// Lints bytes already in memory (the library entry point for tests and stdin).
 pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileReport {
+    lint_bytes_linked(input, bytes, settings, None)
+}
+
+fn lint_bytes_linked(
+    input: &Input,
+    bytes: Vec<u8>,
+    settings: &Settings,
+    link: Option<&Link>,
+) -> FileReport {
     let mut report = FileReport {
         path: input.display.clone(),
         outcome: Outcome::Linted,
@@ -258,6 +344,7 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
         suppressed: 0,
         findings: Vec::new(),
         text: None,
+        links: Vec::new(),
     };
     // Stdin without a name, or an explicit file with another extension, is read as JSON.
     let kind = FileKind::from_path(&input.display).unwrap_or(FileKind::Json);
@@ -265,7 +352,13 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
         report.outcome = Outcome::NotADefinition;
         return report;
     }
-    let file = loader::load(bytes, kind);
+    let mut file = loader::load(bytes, kind);
+    if let Some(link) = link
+        && file.template.is_none()
+        && let Some(tree) = file.tree.as_mut()
+    {
+        loader::template::resolve_resources(tree, &link.substitutions);
+    }
     let mut findings = Vec::new();
     let mut file_level: Vec<Diagnostic> = file
         .problems
@@ -284,6 +377,28 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
             Source::Stdin(_) => None,
         };
         for skipped in &template.skipped {
+            if let (loader::template::SkipReason::LocalFile(uri), Some(dir)) =
+                (&skipped.reason, dir.as_deref())
+                && dir.join(uri).is_file()
+            {
+                let template_dir = input
+                    .display
+                    .rfind('/')
+                    .map_or("", |i| &input.display[..=i]);
+                report.links.push(Link {
+                    target: dir.join(uri),
+                    display: crate::discovery::normalize_lexically(&format!("{template_dir}{uri}")),
+                    template: input.display.clone(),
+                    resource: skipped
+                        .resource
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                    workflow_type: parse_workflow_type(skipped.workflow_type.as_deref()),
+                    substitutions: skipped.substitutions.clone(),
+                });
+            }
             file_level.extend(rules::unlintable_definition::diagnostic(
                 skipped,
                 file.tree.as_ref(),
@@ -311,13 +426,8 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
         let machine = Machine::build(definition.root);
         let graph = MachineGraph::build(&machine);
         let embedded = definition.embedded;
-        let workflow_type = embedded
-            .and_then(|e| e.workflow_type.as_deref())
-            .and_then(|t| match t.to_ascii_uppercase().as_str() {
-                "STANDARD" => Some(WorkflowType::Standard),
-                "EXPRESS" => Some(WorkflowType::Express),
-                _ => None,
-            })
+        let workflow_type = parse_workflow_type(embedded.and_then(|e| e.workflow_type.as_deref()))
+            .or(link.and_then(|l| l.workflow_type))
             .or(settings.workflow_type);
         let cx = Context::new(&machine, &graph).with_settings(&settings.options, workflow_type);
         let mut diagnostics = if definition.pointer.is_none() {
@@ -374,6 +484,16 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
             if let Some(&s) = settings.severity.get(d.rule) {
                 d.severity = s;
             }
+            if let Some(link) = link {
+                let deployed = format!(
+                    "this definition is deployed by `{}` (resource `{}`)",
+                    link.template, link.resource
+                );
+                d.help = Some(match d.help.take() {
+                    Some(help) => format!("{help}; {deployed}"),
+                    None => deployed,
+                });
+            }
         }
         findings.extend(place(
             &input.display,
@@ -398,6 +518,15 @@ pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileRep
     }
     report.findings = findings;
     report
+}
+
+/// `STANDARD` or `EXPRESS` as a template writes it.
+fn parse_workflow_type(raw: Option<&str>) -> Option<WorkflowType> {
+    match raw?.to_ascii_uppercase().as_str() {
+        "STANDARD" => Some(WorkflowType::Standard),
+        "EXPRESS" => Some(WorkflowType::Express),
+        _ => None,
+    }
 }
 
 /// The state each diagnostic is about: the deepest state whose pointer is a

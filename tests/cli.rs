@@ -551,3 +551,79 @@ fn the_readme_example_is_real_output() {
         "README example is stale"
     );
 }
+
+/// A SAM template that deploys a definition file, as `sam init` lays it out.
+const LINKED_TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31
+Resources:
+  Ingest:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Type: EXPRESS
+      DefinitionUri: statemachine/ingest.asl.json
+      DefinitionSubstitutions:
+        CrawlArn: arn:aws:states:::glue:startJobRun.sync
+";
+
+const LINKED_DEFINITION: &str = r#"{
+  "StartAt": "Crawl",
+  "States": {
+    "Crawl": { "Type": "Task", "Resource": "${CrawlArn}", "End": true }
+  }
+}
+"#;
+
+#[test]
+fn definition_uri_files_are_linted_with_the_template_type_and_substitutions() {
+    let dir = tree(&[
+        ("app/template.yaml", LINKED_TEMPLATE),
+        ("app/statemachine/ingest.asl.json", LINKED_DEFINITION),
+    ]);
+    // Linting the folder, and linting only the template, both check the
+    // linked file as the template deploys it: EXPRESS, with the ARN resolved.
+    for args in [
+        vec!["--format", "json", "app"],
+        vec!["--format", "json", "app/template.yaml"],
+    ] {
+        let out = asl_lint(&args, dir.path());
+        let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        validate_report(&json);
+        let findings: Vec<(&str, &str)> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["file"].as_str().unwrap(), d["rule"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            findings,
+            [("app/statemachine/ingest.asl.json", "express-incompatible")],
+            "{args:?}"
+        );
+        let help = json["diagnostics"][0]["help"].as_str().unwrap();
+        assert!(
+            help.contains("deployed by `app/template.yaml` (resource `Ingest`)"),
+            "{help}"
+        );
+        assert_eq!(json["summary"]["files"], 2, "{args:?}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn missing_definition_uri_hints_at_a_case_only_mismatch() {
+    let dir = tree(&[
+        ("template.yaml", LINKED_TEMPLATE),
+        ("statemachine/Ingest.asl.json", LINKED_DEFINITION),
+    ]);
+    let out = asl_lint(&["--format", "json", "template.yaml"], dir.path());
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "missing-definition-file");
+    assert_eq!(d["line"], 7);
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .contains("`Ingest.asl.json` exists with different letter case"),
+        "{d}"
+    );
+}

@@ -7,7 +7,7 @@
 
 use crate::loader::json::{self, DuplicateKey, ParseError};
 use crate::loader::pointer;
-use crate::loader::tree::{Member, Node, Object, Span, Value};
+use crate::loader::tree::{Member, Node, Span, Value};
 
 const STEP_FUNCTIONS: &str = "AWS::StepFunctions::StateMachine";
 const SERVERLESS: &str = "AWS::Serverless::StateMachine";
@@ -39,6 +39,9 @@ pub struct Skipped {
     /// Pointer to the field that says where the definition is.
     pub field: String,
     pub reason: SkipReason,
+    /// What the resource says about the definition, for a linked file.
+    pub workflow_type: Option<String>,
+    pub substitutions: Substitutions,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +115,8 @@ pub fn extract(text: &str, root: &Node) -> Extracted {
                         resource: base.clone(),
                         field: pointer::push(&props_ptr, "DefinitionString"),
                         reason: SkipReason::NotCheckable(why),
+                        workflow_type: None,
+                        substitutions: Substitutions::new(),
                     });
                     None
                 }
@@ -148,13 +153,14 @@ pub fn extract(text: &str, root: &Node) -> Extracted {
                 resource: base.clone(),
                 field: field_ptr,
                 reason,
+                workflow_type: workflow_type.clone(),
+                substitutions: literal_substitutions(substitutions),
             });
             None
         };
+        let substitutions = literal_substitutions(substitutions);
         if let Some(mut found) = found {
-            if let Some(subs) = substitutions.and_then(Node::as_object) {
-                resolve_resources(&mut found.root, subs);
-            }
+            resolve_resources(&mut found.root, &substitutions);
             found.pointer = base;
             found.ignore = ignore;
             found.workflow_type = workflow_type;
@@ -175,6 +181,8 @@ pub fn extract(text: &str, root: &Node) -> Extracted {
                 out.definitions.push(found);
             }
             Some(_) => out.skipped.push(Skipped {
+                workflow_type: None,
+                substitutions: Substitutions::new(),
                 resource: base.clone(),
                 field: pointer::push(&base, "definition"),
                 reason: SkipReason::NotCheckable(
@@ -184,6 +192,8 @@ pub fn extract(text: &str, root: &Node) -> Extracted {
                 ),
             }),
             None => out.skipped.push(Skipped {
+                workflow_type: None,
+                substitutions: Substitutions::new(),
                 resource: base.clone(),
                 field: base.clone(),
                 reason: SkipReason::NoDefinition,
@@ -303,9 +313,31 @@ fn join_text(arg: &Node) -> Option<String> {
     Some(texts.join(delimiter.as_str()?))
 }
 
+/// The literal string values of a `DefinitionSubstitutions` mapping.
+/// Intrinsic values (`!GetAtt`) are unknown until deploy time and left out.
+pub fn literal_substitutions(subs: Option<&Node>) -> Substitutions {
+    subs.and_then(Node::as_object)
+        .map(|o| {
+            o.members
+                .iter()
+                .filter_map(|m| match &m.value.value {
+                    Value::String(v) => Some((m.key.to_string(), v.to_string())),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Placeholder name to literal value.
+pub type Substitutions = std::collections::BTreeMap<String, String>;
+
 /// Uses literal `DefinitionSubstitutions` to resolve `Resource` values, so a
 /// placeholder ARN still tells the rules which service is called.
-fn resolve_resources(root: &mut Node, subs: &Object) {
+pub fn resolve_resources(root: &mut Node, subs: &Substitutions) {
+    if subs.is_empty() {
+        return;
+    }
     let mut stack: Vec<&mut Node> = vec![root];
     while let Some(node) = stack.pop() {
         match &mut node.value {
@@ -330,7 +362,7 @@ fn resolve_resources(root: &mut Node, subs: &Object) {
     }
 }
 
-fn substitute(s: &str, subs: &Object) -> String {
+fn substitute(s: &str, subs: &Substitutions) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(at) = rest.find("${") {
@@ -341,11 +373,8 @@ fn substitute(s: &str, subs: &Object) -> String {
             return out;
         };
         let name = &after[..close];
-        match subs.get(name).and_then(|v| match &v.value {
-            Value::String(s) => Some(s.to_string()),
-            _ => None,
-        }) {
-            Some(value) => out.push_str(&value),
+        match subs.get(name) {
+            Some(value) => out.push_str(value),
             None => out.push_str(&rest[at..at + 2 + close + 1]),
         }
         rest = &after[close + 1..];
