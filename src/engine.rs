@@ -225,8 +225,11 @@ fn relint_linked<'s>(
             }
         }
     }
-    extra.sort_by(|a, b| a.path.cmp(&b.path));
-    reports.extend(extra);
+    if !extra.is_empty() {
+        // Files only a template named join the report in path order.
+        reports.extend(extra);
+        reports.sort_by(|a, b| a.path.cmp(&b.path));
+    }
 }
 
 /// Reads and lints one input. Never panics: a panic inside becomes an
@@ -352,7 +355,10 @@ fn lint_bytes_linked(
         report.outcome = Outcome::NotADefinition;
         return report;
     }
-    let mut file = loader::load(bytes, kind);
+    let mut file = match link {
+        Some(_) => loader::load_templated(bytes, kind),
+        None => loader::load(bytes, kind),
+    };
     if let Some(link) = link
         && file.template.is_none()
         && let Some(tree) = file.tree.as_mut()

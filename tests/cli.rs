@@ -627,3 +627,60 @@ fn missing_definition_uri_hints_at_a_case_only_mismatch() {
         "{d}"
     );
 }
+
+#[test]
+fn terraform_templatefile_definitions_are_linted_and_inline_hcl_is_reported() {
+    let dir = tree(&[
+        (
+            "infra/main.tf",
+            r#"resource "aws_sfn_state_machine" "etl" {
+  name       = "etl"
+  type       = "EXPRESS"
+  role_arn   = aws_iam_role.sfn.arn
+  definition = templatefile("${path.module}/etl.asl.json", {
+    retries = 3
+  })
+}
+
+resource "aws_sfn_state_machine" "inline" {
+  name       = "inline"
+  role_arn   = aws_iam_role.sfn.arn
+  definition = jsonencode({ StartAt = "A", States = { A = { Type = "Succeed" } } })
+}
+"#,
+        ),
+        (
+            "infra/etl.asl.json",
+            r#"{
+  "StartAt": "Crawl",
+  "States": {
+    "Crawl": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::glue:startJobRun.sync",
+      "Parameters": { "JobName": "crawl" },
+      "Retry": [{ "ErrorEquals": ["States.ALL"], "MaxAttempts": ${retries} }],
+      "End": true
+    }
+  }
+}
+"#,
+        ),
+    ]);
+    let out = asl_lint(&["--format", "concise", "infra/main.tf"], dir.path());
+    assert_eq!(
+        stdout(&out),
+        "infra/etl.asl.json:6:19: error: `Crawl` waits for its job (`.sync`), which this Express \
+         workflow cannot do: Express supports only request-response integrations \
+         [express-incompatible]\n\
+         infra/main.tf:13:16: info: state machine `inline` is not linted: its definition is \
+         written in HCL with `jsonencode(...)`; keep it in a `.asl.json` file and load it with \
+         `file()` or `templatefile()` to have it linted [unlintable-definition]\n"
+    );
+    // Found by sniffing when the folder is linted.
+    let out = asl_lint(&["--format", "concise", "infra"], dir.path());
+    assert!(
+        stdout(&out).contains("infra/main.tf:13:16: info"),
+        "{}",
+        stdout(&out)
+    );
+}

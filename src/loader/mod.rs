@@ -6,6 +6,7 @@
 pub mod json;
 pub mod pointer;
 pub mod template;
+pub mod terraform;
 pub mod tree;
 pub mod yaml;
 
@@ -16,6 +17,8 @@ use tree::{Node, Span};
 pub enum FileKind {
     Json,
     Yaml,
+    /// Terraform `.tf`: only scanned for state machines that load a file.
+    Terraform,
 }
 
 impl FileKind {
@@ -25,6 +28,8 @@ impl FileKind {
             Some(FileKind::Json)
         } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             Some(FileKind::Yaml)
+        } else if lower.ends_with(".tf") {
+            Some(FileKind::Terraform)
         } else {
             None
         }
@@ -121,6 +126,17 @@ fn decode(bytes: Vec<u8>, problems: &mut Vec<LoadProblem>) -> Result<String, Str
 
 /// Decodes and parses one file as `kind`. Never fails: problems are recorded.
 pub fn load(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
+    load_with(bytes, kind, false)
+}
+
+/// [`load`] for a file that a template substitutes before deploying it
+/// (SAM `DefinitionUri`, Terraform `templatefile`): `${...}` outside JSON
+/// strings is an opaque value, not a syntax error.
+pub fn load_templated(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
+    load_with(bytes, kind, true)
+}
+
+fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool) -> LoadedFile {
     let mut problems = Vec::new();
     let text = match decode(bytes, &mut problems) {
         Ok(text) => text,
@@ -139,6 +155,25 @@ pub fn load(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
         start = 3;
     }
     let tree = match kind {
+        FileKind::Terraform => {
+            let (tree, extracted) = terraform::extract(&text);
+            return LoadedFile {
+                text,
+                tree: Some(tree),
+                problems,
+                template: Some(extracted),
+            };
+        }
+        FileKind::Json if templated => match template::parse_templated_json(&text, start) {
+            Ok(parsed) => {
+                problems.extend(parsed.duplicates.into_iter().map(LoadProblem::DuplicateKey));
+                Some(parsed.root)
+            }
+            Err(e) => {
+                problems.push(LoadProblem::Syntax(e));
+                None
+            }
+        },
         FileKind::Json => match json::parse(&text, start) {
             Ok(parsed) => {
                 problems.extend(parsed.duplicates.into_iter().map(LoadProblem::DuplicateKey));
@@ -203,7 +238,9 @@ pub fn sniff(bytes: &[u8], kind: FileKind) -> bool {
     let definition_like = contains(bytes, b"StartAt") && contains(bytes, b"States");
     let names_state_machine_type = contains(bytes, b"AWS::StepFunctions::StateMachine")
         || contains(bytes, b"AWS::Serverless::StateMachine");
-    let template_like = names_state_machine_type || contains(bytes, b"stepFunctions");
+    let template_like = names_state_machine_type
+        || contains(bytes, b"stepFunctions")
+        || contains(bytes, b"aws_sfn_state_machine");
     if !definition_like && !template_like {
         return false;
     }
@@ -214,6 +251,7 @@ pub fn sniff(bytes: &[u8], kind: FileKind) -> bool {
     let root = match kind {
         FileKind::Json => json::parse(text, start).map(|p| p.root),
         FileKind::Yaml => yaml::parse(text).map(|p| p.root),
+        FileKind::Terraform => return terraform::mentions_state_machine(text),
     };
     match root {
         Ok(root) => {

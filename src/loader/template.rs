@@ -743,6 +743,15 @@ fn decode_block(body: &str, base: usize, out: &mut Mapped, folded: bool) -> bool
     true
 }
 
+/// Parses JSON in which `${...}` may stand outside strings (a file a
+/// template substitutes), keeping those placeholders as opaque values.
+pub fn parse_templated_json(text: &str, start: usize) -> Result<json::Parsed, ParseError> {
+    let (prepared, opaque) = neutralise_placeholders(text);
+    let mut parsed = json::parse(&prepared, start)?;
+    restore_placeholders(&mut parsed.root, &opaque, text);
+    Ok(parsed)
+}
+
 /// Replaces `${...}` written outside JSON strings (allowed by
 /// `DefinitionSubstitutions`, e.g. `"IntervalSeconds": ${Interval}`) by
 /// `null` padded to the same length, so the text parses and columns stay

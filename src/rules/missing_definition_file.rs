@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "missing-definition-file",
     severity: Severity::Error,
     group: Group::Input,
-    summary: "a SAM `DefinitionUri` names a local file that does not exist",
+    summary: "a SAM `DefinitionUri` or Terraform `file()` names a definition file that does not exist",
     doc: include_str!("../../rules/missing-definition-file.md"),
     default_enabled: true,
     check: None,
@@ -35,7 +35,10 @@ pub fn diagnostic(
     let mut d = Diagnostic::new(
         &RULE,
         "",
-        format!("`DefinitionUri` names `{uri}`, which does not exist"),
+        format!(
+            "`{}` names `{uri}`, which does not exist",
+            skipped.field.rsplit('/').next().unwrap_or("DefinitionUri")
+        ),
     )
     .label("no such file");
     d = match case_only_match(&wanted) {

@@ -1,0 +1,278 @@
+//! Terraform `aws_sfn_state_machine` resources whose `definition` is a local
+//! file (`file(...)` or `templatefile(...)`): the file is linted as the
+//! template deploys it, like a SAM `DefinitionUri`.
+//!
+//! This is a scanner, not an HCL parser: it finds the resource blocks and
+//! their `definition` and `type` attributes. Inline HCL (`jsonencode({...})`,
+//! heredocs) is reported as not checkable rather than guessed at.
+
+use crate::loader::template::{Extracted, SkipReason, Skipped, Substitutions};
+use crate::loader::tree::{Member, Node, Object, Span, Value};
+
+const RESOURCE: &str = "aws_sfn_state_machine";
+
+/// Whether the text declares a state machine resource.
+pub fn mentions_state_machine(text: &str) -> bool {
+    text.contains(RESOURCE)
+}
+
+/// The state machine resources in a `.tf` file, as a small tree (so that
+/// findings can point at `definition` through a JSON pointer) and the
+/// definitions they reference.
+pub fn extract(text: &str) -> (Node, Extracted) {
+    let mut machines = Vec::new();
+    let mut out = Extracted::default();
+    let mut search = 0;
+    while let Some(found) = text[search..].find(RESOURCE) {
+        let at = search + found;
+        search = at + RESOURCE.len();
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let header = &text[line_start..];
+        let header = &header[..header.find('\n').unwrap_or(header.len())];
+        // `resource "aws_sfn_state_machine" "name" {`
+        let mut quoted = header.split('"').skip(1).step_by(2);
+        let (Some(kind), Some(name)) = (quoted.next(), quoted.next()) else {
+            continue;
+        };
+        if !header.trim_start().starts_with("resource") || kind != RESOURCE {
+            continue;
+        }
+        let Some(open) = text[at..].find('{').map(|i| at + i) else {
+            continue;
+        };
+        let close = block_end(text, open);
+        let body = &text[open + 1..close];
+        let base = format!("/resource/{RESOURCE}/{name}");
+        let workflow_type = attribute(body, "type")
+            .map(|(_, v)| v.trim().trim_matches('"').to_string())
+            .filter(|v| !v.contains("${") && !v.contains('.'));
+        let mut members = Vec::new();
+        match attribute(body, "definition") {
+            Some((offset, expression)) => {
+                let start = open + 1 + offset;
+                let span = Span::new(start, start + expression.len());
+                members.push(Member {
+                    key: "definition".into(),
+                    key_span: span,
+                    value: Node {
+                        value: Value::String(expression.into()),
+                        span,
+                    },
+                });
+                out.skipped.push(Skipped {
+                    resource: base.clone(),
+                    field: format!("{base}/definition"),
+                    reason: classify(expression),
+                    workflow_type,
+                    substitutions: Substitutions::new(),
+                });
+            }
+            None => out.skipped.push(Skipped {
+                resource: base.clone(),
+                field: base.clone(),
+                reason: SkipReason::NoDefinition,
+                workflow_type: None,
+                substitutions: Substitutions::new(),
+            }),
+        }
+        let header_span = Span::new(line_start, line_start + header.len());
+        machines.push(Member {
+            key: name.into(),
+            key_span: header_span,
+            value: Node {
+                value: Value::Object(Object::new(members)),
+                span: Span::new(line_start, close + 1),
+            },
+        });
+        search = close.max(search);
+    }
+    let whole = Span::new(0, text.len());
+    let wrap = |key: &str, value: Node| Node {
+        span: whole,
+        value: Value::Object(Object::new(vec![Member {
+            key: key.into(),
+            key_span: whole,
+            value,
+        }])),
+    };
+    let machines = Node {
+        value: Value::Object(Object::new(machines)),
+        span: whole,
+    };
+    (wrap("resource", wrap(RESOURCE, machines)), out)
+}
+
+/// What a `definition` expression points at.
+fn classify(expression: &str) -> SkipReason {
+    let e = expression.trim();
+    for function in ["file(", "templatefile("] {
+        if let Some(args) = e.strip_prefix(function) {
+            let Some(path) = args
+                .trim_start()
+                .strip_prefix('"')
+                .and_then(|p| p.split('"').next())
+            else {
+                break;
+            };
+            let path = path
+                .strip_prefix("${path.module}/")
+                .or_else(|| path.strip_prefix("${path.root}/"))
+                .unwrap_or(path);
+            if path.contains("${") {
+                return SkipReason::NotCheckable(format!(
+                    "its definition file `{path}` is named through a variable"
+                ));
+            }
+            return SkipReason::LocalFile(path.to_string());
+        }
+    }
+    let what = if e.starts_with("jsonencode(") {
+        "written in HCL with `jsonencode(...)`"
+    } else if e.starts_with("<<") {
+        "an inline heredoc"
+    } else {
+        "built by an expression"
+    };
+    SkipReason::NotCheckable(format!(
+        "its definition is {what}; keep it in a `.asl.json` file and load it with `file()` or \
+         `templatefile()` to have it linted"
+    ))
+}
+
+/// The byte after the `}` closing the block opened at `open`, skipping
+/// strings and comments; the end of the text when unbalanced.
+fn block_end(text: &str, open: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    text.len().saturating_sub(1).max(open)
+}
+
+/// A top-level `name = expression` line in a block body: the expression's
+/// offset in `body` and its text (to the end of the line, or of the
+/// parenthesised call when it spans lines).
+fn attribute<'b>(body: &'b str, name: &str) -> Option<(usize, &'b str)> {
+    let mut offset = 0;
+    let mut depth = 0usize;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if depth == 0
+            && let Some(rest) = trimmed.strip_prefix(name)
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let value_start = offset + (line.len() - value.len());
+            let value = value.trim_start();
+            let value_start =
+                value_start + (body[value_start..].len() - body[value_start..].trim_start().len());
+            let mut end = value.find('\n').unwrap_or(value.len());
+            // A call spanning lines: run to its closing parenthesis.
+            if value[..end].matches('(').count() > value[..end].matches(')').count() {
+                let mut level = 0i32;
+                for (i, c) in body[value_start..].char_indices() {
+                    match c {
+                        '(' => level += 1,
+                        ')' => {
+                            level -= 1;
+                            if level == 0 {
+                                end = i + 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let expression = body[value_start..value_start + end].trim_end();
+            return Some((value_start, expression));
+        }
+        depth += line.matches('{').count();
+        depth = depth.saturating_sub(line.matches('}').count());
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TF: &str = r#"
+resource "aws_sfn_state_machine" "etl" {
+  name     = "etl"
+  role_arn = aws_iam_role.sfn.arn
+  type     = "EXPRESS"
+  definition = templatefile("${path.module}/etl.asl.json", {
+    bucket = var.bucket
+  })
+  logging_configuration {
+    level = "ALL"
+  }
+}
+
+resource "aws_sfn_state_machine" "inline" {
+  name       = "inline"
+  definition = jsonencode({ StartAt = "A", States = {} })
+}
+"#;
+
+    #[test]
+    fn finds_file_references_and_inline_hcl() {
+        let (tree, found) = extract(TF);
+        assert_eq!(found.skipped.len(), 2);
+        assert_eq!(
+            found.skipped[0].reason,
+            SkipReason::LocalFile("etl.asl.json".into())
+        );
+        assert_eq!(found.skipped[0].workflow_type.as_deref(), Some("EXPRESS"));
+        assert!(matches!(
+            found.skipped[1].reason,
+            SkipReason::NotCheckable(_)
+        ));
+        let field = tree.resolve(&found.skipped[0].field);
+        let span = field.node.span;
+        assert!(TF[span.start as usize..span.end as usize].starts_with("templatefile("));
+        assert!(TF[span.start as usize..span.end as usize].ends_with("})"));
+    }
+
+    #[test]
+    fn other_resources_and_broken_text_are_ignored() {
+        let (_, found) =
+            extract("resource \"aws_lambda_function\" \"f\" {}\n# aws_sfn_state_machine\n");
+        assert!(found.skipped.is_empty());
+        let (_, found) =
+            extract("resource \"aws_sfn_state_machine\" \"x\" {\n definition = file(\"a.json\")\n");
+        assert_eq!(
+            found.skipped[0].reason,
+            SkipReason::LocalFile("a.json".into())
+        );
+    }
+}
