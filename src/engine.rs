@@ -468,6 +468,9 @@ fn lint_bytes_linked(
         }
         diagnostics.retain(|d| settings.enabled(d.rule));
         let mut suppressions = suppression::collect(&machine);
+        if kind == FileKind::Yaml {
+            suppressions.extend(suppression::yaml_comments(&machine, &file.text));
+        }
         report.suppressed += suppression::apply(&mut suppressions, &mut diagnostics, &|r| {
             settings.enabled(r)
         });

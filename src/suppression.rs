@@ -2,10 +2,14 @@
 //! fields: `asl-lint-disable rule-a, rule-b -- reason`. In a state's
 //! `Comment` they apply to that state, in the top-level `Comment` to the
 //! whole definition. A bare `asl-lint-disable` disables every rule.
+//!
+//! YAML has real comments: `# asl-lint-disable rule-a` on a state's key line
+//! applies to that state, and on a top-level key line (`StartAt:`) to the
+//! whole definition.
 
 use crate::diagnostic::Diagnostic;
 use crate::loader::pointer;
-use crate::loader::tree::Node;
+use crate::loader::tree::{Node, Span};
 use crate::model::Machine;
 use crate::rules::{self, suggest};
 
@@ -17,8 +21,10 @@ pub struct Suppression {
     pub state: Option<String>,
     /// The rules it names; `None` for all.
     pub rules: Option<Vec<String>>,
-    /// Pointer to the `Comment` holding it.
+    /// Pointer to the `Comment` holding it (for a YAML comment, to the state).
     pub pointer: String,
+    /// The YAML comment holding it; `None` for a `Comment` field.
+    pub span: Option<Span>,
     /// Rules it actually suppressed.
     used: Vec<String>,
 }
@@ -62,6 +68,7 @@ pub fn collect(machine: &Machine<'_>) -> Vec<Suppression> {
                 state: state.map(str::to_string),
                 rules: (!list.is_empty()).then_some(list),
                 pointer: pointer::push(base, "Comment"),
+                span: None,
                 used: Vec::new(),
             });
         }
@@ -71,6 +78,77 @@ pub fn collect(machine: &Machine<'_>) -> Vec<Suppression> {
         push(s.get("Comment"), Some(s.name), &s.pointer);
     }
     out
+}
+
+/// Directives in YAML comments (`# asl-lint-disable ...`) on the key line of
+/// a state or of a top-level field of the definition.
+pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    if !text.contains(DIRECTIVE) {
+        return out;
+    }
+    // Line start offset of each key line that can carry a directive.
+    let line_of = |offset: usize| {
+        text[..offset.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1)
+    };
+    let mut owners: std::collections::HashMap<usize, (Option<&str>, String)> = Default::default();
+    if let Some(root) = machine.root.as_object() {
+        for m in &root.members {
+            owners.insert(line_of(m.key_span.start as usize), (None, String::new()));
+        }
+    }
+    for s in &machine.states {
+        if let Some(key) = machine.root.resolve(&s.pointer).key_span {
+            owners.insert(
+                line_of(key.start as usize),
+                (Some(s.name), s.pointer.clone()),
+            );
+        }
+    }
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let Some(hash) = comment_start(line) else {
+            continue;
+        };
+        let comment = &line[hash + 1..];
+        let Some(list) = parse(comment) else {
+            continue;
+        };
+        let Some((state, pointer)) = owners.get(&start) else {
+            continue;
+        };
+        let end = start + line.trim_end().len();
+        out.push(Suppression {
+            state: state.map(str::to_string),
+            rules: (!list.is_empty()).then_some(list),
+            pointer: pointer.clone(),
+            span: Some(Span::new(start + hash, end)),
+            used: Vec::new(),
+        });
+    }
+    out
+}
+
+/// Where a YAML comment starts on a line: a `#` at the start or after
+/// whitespace, outside quotes.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' && previous.is_whitespace() => return Some(i),
+            None => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 /// Removes suppressed diagnostics (returning how many), then reports unknown
@@ -115,15 +193,17 @@ pub fn apply(
                             .unwrap_or_else(|| {
                                 "`asl-lint --list-rules` lists the rule names".to_string()
                             });
-                        diagnostics.push(
-                            Diagnostic::new(
-                                &rules::unknown_rule::RULE,
-                                s.pointer.clone(),
-                                format!("`{name}` is not an asl-lint rule"),
-                            )
-                            .label("unknown rule in asl-lint-disable")
-                            .help(hint),
-                        );
+                        let mut d = Diagnostic::new(
+                            &rules::unknown_rule::RULE,
+                            s.pointer.clone(),
+                            format!("`{name}` is not an asl-lint rule"),
+                        )
+                        .label("unknown rule in asl-lint-disable")
+                        .help(hint);
+                        if let Some(span) = s.span {
+                            d = d.span(span);
+                        }
+                        diagnostics.push(d);
                     } else if enabled(name) && !s.used.iter().any(|u| u == name) {
                         unused.push(format!("`{name}`"));
                     }
@@ -140,6 +220,9 @@ pub fn apply(
             .help("remove it (or the rule names it no longer needs): stale suppressions hide future findings");
             if let Some(state) = &s.state {
                 d = d.state(state.clone());
+            }
+            if let Some(span) = s.span {
+                d = d.span(span);
             }
             diagnostics.push(d);
         }

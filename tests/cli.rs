@@ -684,3 +684,28 @@ resource "aws_sfn_state_machine" "inline" {
         stdout(&out)
     );
 }
+
+#[test]
+fn yaml_comments_and_template_metadata_suppress() {
+    let out = asl_lint(
+        &[
+            "--format",
+            "json",
+            "tests/fixtures/unused-suppression/pass/yaml-comment-used.asl.yaml",
+        ],
+        &root(),
+    );
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["diagnostics"], serde_json::json!([]), "{json}");
+    assert_eq!(json["summary"]["suppressed"], 2);
+
+    let dir = tree(&[(
+        "template.yaml",
+        "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Metadata:\n      asl-lint:\n        ignore: [unreachable-state]\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Succeed}\n          B: {Type: Succeed}\n",
+    )]);
+    let out = asl_lint(&["--format", "json", "template.yaml"], dir.path());
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["diagnostics"], serde_json::json!([]), "{json}");
+    assert_eq!(json["summary"]["suppressed"], 1);
+    assert_eq!(out.status.code(), Some(0));
+}
