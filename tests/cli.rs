@@ -505,6 +505,13 @@ fn the_talks_scenarios_give_exactly_the_expected_findings() {
         ),
         ("glue-session/stopped-on-every-path.asl.json", &[]),
         ("glue-session/wait-and-stop-reaper.asl.json", &[]),
+        (
+            "sam-app/template.yaml",
+            &[
+                ("express-incompatible", "error"),
+                ("unbounded-billable-resource", "warning"),
+            ],
+        ),
     ];
     let examples = root().join("examples");
     for (file, findings) in expected {
