@@ -716,3 +716,54 @@ fn yaml_comments_and_template_metadata_suppress() {
     assert_eq!(json["summary"]["suppressed"], 1);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn cdk_output_is_linted_only_when_named_and_join_parts_keep_their_positions() {
+    // What `cdk synth` writes for a definition with a Lambda ARN in it.
+    let template = r#"{
+  "Resources": {
+    "FlowStateMachine1A2B3C4D": {
+      "Type": "AWS::StepFunctions::StateMachine",
+      "Properties": {
+        "DefinitionString": {
+          "Fn::Join": [
+            "",
+            [
+              "{\"StartAt\":\"Invoke\",\"States\":{\"Invoke\":{\"Next\":\"Notfy\",\"Type\":\"Task\",\"Resource\":\"",
+              { "Fn::GetAtt": ["HandlerFn5E3F1A2B", "Arn"] },
+              "\"},\"Notify\":{\"Type\":\"Succeed\"}}}"
+            ]
+          ]
+        }
+      },
+      "Metadata": { "aws:cdk:path": "App/Flow/StateMachine/Resource" }
+    }
+  }
+}
+"#;
+    let dir = tree(&[
+        ("cdk.out/App.template.json", template),
+        ("ok.asl.json", GOOD),
+    ]);
+    let all = asl_lint(&["--format", "concise", "."], dir.path());
+    assert_eq!(all.status.code(), Some(0), "{}", stdout(&all));
+    let named = asl_lint(&["--format", "json", "cdk.out"], dir.path());
+    let json: Value = serde_json::from_str(&stdout(&named)).unwrap();
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["unknown-transition-target", "unreachable-state"]);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["file"], "cdk.out/App.template.json");
+    assert_eq!(d["definition"], "/Resources/FlowStateMachine1A2B3C4D");
+    assert_eq!(d["state"], "Invoke");
+    // Line 10, on `\"Notfy\"` inside the first Join part.
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(10), Some(73))
+    );
+    assert_eq!(json["summary"]["definitions"], 1);
+}
