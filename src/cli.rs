@@ -30,6 +30,7 @@ Examples:
   cat sm.asl.json | asl-lint - --stdin-filename sm.asl.json
   asl-lint --fail-on error                   exit 1 only for errors
   asl-lint --explain unreachable-state       show a rule's documentation
+  asl-lint --cost --items 100 sm.asl.json    transitions and dollars per million runs
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error.";
 
@@ -78,6 +79,24 @@ pub struct Args {
     /// Print a rule's documentation.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
+
+    /// Print the static cost estimate (transitions and dollars per million
+    /// executions, Standard and Express) instead of findings.
+    #[arg(long)]
+    pub cost: bool,
+
+    /// For --cost: the items each Map iterates over.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "cost")]
+    pub items: u64,
+
+    /// For --cost: seconds one request-response Task takes (Express duration).
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0, requires = "cost")]
+    pub task_seconds: f64,
+
+    /// For --cost: a price file with the keys of the built-in one (another
+    /// region, newer prices).
+    #[arg(long, value_name = "FILE", requires = "cost")]
+    pub prices: Option<PathBuf>,
 
     /// Use this configuration file instead of searching for `.asl-lint.toml`.
     #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
@@ -235,6 +254,10 @@ pub fn run(args: Args) -> i32 {
             return EXIT_USAGE;
         }
     };
+
+    if args.cost {
+        return cost(&args, &inputs);
+    }
 
     // Settings per file: the configuration, its matching overrides, then the command line.
     let settings_of = |path: &str| {
@@ -422,6 +445,42 @@ fn use_color(choice: ColorChoice, stdout_tty: bool) -> bool {
         ColorChoice::Auto if set("CLICOLOR_FORCE") => true,
         ColorChoice::Auto => stdout_tty,
     }
+}
+
+/// `--cost`: the estimate per definition, as a table or as JSON.
+fn cost(args: &Args, inputs: &[engine::Input]) -> i32 {
+    if !(args.task_seconds.is_finite() && args.task_seconds >= 0.0) {
+        return usage_error("--task-seconds must be a number of seconds, 0 or more");
+    }
+    let prices = match &args.prices {
+        None => crate::cost::Prices::default(),
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| toml::from_str(&t).map_err(|e| e.to_string()))
+        {
+            Ok(p) => p,
+            Err(e) => return usage_error(&format!("cannot use `{}`: {e}", path.display())),
+        },
+    };
+    let assumptions = crate::cost::Assumptions {
+        items: args.items,
+        task_seconds: args.task_seconds,
+        prices,
+    };
+    let reports = engine::estimate_all(inputs, &assumptions);
+    let json = args.formats.iter().any(|o| o.format == Format::Json);
+    let out = if json {
+        render::cost::json(&reports)
+    } else {
+        render::cost::text(&reports, &assumptions)
+    };
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    for r in &reports {
+        if let Err(why) = &r.estimate {
+            eprintln!("note: `{}` has no estimate: {why}", r.file);
+        }
+    }
+    EXIT_OK
 }
 
 fn list_rules(args: &Args) -> i32 {

@@ -717,3 +717,80 @@ impl Summary {
         s
     }
 }
+
+/// The cost estimate of one definition, or why a file has none.
+#[derive(Debug)]
+pub struct CostReport {
+    pub file: String,
+    /// Pointer to the resource in a template; `None` for a standalone file.
+    pub definition: Option<String>,
+    pub estimate: Result<crate::cost::Estimate, String>,
+}
+
+/// Estimates every definition in the inputs (`--cost`), in input order.
+pub fn estimate_all(inputs: &[Input], assumptions: &crate::cost::Assumptions) -> Vec<CostReport> {
+    let mut out = Vec::new();
+    for input in inputs {
+        let bytes = match &input.source {
+            Source::Stdin(bytes) => Ok(bytes.clone()),
+            Source::Path(path) => read_capped(path),
+        };
+        let fail = |why: String| CostReport {
+            file: input.display.clone(),
+            definition: None,
+            estimate: Err(why),
+        };
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
+            Err(ReadError::TooLarge(size)) => {
+                out.push(fail(format!(
+                    "the file is too large to read ({size} bytes)"
+                )));
+                continue;
+            }
+            Err(ReadError::Io(what)) => {
+                out.push(fail(format!("cannot be read: {what}")));
+                continue;
+            }
+        };
+        let kind = FileKind::from_path(&input.display).unwrap_or(FileKind::Json);
+        if !input.explicit && !loader::is_asl_name(&input.display) && !loader::sniff(&bytes, kind) {
+            continue;
+        }
+        let result = catch_panic(|| {
+            let file = loader::load(bytes, kind);
+            let syntax = file
+                .problems
+                .iter()
+                .any(|p| matches!(p, LoadProblem::Syntax(_) | LoadProblem::YamlSyntax(_)));
+            if syntax {
+                return vec![fail(
+                    "it does not parse; run asl-lint without --cost to see why".to_string(),
+                )];
+            }
+            file.definitions()
+                .iter()
+                .map(|d| {
+                    let estimate = match d.embedded.and_then(|e| e.syntax.as_ref()) {
+                        Some(_) => Err("its definition does not parse".to_string()),
+                        None => {
+                            let machine = Machine::build(d.root);
+                            let graph = MachineGraph::build(&machine);
+                            Ok(crate::cost::estimate(&machine, &graph, assumptions))
+                        }
+                    };
+                    CostReport {
+                        file: input.display.clone(),
+                        definition: d.pointer.clone(),
+                        estimate,
+                    }
+                })
+                .collect()
+        });
+        match result {
+            Ok(reports) => out.extend(reports),
+            Err(panic) => out.push(fail(format!("internal error: {panic}"))),
+        }
+    }
+    out
+}

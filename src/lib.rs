@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod cost;
 pub mod diagnostic;
 pub mod discovery;
 pub mod engine;

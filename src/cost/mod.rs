@@ -1,0 +1,598 @@
+//! The static cost estimate (`--cost`): state transitions per execution and
+//! dollars per million executions, Standard and Express.
+//!
+//! Every path question is a dynamic program over the strongly connected
+//! components of a scope graph (or a shortest-path search), so 2,000
+//! chained Choice diamonds cost no more than 2,000 states. Nested scopes are
+//! estimated first and enter their Parallel or Map state as its weight.
+
+use std::collections::BinaryHeap;
+
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use serde::{Deserialize, Serialize};
+
+use crate::graph::{GraphNode, MachineGraph, ScopeGraph};
+use crate::loader::tree::{Node, Value};
+use crate::model::{Machine, MapMode, ResourceKind, ScopeId, StateId, StateType};
+
+/// Prices, from `prices.toml` or `--prices FILE`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Prices {
+    pub source: String,
+    pub read: String,
+    pub standard_usd_per_1000_transitions: f64,
+    pub express_usd_per_million_requests: f64,
+    pub express_usd_per_gb_hour: f64,
+    pub express_memory_mb: f64,
+    pub express_duration_step_ms: f64,
+}
+
+impl Default for Prices {
+    fn default() -> Self {
+        toml::from_str(include_str!("prices.toml")).expect("the built-in price file parses")
+    }
+}
+
+/// What the estimate assumes about things a definition does not say.
+#[derive(Debug, Clone)]
+pub struct Assumptions {
+    /// Items each Map iterates over (`--items`).
+    pub items: u64,
+    /// Seconds one request-response Task takes (`--task-seconds`).
+    pub task_seconds: f64,
+    pub prices: Prices,
+}
+
+impl Default for Assumptions {
+    fn default() -> Self {
+        Assumptions {
+            items: 1,
+            task_seconds: 1.0,
+            prices: Prices::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Range<T> {
+    pub min: T,
+    pub max: Option<T>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopState {
+    pub state: String,
+    /// Transitions on the most expensive path; `null` inside an unbounded loop.
+    pub transitions: Option<u64>,
+}
+
+/// The estimate for one definition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    pub transitions: Range<u64>,
+    pub unbounded: bool,
+    /// Loops bounded by a counter: the Choice that bounds each, and how many
+    /// times at most the loop runs.
+    pub bounded_loops: Vec<(String, u64)>,
+    pub standard_usd_per_million: Range<f64>,
+    pub express_possible: bool,
+    /// Why Express is not possible, when it is not.
+    pub express_blockers: Vec<String>,
+    pub express_usd_per_million: Option<Range<f64>>,
+    /// Seconds per execution, when every step's duration is known.
+    pub duration_seconds: Option<Range<f64>>,
+    pub top_states: Vec<TopState>,
+}
+
+/// `max` for a cycle nobody bounds.
+const ENDLESS: f64 = f64::INFINITY;
+
+/// Per-scope results, in the units of one weight function.
+#[derive(Clone, Copy, Debug)]
+struct Extremes {
+    min: f64,
+    max: f64,
+}
+
+/// Estimates one definition.
+pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) -> Estimate {
+    let loops = bounded_loops(machine, graph);
+    // Transitions: entering a state is one; a Parallel adds its branches, a
+    // Map the item count times its processor; the worst case adds retries.
+    let transitions = scope_extremes(machine, graph, &loops, &|s, children, worst| {
+        let m = &machine.states[s];
+        let inner = match m.ty {
+            StateType::Parallel => children.iter().map(|c| pick(c, worst)).sum::<f64>(),
+            StateType::Map => a.items as f64 * children.first().map_or(0.0, |c| pick(c, worst)),
+            _ => 0.0,
+        };
+        let once = 1.0 + inner;
+        if worst {
+            once * (1.0 + retry_attempts(m.retriers.iter().map(|r| r.node)) as f64)
+        } else {
+            once
+        }
+    });
+    // Duration: request-response Tasks take `task_seconds`, static Waits
+    // their seconds, branches run side by side; anything else unknown.
+    let duration = scope_extremes(machine, graph, &loops, &|s, children, worst| {
+        let m = &machine.states[s];
+        match m.ty {
+            StateType::Task => match m.resource.as_ref().map(|r| &r.kind) {
+                Some(ResourceKind::Integration { pattern, .. }) if pattern.is_long_running() => {
+                    f64::NAN
+                }
+                Some(ResourceKind::Activity { .. }) => f64::NAN,
+                _ => {
+                    let once = a.task_seconds;
+                    if worst {
+                        once * (1.0 + retry_attempts(m.retriers.iter().map(|r| r.node)) as f64)
+                    } else {
+                        once
+                    }
+                }
+            },
+            StateType::Wait => m
+                .get("Seconds")
+                .and_then(Node::as_number)
+                .map_or(f64::NAN, |n| n.as_f64()),
+            StateType::Parallel => {
+                children
+                    .iter()
+                    .map(|c| pick(c, worst))
+                    .fold(0.0, |x: f64, y| {
+                        if x.is_nan() || y.is_nan() {
+                            f64::NAN
+                        } else {
+                            x.max(y)
+                        }
+                    })
+            }
+            StateType::Map => {
+                let one = children.first().map_or(0.0, |c| pick(c, worst));
+                if worst { one * a.items as f64 } else { one }
+            }
+            _ => 0.0,
+        }
+    });
+    let root = transitions.root;
+    let unbounded = root.max.is_infinite();
+    let t_min = root.min.round() as u64;
+    let t_max = (!unbounded).then(|| root.max.round() as u64);
+    let per_transition = a.prices.standard_usd_per_1000_transitions / 1000.0 * 1_000_000.0;
+    let standard = Range {
+        min: cents(t_min as f64 * per_transition),
+        max: t_max.map(|t| cents(t as f64 * per_transition)),
+    };
+    let blockers = express_blockers(machine);
+    let d = duration.root;
+    let duration_seconds = (!d.min.is_nan() && !d.max.is_nan()).then(|| Range {
+        min: d.min,
+        max: d.max.is_finite().then_some(d.max),
+    });
+    let mut express_blockers = blockers;
+    if let Some(Range { max, .. }) = &duration_seconds {
+        match max {
+            Some(max) if *max > 300.0 => express_blockers.push(format!(
+                "the longest path takes about {max} s, over Express's 5 minutes"
+            )),
+            None => express_blockers.push("a loop makes the duration unbounded".to_string()),
+            _ => {}
+        }
+    }
+    let express_possible = express_blockers.is_empty();
+    let express = match (&duration_seconds, express_possible) {
+        (
+            Some(Range {
+                min,
+                max: Some(max),
+            }),
+            true,
+        ) => Some(Range {
+            min: cents(express_cost(*min, &a.prices)),
+            max: Some(cents(express_cost(*max, &a.prices))),
+        }),
+        _ => None,
+    };
+    Estimate {
+        transitions: Range {
+            min: t_min,
+            max: t_max,
+        },
+        unbounded,
+        bounded_loops: loops
+            .iter()
+            .map(|l| (machine.states[l.choice].name.to_string(), l.iterations))
+            .collect(),
+        standard_usd_per_million: standard,
+        express_possible,
+        express_blockers,
+        express_usd_per_million: express,
+        duration_seconds,
+        top_states: transitions.top,
+    }
+}
+
+fn pick(e: &Extremes, worst: bool) -> f64 {
+    if worst { e.max } else { e.min }
+}
+
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Dollars per million Express executions of `seconds` each.
+fn express_cost(seconds: f64, p: &Prices) -> f64 {
+    let step = p.express_duration_step_ms / 1000.0;
+    let billed = if step > 0.0 {
+        (seconds / step).ceil() * step
+    } else {
+        seconds
+    };
+    let gb = p.express_memory_mb / 1024.0;
+    p.express_usd_per_million_requests + billed * gb * p.express_usd_per_gb_hour / 3600.0 * 1e6
+}
+
+/// Worst-case retries of one state: each retrier counts its own attempts
+/// (`MaxAttempts`, default 3).
+fn retry_attempts<'a>(retriers: impl Iterator<Item = &'a Node>) -> u64 {
+    retriers
+        .map(|r| {
+            r.get("MaxAttempts")
+                .and_then(Node::as_number)
+                .map_or(3, |n| n.as_f64().max(0.0) as u64)
+        })
+        .sum()
+}
+
+/// What rules out Express for this definition.
+fn express_blockers(m: &Machine<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &m.states {
+        match s.resource.as_ref().map(|r| &r.kind) {
+            Some(ResourceKind::Integration { pattern, .. }) if pattern.is_long_running() => {
+                out.push(format!("`{}` waits for a job or callback", s.name));
+            }
+            Some(ResourceKind::Activity { .. }) => {
+                out.push(format!("`{}` runs an activity", s.name))
+            }
+            _ => {}
+        }
+        if s.ty == StateType::Map && s.map_mode == Some(MapMode::Distributed) {
+            out.push(format!("`{}` is a Distributed Map", s.name));
+        }
+    }
+    out
+}
+
+/// A loop that a counter bounds.
+#[derive(Debug, Clone)]
+struct BoundedLoop {
+    scope: ScopeId,
+    /// The states of the loop (one strongly connected component).
+    states: Vec<StateId>,
+    choice: StateId,
+    iterations: u64,
+}
+
+/// Loops (cycles of a scope graph) with a Choice that compares a counter
+/// against a constant and a state in the loop that adds to that counter
+/// (`States.MathAdd`, or a JSONata `+`).
+fn bounded_loops(m: &Machine<'_>, g: &MachineGraph) -> Vec<BoundedLoop> {
+    let mut out = Vec::new();
+    for (scope, sg) in m.scopes.iter().zip(&g.scopes) {
+        for scc in sg.sccs() {
+            let cyclic = scc.len() > 1 || sg.graph.contains_edge(scc[0], scc[0]);
+            if !cyclic {
+                continue;
+            }
+            let states: Vec<StateId> = scc.iter().filter_map(|&n| sg.state(n)).collect();
+            let bound = states.iter().find_map(|&c| {
+                let s = &m.states[c];
+                (s.ty == StateType::Choice)
+                    .then(|| counter_bound(s.node, &states, m))
+                    .flatten()
+                    .map(|n| (c, n))
+            });
+            if let Some((choice, iterations)) = bound {
+                out.push(BoundedLoop {
+                    scope: scope.id,
+                    states,
+                    choice,
+                    iterations,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The largest number of iterations a Choice's numeric counter test allows,
+/// when some state in the loop increments that counter.
+fn counter_bound(choice: &Node, states: &[StateId], m: &Machine<'_>) -> Option<u64> {
+    let rules = choice.get("Choices")?.as_array()?;
+    let mut best: Option<u64> = None;
+    for rule in rules {
+        let mut stack = vec![rule];
+        while let Some(r) = stack.pop() {
+            if let Some(nested) = r.get("And").or(r.get("Or")).and_then(Node::as_array) {
+                stack.extend(nested);
+            }
+            if let Some(inner) = r.get("Not") {
+                stack.push(inner);
+            }
+            let Some(variable) = r.get("Variable").and_then(Node::as_str) else {
+                continue;
+            };
+            let field = variable
+                .rsplit(['.', '$'])
+                .find(|p| !p.is_empty())
+                .unwrap_or(variable);
+            let limit = [
+                "NumericLessThan",
+                "NumericLessThanEquals",
+                "NumericGreaterThan",
+                "NumericGreaterThanEquals",
+                "NumericEquals",
+            ]
+            .iter()
+            .find_map(|op| r.get(op).and_then(Node::as_number))
+            .map(|n| n.as_f64());
+            let Some(limit) = limit.filter(|l| l.is_finite() && *l >= 0.0) else {
+                continue;
+            };
+            if increments(field, states, m) {
+                let n = limit.ceil() as u64 + 1;
+                best = Some(best.map_or(n, |b| b.max(n)));
+            }
+        }
+    }
+    best
+}
+
+/// Whether a state in the loop adds to `field`.
+fn increments(field: &str, states: &[StateId], m: &Machine<'_>) -> bool {
+    states.iter().any(|&s| {
+        let mut found = false;
+        crate::loader::tree::walk(m.states[s].node, |_, key, node| {
+            if let Value::String(text) = &node.value {
+                let math = text.contains("States.MathAdd(") && text.contains(field);
+                let jsonata = text.contains('+')
+                    && (text.contains(&format!("${field}")) || text.contains(field));
+                let assigns = key.is_some_and(|k| k.trim_end_matches(".$") == field);
+                if (math || jsonata) && (assigns || text.contains(field)) {
+                    found = true;
+                }
+            }
+            !found
+        });
+        found
+    })
+}
+
+/// Results of one weight function over the whole machine.
+struct Extremes2 {
+    root: Extremes,
+    top: Vec<TopState>,
+}
+
+/// Min and max of a per-state weight over the paths of every scope, inner
+/// scopes first. `weight(state, children, worst)` gets the extremes of the
+/// state's child scopes. NaN marks an unknown weight and spreads.
+fn scope_extremes(
+    m: &Machine<'_>,
+    g: &MachineGraph,
+    loops: &[BoundedLoop],
+    weight: &dyn Fn(StateId, &[Extremes], bool) -> f64,
+) -> Extremes2 {
+    let mut results: Vec<Option<Extremes>> = vec![None; m.scopes.len()];
+    let mut top = Vec::new();
+    // Scopes are listed parents first, so reverse order sees children first.
+    for scope in m.scopes.iter().rev() {
+        let sg = &g.scopes[scope.id];
+        let n = sg.graph.node_count();
+        let mut wmin = vec![0.0; n];
+        let mut wmax = vec![0.0; n];
+        for &s in &scope.states {
+            let children: Vec<Extremes> = m.states[s]
+                .children
+                .iter()
+                .map(|&c| results[c].unwrap_or(Extremes { min: 0.0, max: 0.0 }))
+                .collect();
+            let node = g.node(s).index();
+            wmin[node] = weight(s, &children, false);
+            wmax[node] = weight(s, &children, true);
+        }
+        // An unknown weight anywhere (a `.sync` task's duration) makes the
+        // scope's answer unknown.
+        if wmin.iter().chain(&wmax).any(|x| x.is_nan()) {
+            results[scope.id] = Some(Extremes {
+                min: f64::NAN,
+                max: f64::NAN,
+            });
+            continue;
+        }
+        let min = shortest(sg, &wmin);
+        let scope_loops: Vec<&BoundedLoop> = loops.iter().filter(|l| l.scope == scope.id).collect();
+        let (max, path) = longest(sg, &wmax, &scope_loops, g);
+        if scope.parent.is_none() {
+            let mut states: Vec<TopState> = path
+                .iter()
+                .map(|&(s, w)| TopState {
+                    state: m.states[s].name.to_string(),
+                    transitions: w.is_finite().then(|| w.round() as u64),
+                })
+                .collect();
+            states.sort_by(|a, b| {
+                b.transitions
+                    .unwrap_or(u64::MAX)
+                    .cmp(&a.transitions.unwrap_or(u64::MAX))
+                    .then(a.state.cmp(&b.state))
+            });
+            states.truncate(5);
+            top = states;
+        }
+        results[scope.id] = Some(Extremes { min, max });
+    }
+    Extremes2 {
+        root: results
+            .first()
+            .copied()
+            .flatten()
+            .unwrap_or(Extremes { min: 0.0, max: 0.0 }),
+        top,
+    }
+}
+
+/// The lightest path from the start to an exit along Next, Default, Choice
+/// and terminal edges (no failures): Dijkstra on node weights.
+fn shortest(sg: &ScopeGraph, w: &[f64]) -> f64 {
+    let Some(start) = sg.start else {
+        return 0.0;
+    };
+    #[derive(PartialEq)]
+    struct Item(f64, NodeIndex);
+    impl Eq for Item {}
+    impl PartialOrd for Item {
+        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for Item {
+        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+            o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
+        }
+    }
+    let mut dist = vec![f64::INFINITY; sg.graph.node_count()];
+    dist[start.index()] = w[start.index()];
+    let mut heap = BinaryHeap::from([Item(dist[start.index()], start)]);
+    while let Some(Item(d, v)) = heap.pop() {
+        if d > dist[v.index()] {
+            continue;
+        }
+        if matches!(sg.graph[v], GraphNode::SuccessExit | GraphNode::FailureExit) {
+            return d;
+        }
+        for e in sg.graph.edges(v) {
+            if e.weight().is_failure() {
+                continue;
+            }
+            let t = e.target();
+            let nd = d + w[t.index()];
+            if nd < dist[t.index()] {
+                dist[t.index()] = nd;
+                heap.push(Item(nd, t));
+            }
+        }
+    }
+    // No exit without failing (a trap): the start alone.
+    w[start.index()]
+}
+
+/// The heaviest path from the start along every edge, over the SCC
+/// condensation: a cycle is endless unless a counter bounds it, then it
+/// weighs its iterations times its states. Returns the weight and the
+/// states on that path with their weights.
+fn longest(
+    sg: &ScopeGraph,
+    w: &[f64],
+    loops: &[&BoundedLoop],
+    g: &MachineGraph,
+) -> (f64, Vec<(StateId, f64)>) {
+    let Some(start) = sg.start else {
+        return (0.0, Vec::new());
+    };
+    let reachable = sg.reachable(&[start], petgraph::Direction::Outgoing, |_| false);
+    // Components in reverse topological order (petgraph's postorder).
+    let mut sccs = petgraph::algo::kosaraju_scc(&sg.graph);
+    for scc in &mut sccs {
+        scc.sort();
+    }
+    let mut comp = vec![usize::MAX; sg.graph.node_count()];
+    for (c, scc) in sccs.iter().enumerate() {
+        for &v in scc {
+            comp[v.index()] = c;
+        }
+    }
+    let comp_weight: Vec<f64> = sccs
+        .iter()
+        .map(|scc| {
+            let sum: f64 = scc.iter().map(|v| w[v.index()]).sum();
+            let cyclic = scc.len() > 1 || sg.graph.contains_edge(scc[0], scc[0]);
+            if !cyclic {
+                return sum;
+            }
+            let bounded = loops.iter().find(|l| {
+                l.states
+                    .first()
+                    .is_some_and(|&s| comp[g.node(s).index()] == comp[scc[0].index()])
+            });
+            match bounded {
+                Some(l) => sum * l.iterations as f64,
+                None => ENDLESS,
+            }
+        })
+        .collect();
+    // Heaviest path from the start's component to each component, in
+    // topological order (kosaraju lists components in reverse).
+    let mut best = vec![f64::NEG_INFINITY; sccs.len()];
+    let mut via = vec![usize::MAX; sccs.len()];
+    let s0 = comp[start.index()];
+    best[s0] = comp_weight[s0];
+    for c in (0..sccs.len()).rev() {
+        if best[c] == f64::NEG_INFINITY {
+            continue;
+        }
+        for &v in &sccs[c] {
+            if !reachable[v.index()] {
+                continue;
+            }
+            for e in sg.graph.edges(v) {
+                let d = comp[e.target().index()];
+                if d == c {
+                    continue;
+                }
+                let cand = best[c] + comp_weight[d];
+                if cand > best[d] || cand.is_nan() && !best[d].is_nan() {
+                    best[d] = cand;
+                    via[d] = c;
+                }
+            }
+        }
+    }
+    // The heaviest exit.
+    let exits = [crate::graph::success_exit(), crate::graph::failure_exit()];
+    let end = exits
+        .iter()
+        .map(|e| comp[e.index()])
+        .filter(|&c| best[c] > f64::NEG_INFINITY)
+        .max_by(|&a, &b| best[a].total_cmp(&best[b]));
+    let Some(mut c) = end else {
+        // No exit is reachable (a trap): the heaviest component reached.
+        let total = best.iter().copied().fold(0.0, f64::max);
+        return (total, Vec::new());
+    };
+    let total = best[c];
+    let mut path = Vec::new();
+    while c != usize::MAX {
+        for &v in &sccs[c] {
+            if let Some(s) = sg.state(v) {
+                let weight = if sccs[c].len() > 1 || sg.graph.contains_edge(v, v) {
+                    if comp_weight[c].is_finite() {
+                        comp_weight[c] / sccs[c].len() as f64
+                    } else {
+                        ENDLESS
+                    }
+                } else {
+                    w[v.index()]
+                };
+                path.push((s, weight));
+            }
+        }
+        c = via[c];
+    }
+    path.reverse();
+    (total, path)
+}

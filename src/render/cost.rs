@@ -1,0 +1,118 @@
+//! `--cost` output: a compact table per definition, or the contract's JSON.
+
+use crate::cost::{Assumptions, Estimate};
+use crate::engine::CostReport;
+
+fn usd(x: f64) -> String {
+    format!("${x:.2}")
+}
+
+fn range_usd(min: f64, max: Option<f64>) -> String {
+    match max {
+        Some(max) if (max - min).abs() < 0.005 => usd(min),
+        Some(max) => format!("{} – {}", usd(min), usd(max)),
+        None => format!("{} – unbounded", usd(min)),
+    }
+}
+
+/// One block per definition.
+pub fn text(reports: &[CostReport], a: &Assumptions) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let Ok(e) = &r.estimate else {
+            continue;
+        };
+        let name = match &r.definition {
+            Some(d) => format!("{} {d}", r.file),
+            None => r.file.clone(),
+        };
+        out.push_str(&format!("{name}\n"));
+        out.push_str(&table(e));
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "Per million executions, free tier not subtracted; Map items: {}, request-response task: \
+         {} s. Prices: {} (read {}).\n",
+        a.items, a.task_seconds, a.prices.source, a.prices.read
+    ));
+    out
+}
+
+fn table(e: &Estimate) -> String {
+    let mut out = String::new();
+    let transitions = match e.transitions.max {
+        Some(max) if max == e.transitions.min => max.to_string(),
+        Some(max) => format!("{} – {max}", e.transitions.min),
+        None => format!("{} – unbounded", e.transitions.min),
+    };
+    out.push_str(&format!("  transitions per execution  {transitions}\n"));
+    for (choice, n) in &e.bounded_loops {
+        out.push_str(&format!(
+            "    a loop runs at most {n} times (bounded by `{choice}`)\n"
+        ));
+    }
+    out.push_str(&format!(
+        "  Standard                   {}\n",
+        range_usd(
+            e.standard_usd_per_million.min,
+            e.standard_usd_per_million.max
+        )
+    ));
+    let express = match (&e.express_usd_per_million, e.express_possible) {
+        (Some(r), _) => range_usd(r.min, r.max),
+        (None, false) => format!("not possible: {}", e.express_blockers.join("; ")),
+        (None, true) => "unknown (a step's duration is not known)".to_string(),
+    };
+    out.push_str(&format!("  Express                    {express}\n"));
+    if !e.top_states.is_empty() {
+        let list: Vec<String> = e
+            .top_states
+            .iter()
+            .map(|t| match t.transitions {
+                Some(n) => format!("{} ({n})", t.state),
+                None => format!("{} (in an unbounded loop)", t.state),
+            })
+            .collect();
+        out.push_str(&format!(
+            "  where it goes              {}\n",
+            list.join(", ")
+        ));
+    }
+    out
+}
+
+/// `{"version":1,"definitions":[...]}` as the contract fixes it.
+pub fn json(reports: &[CostReport]) -> String {
+    let definitions: Vec<serde_json::Value> = reports
+        .iter()
+        .filter_map(|r| {
+            let e = r.estimate.as_ref().ok()?;
+            Some(serde_json::json!({
+                "file": r.file,
+                "definition": r.definition,
+                "transitions": { "min": e.transitions.min, "max": e.transitions.max },
+                "unbounded": e.unbounded,
+                "standard_usd_per_million": {
+                    "min": e.standard_usd_per_million.min,
+                    "max": e.standard_usd_per_million.max,
+                },
+                "express_possible": e.express_possible,
+                "express_usd_per_million": e.express_usd_per_million.map(|r| serde_json::json!({
+                    "min": r.min, "max": r.max,
+                })),
+                "top_states": e.top_states,
+                "bounded_loops": e.bounded_loops.iter().map(|(choice, n)| serde_json::json!({
+                    "choice": choice, "max_iterations": n,
+                })).collect::<Vec<_>>(),
+                "express_blockers": e.express_blockers,
+            }))
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&serde_json::json!({
+        "version": 1,
+        "definitions": definitions,
+    }))
+    .expect("serializes");
+    out.push('\n');
+    out
+}

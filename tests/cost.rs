@@ -1,0 +1,233 @@
+//! `--cost`: each expected number is worked out by hand in the comments.
+//! Standard is $0.025 per 1,000 transitions, so $25 per transition per
+//! million executions. Express is $1 per million requests plus duration at
+//! 64 MB: 1 s costs 1 × 0.0625 GB × $0.06 / 3,600 s × 1,000,000 ≈ $1.0417.
+
+mod common;
+
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+fn estimate(definition: &str, extra: &[&str]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sm.asl.json");
+    std::fs::write(&path, definition).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--cost", "--format", "json"])
+        .args(extra)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["version"], 1);
+    report["definitions"][0].clone()
+}
+
+#[test]
+fn the_talks_job_chain() {
+    // A -> B -> C, three `.sync` jobs, no Retry: 3 transitions on every path.
+    // Standard: 3 × $25 = $75. Express cannot wait for jobs.
+    let d = estimate(
+        r#"{"StartAt": "A", "States": {
+          "A": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Next": "B"},
+          "B": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Next": "C"},
+          "C": {"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "End": true}}}"#,
+        &[],
+    );
+    assert_eq!(d["transitions"], json!({"min": 3, "max": 3}));
+    assert_eq!(d["unbounded"], false);
+    assert_eq!(
+        d["standard_usd_per_million"],
+        json!({"min": 75.0, "max": 75.0})
+    );
+    assert_eq!(d["express_possible"], false);
+    assert_eq!(d["express_usd_per_million"], Value::Null);
+}
+
+#[test]
+fn the_choice_guarded_ingest_both_branches() {
+    // Already there: Check, Exists?, Skip = 3 transitions.
+    // Not there, worst case: Check 1 + Exists? 1 + Fetch 1 × (1 + 2 retries)
+    // + Write 1 + Done 1 = 7.
+    // Standard: 3 × $25 = $75 to 7 × $25 = $175.
+    // Express, 1 s per request-response task: the short path runs one task
+    // (1 s: $1 + $1.0417 = $2.04); the long one Check 1 s + Fetch 3 × 1 s
+    // + Write 1 s = 5 s ($1 + 5 × $1.0417 = $6.21).
+    let d = estimate(
+        r#"{"StartAt": "Check", "States": {
+          "Check": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+                    "Parameters": {"Bucket": "lake", "Prefix": "prices/"}, "Next": "Exists?"},
+          "Exists?": {"Type": "Choice", "Choices": [
+              {"Variable": "$.KeyCount", "NumericGreaterThan": 0, "Next": "Skip"}],
+              "Default": "Fetch"},
+          "Skip": {"Type": "Succeed"},
+          "Fetch": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                    "Parameters": {"FunctionName": "fetch"},
+                    "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}], "Next": "Write"},
+          "Write": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                    "Parameters": {"TableName": "prices", "Item": {}}, "Next": "Done"},
+          "Done": {"Type": "Succeed"}}}"#,
+        &[],
+    );
+    assert_eq!(d["transitions"], json!({"min": 3, "max": 7}));
+    assert_eq!(
+        d["standard_usd_per_million"],
+        json!({"min": 75.0, "max": 175.0})
+    );
+    assert_eq!(d["express_possible"], true);
+    assert_eq!(
+        d["express_usd_per_million"],
+        json!({"min": 2.04, "max": 6.21})
+    );
+    assert_eq!(
+        d["top_states"][0],
+        json!({"state": "Fetch", "transitions": 3})
+    );
+}
+
+#[test]
+fn a_map_over_n_items() {
+    // The Map is entered once, and each of its 100 items runs Transform and
+    // Save: 1 + 100 × 2 = 201 transitions; 201 × $25 = $5,025.
+    let d = estimate(
+        r#"{"StartAt": "Each order", "States": {
+          "Each order": {"Type": "Map", "End": true, "ItemProcessor": {
+            "StartAt": "Transform", "States": {
+              "Transform": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                            "Parameters": {"FunctionName": "t"}, "Next": "Save"},
+              "Save": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                       "Parameters": {"TableName": "o", "Item": {}}, "End": true}}}}}}"#,
+        &["--items", "100"],
+    );
+    assert_eq!(d["transitions"], json!({"min": 201, "max": 201}));
+    assert_eq!(
+        d["standard_usd_per_million"],
+        json!({"min": 5025.0, "max": 5025.0})
+    );
+}
+
+const POLLING: &str = r#"{"StartAt": "Init", "States": {
+  "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.count", "Next": "Check status"},
+  "Check status": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                   "Parameters": {"FunctionName": "status"}, "ResultSelector": {"status.$": "$.Payload"},
+                   "ResultPath": "$.job", "Next": "Done?"},
+  "Done?": {"Type": "Choice", "Choices": [
+      {"Variable": "$.job.status", "StringEquals": "SUCCEEDED", "Next": "Finished"}
+      COUNTER_RULE],
+    "Default": "Pause"},
+  "Pause": {"Type": "Wait", "Seconds": 30, "Next": "Count"},
+  "Count": {"Type": "Pass", "Parameters": {"count.$": "States.MathAdd($.count, 1)", "job.$": "$.job"},
+            "Next": "Check status"},
+  "Finished": {"Type": "Succeed"},
+  "Gave up": {"Type": "Fail", "Error": "TooLong"}}}"#;
+
+#[test]
+fn a_bounded_polling_loop() {
+    // The counter starts at 0 and the loop leaves once it reaches 10, so the
+    // Choice runs at most 11 times; the loop (Check status, Done?, Pause,
+    // Count) weighs at most 11 × 4 = 44. Worst path: Init 1 + 44 + Gave up 1
+    // = 46. Shortest: Init, Check status, Done?, Finished = 4.
+    // Standard: 4 × $25 = $100 to 46 × $25 = $1,150.
+    let d = estimate(
+        &POLLING.replace(
+            "COUNTER_RULE",
+            r#", {"Variable": "$.count", "NumericGreaterThanEquals": 10, "Next": "Gave up"}"#,
+        ),
+        &[],
+    );
+    assert_eq!(d["transitions"], json!({"min": 4, "max": 46}));
+    assert_eq!(d["unbounded"], false);
+    assert_eq!(
+        d["standard_usd_per_million"],
+        json!({"min": 100.0, "max": 1150.0})
+    );
+    assert_eq!(
+        d["bounded_loops"],
+        json!([{"choice": "Done?", "max_iterations": 11}])
+    );
+}
+
+#[test]
+fn an_unbounded_loop_is_never_a_number() {
+    // Without the counter test nothing bounds the loop.
+    let d = estimate(&POLLING.replace("COUNTER_RULE", ""), &[]);
+    assert_eq!(d["unbounded"], true);
+    assert_eq!(d["transitions"], json!({"min": 4, "max": null}));
+    assert_eq!(
+        d["standard_usd_per_million"],
+        json!({"min": 100.0, "max": null})
+    );
+    assert_eq!(d["express_possible"], false);
+    assert_eq!(d["express_usd_per_million"], Value::Null);
+}
+
+#[test]
+fn thousands_of_choice_diamonds_are_estimated_without_enumerating_paths() {
+    // 2,000 diamonds (Choice -> Left | Right -> next Choice): 2^2000 paths.
+    // Each diamond enters 2 states on any path, plus the final Succeed:
+    // 2 × 2,000 + 1 = 4,001 both ways.
+    let mut states = Vec::new();
+    for i in 0..2000 {
+        let next = if i + 1 < 2000 {
+            format!("C{}", i + 1)
+        } else {
+            "End".into()
+        };
+        states.push(format!(
+            r#""C{i}": {{"Type": "Choice", "Choices": [{{"Variable": "$.x", "BooleanEquals": true, "Next": "L{i}"}}], "Default": "R{i}"}},
+            "L{i}": {{"Type": "Pass", "Next": "{next}"}}, "R{i}": {{"Type": "Pass", "Next": "{next}"}}"#
+        ));
+    }
+    let definition = format!(
+        r#"{{"StartAt": "C0", "States": {{{}, "End": {{"Type": "Succeed"}}}}}}"#,
+        states.join(",")
+    );
+    let d = estimate(&definition, &[]);
+    assert_eq!(d["transitions"], json!({"min": 4001, "max": 4001}));
+}
+
+#[test]
+fn text_output_and_bad_options() {
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--cost", "examples/job-chain/unprotected.asl.json"])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with(
+        "examples/job-chain/unprotected.asl.json\n  transitions per execution  3\n  Standard                   $75.00\n"
+    ), "{text}");
+    assert!(text.contains("Prices: AWS Step Functions pricing page"));
+    let bad = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--items", "3", "examples"])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "--items needs --cost");
+}
+
+#[test]
+fn the_readme_cost_example_is_real_output() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let prefix = "```text\n$ asl-lint --cost ";
+    let start = readme.find(prefix).expect("README shows --cost") + prefix.len();
+    let (path, rest) = readme[start..].split_once('\n').unwrap();
+    let shown = &rest[..rest.find("```").unwrap()];
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--cost", path])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(shown),
+        "README --cost example is stale:\n{text}"
+    );
+}
