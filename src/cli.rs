@@ -85,13 +85,14 @@ pub struct Args {
     #[arg(long)]
     pub cost: bool,
 
-    /// For --cost: the items each Map iterates over.
-    #[arg(long, value_name = "N", default_value_t = 1, requires = "cost")]
-    pub items: u64,
+    /// For --cost: the items each Map iterates over (default 1; per Map in
+    /// the configuration's `[cost.map-items]`).
+    #[arg(long, value_name = "N", requires = "cost")]
+    pub items: Option<u64>,
 
-    /// For --cost: seconds one request-response Task takes (Express duration).
-    #[arg(long, value_name = "SECONDS", default_value_t = 1.0, requires = "cost")]
-    pub task_seconds: f64,
+    /// For --cost: seconds one request-response Task takes (default 1).
+    #[arg(long, value_name = "SECONDS", requires = "cost")]
+    pub task_seconds: Option<f64>,
 
     /// For --cost: a price file with the keys of the built-in one (another
     /// region, newer prices).
@@ -256,7 +257,7 @@ pub fn run(args: Args) -> i32 {
     };
 
     if args.cost {
-        return cost(&args, &inputs);
+        return cost(&args, &inputs, &config.cost);
     }
 
     // Settings per file: the configuration, its matching overrides, then the command line.
@@ -448,8 +449,9 @@ fn use_color(choice: ColorChoice, stdout_tty: bool) -> bool {
 }
 
 /// `--cost`: the estimate per definition, as a table or as JSON.
-fn cost(args: &Args, inputs: &[engine::Input]) -> i32 {
-    if !(args.task_seconds.is_finite() && args.task_seconds >= 0.0) {
+fn cost(args: &Args, inputs: &[engine::Input], configured: &crate::config::CostConfig) -> i32 {
+    let task_seconds = args.task_seconds.or(configured.task_seconds).unwrap_or(1.0);
+    if !(task_seconds.is_finite() && task_seconds >= 0.0) {
         return usage_error("--task-seconds must be a number of seconds, 0 or more");
     }
     let prices = match &args.prices {
@@ -463,8 +465,9 @@ fn cost(args: &Args, inputs: &[engine::Input]) -> i32 {
         },
     };
     let assumptions = crate::cost::Assumptions {
-        items: args.items,
-        task_seconds: args.task_seconds,
+        items: args.items.or(configured.items).unwrap_or(1),
+        map_items: configured.map_items.clone(),
+        task_seconds,
         prices,
     };
     let reports = engine::estimate_all(inputs, &assumptions);

@@ -200,6 +200,17 @@ pub struct Config {
     pub exclude: Option<Vec<String>>,
     pub extend_exclude: Vec<String>,
     pub overrides: Vec<(Patterns, Layer)>,
+    /// `[cost]`: assumptions for `--cost`.
+    pub cost: CostConfig,
+}
+
+/// `[cost]`: `items`, `task-seconds`, and `[cost.map-items]` (a Map state's
+/// name to its item count).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct CostConfig {
+    pub items: Option<u64>,
+    pub task_seconds: Option<f64>,
+    pub map_items: BTreeMap<String, u64>,
 }
 
 /// `.asl-lint.toml` in `start` or a parent, stopping at the repository root.
@@ -245,6 +256,7 @@ impl Config {
             match k {
                 "exclude" => config.exclude = Some(p.strings(value)?),
                 "extend-exclude" => config.extend_exclude = p.strings(value)?,
+                "cost" => config.cost = p.cost(value)?,
                 "overrides" => {
                     let Some(items) = value.get_ref().as_array() else {
                         return Err(p.error(
@@ -279,7 +291,7 @@ impl Config {
                 _ => {}
             }
         }
-        config.base = p.layer(top, &["exclude", "extend-exclude", "overrides"])?;
+        config.base = p.layer(top, &["exclude", "extend-exclude", "overrides", "cost"])?;
         for globs in config
             .exclude
             .iter()
@@ -333,6 +345,7 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "extend-exclude",
     "overrides",
+    "cost",
 ];
 
 struct Parser<'a> {
@@ -389,6 +402,67 @@ impl Parser<'_> {
                 None => Err(self.error(i.span().start, "expected a rule name")),
             })
             .collect()
+    }
+
+    fn cost(&self, value: &Spanned<DeValue<'_>>) -> Result<CostConfig, ConfigError> {
+        let Some(t) = value.get_ref().as_table() else {
+            return Err(self.error(value.span().start, "`[cost]` must be a table"));
+        };
+        let count = |v: &Spanned<DeValue<'_>>, what: &str| {
+            v.get_ref()
+                .as_integer()
+                .and_then(|i| i.as_str().parse::<u64>().ok())
+                .ok_or_else(|| {
+                    self.error(
+                        v.span().start,
+                        format!("{what} must be a whole number, 0 or more"),
+                    )
+                })
+        };
+        let mut out = CostConfig::default();
+        for (key, v) in t.iter() {
+            match key.get_ref().as_ref() {
+                "items" => out.items = Some(count(v, "`items`")?),
+                "task-seconds" => {
+                    let seconds = match v.get_ref() {
+                        DeValue::Integer(i) => i.as_str().parse::<f64>().ok(),
+                        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+                        _ => None,
+                    }
+                    .filter(|x| x.is_finite() && *x >= 0.0)
+                    .ok_or_else(|| {
+                        self.error(
+                            v.span().start,
+                            "`task-seconds` must be a number of seconds, 0 or more",
+                        )
+                    })?;
+                    out.task_seconds = Some(seconds);
+                }
+                "map-items" => {
+                    let Some(m) = v.get_ref().as_table() else {
+                        return Err(self.error(
+                            v.span().start,
+                            "`[cost.map-items]` maps a Map state's name to its item count",
+                        ));
+                    };
+                    for (name, n) in m.iter() {
+                        out.map_items
+                            .insert(name.get_ref().to_string(), count(n, "an item count")?);
+                    }
+                }
+                other => {
+                    let keys = ["items", "task-seconds", "map-items"];
+                    let hint = suggest(other, keys.iter().copied())
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_else(|| format!("; valid keys: {}", keys.join(", ")));
+                    return Err(self.error(
+                        key.span().start,
+                        format!("unknown key `cost.{other}`{hint}"),
+                    ));
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn layer(&self, table: &DeTable<'_>, skip: &[&str]) -> Result<Layer, ConfigError> {

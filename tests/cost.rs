@@ -231,3 +231,64 @@ fn the_readme_cost_example_is_real_output() {
         "README --cost example is stale:\n{text}"
     );
 }
+
+#[test]
+fn map_item_counts_come_from_the_configuration_and_the_flag_wins() {
+    // Two Maps of one Task each. With `[cost] items = 5` and
+    // `[cost.map-items] "Big" = 50`: 1 + 50 × 1 + 1 + 5 × 1 = 57.
+    // With `--items 2` the per-Map value still wins for "Big":
+    // 1 + 50 + 1 + 2 = 54.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".asl-lint.toml"),
+        "[cost]\nitems = 5\n\n[cost.map-items]\n\"Big\" = 50\n",
+    )
+    .unwrap();
+    let map = |name: &str, next: &str| {
+        format!(
+            r#""{name}": {{"Type": "Map", {next}, "ItemProcessor": {{"StartAt": "T", "States": {{
+                "T": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                       "Parameters": {{"FunctionName": "f"}}, "End": true}}}}}}}}"#
+        )
+    };
+    std::fs::write(
+        dir.path().join("sm.asl.json"),
+        format!(
+            r#"{{"StartAt": "Big", "States": {{{}, {}}}}}"#,
+            map("Big", r#""Next": "Small""#),
+            map("Small", r#""End": true"#)
+        ),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| -> Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .args(["--cost", "--format", "json", "sm.asl.json"])
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["definitions"][0]["transitions"]
+            .clone()
+    };
+    assert_eq!(run(&[]), json!({"min": 57, "max": 57}));
+    assert_eq!(run(&["--items", "2"]), json!({"min": 54, "max": 54}));
+    std::fs::write(dir.path().join(".asl-lint.toml"), "[cost]\nitmes = 5\n").unwrap();
+    let bad = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--cost", "sm.asl.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("unknown key `cost.itmes`; did you mean `items`?"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}

@@ -40,6 +40,8 @@ impl Default for Prices {
 pub struct Assumptions {
     /// Items each Map iterates over (`--items`).
     pub items: u64,
+    /// Per Map state name, from the configuration's `[cost.map-items]`.
+    pub map_items: std::collections::BTreeMap<String, u64>,
     /// Seconds one request-response Task takes (`--task-seconds`).
     pub task_seconds: f64,
     pub prices: Prices,
@@ -49,9 +51,17 @@ impl Default for Assumptions {
     fn default() -> Self {
         Assumptions {
             items: 1,
+            map_items: Default::default(),
             task_seconds: 1.0,
             prices: Prices::default(),
         }
+    }
+}
+
+impl Assumptions {
+    /// The item count of the Map named `state`.
+    pub fn items_of(&self, state: &str) -> u64 {
+        self.map_items.get(state).copied().unwrap_or(self.items)
     }
 }
 
@@ -105,7 +115,9 @@ pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) ->
         let m = &machine.states[s];
         let inner = match m.ty {
             StateType::Parallel => children.iter().map(|c| pick(c, worst)).sum::<f64>(),
-            StateType::Map => a.items as f64 * children.first().map_or(0.0, |c| pick(c, worst)),
+            StateType::Map => {
+                a.items_of(m.name) as f64 * children.first().map_or(0.0, |c| pick(c, worst))
+            }
             _ => 0.0,
         };
         let once = 1.0 + inner;
@@ -152,7 +164,11 @@ pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) ->
             }
             StateType::Map => {
                 let one = children.first().map_or(0.0, |c| pick(c, worst));
-                if worst { one * a.items as f64 } else { one }
+                if worst {
+                    one * a.items_of(m.name) as f64
+                } else {
+                    one
+                }
             }
             _ => 0.0,
         }

@@ -31,9 +31,17 @@ pub fn text(reports: &[CostReport], a: &Assumptions) -> String {
         out.push('\n');
     }
     out.push_str(&format!(
-        "Per million executions, free tier not subtracted; Map items: {}, request-response task: \
-         {} s. Prices: {} (read {}).\n",
-        a.items, a.task_seconds, a.prices.source, a.prices.read
+        "Per million executions, free tier not subtracted; Map items: {}{}, request-response \
+         task: {} s. Prices: {} (read {}).\n",
+        a.items,
+        if a.map_items.is_empty() {
+            ""
+        } else {
+            " (some Maps set in [cost.map-items])"
+        },
+        a.task_seconds,
+        a.prices.source,
+        a.prices.read
     ));
     out
 }
