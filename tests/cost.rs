@@ -26,8 +26,26 @@ fn estimate(definition: &str, extra: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["version"], 1);
+    validate(&report);
     report["definitions"][0].clone()
+}
+
+/// Checks a report against `schemas/cost.v1.json`.
+fn validate(report: &Value) {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("schemas/cost.v1.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{report:#}");
+    // The schema itself must reject what the contract forbids.
+    let mut broken = report.clone();
+    broken["version"] = json!(2);
+    assert!(!validator.is_valid(&broken));
 }
 
 #[test]
