@@ -527,7 +527,11 @@ fn scalar_text(text: &str, node: &Node, value: &str, out: &mut Mapped) {
     let raw = &text[start..(node.span.end as usize).min(text.len())];
     let base = start;
     let mut attempt = Mapped::default();
-    let ok = decode_raw(raw, base, &mut attempt) && attempt.text == value;
+    // The parser's value is the reference; a difference in whitespace only
+    // is tolerated (saphyr keeps one space too many on the last line of a
+    // `- |-` block in some layouts, where PyYAML agrees with this decoder).
+    let same = |a: &str, b: &str| a == b || a.split_whitespace().eq(b.split_whitespace());
+    let ok = decode_raw(raw, base, &mut attempt) && same(&attempt.text, value);
     if ok {
         out.text.push_str(&attempt.text);
         out.map.extend(attempt.map);

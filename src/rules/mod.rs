@@ -8,6 +8,7 @@ use crate::graph::MachineGraph;
 use crate::model::{Machine, expr, schema};
 
 pub mod byte_order_mark;
+pub mod callback_without_heartbeat;
 pub mod choice_without_default;
 pub mod conflicting_fields;
 pub mod definition_too_large;
@@ -31,6 +32,7 @@ pub mod invalid_value;
 pub mod invalid_yaml;
 pub mod io_error;
 pub mod job_chain_missing_catch;
+pub mod long_task_without_timeout;
 pub mod missing_definition_file;
 pub mod missing_required_field;
 pub mod no_terminal_state;
@@ -180,6 +182,7 @@ impl std::fmt::Debug for Rule {
 /// Every rule, in name order.
 pub static RULES: &[&Rule] = &[
     &byte_order_mark::RULE,
+    &callback_without_heartbeat::RULE,
     &choice_without_default::RULE,
     &conflicting_fields::RULE,
     &definition_too_large::RULE,
@@ -203,6 +206,7 @@ pub static RULES: &[&Rule] = &[
     &invalid_yaml::RULE,
     &io_error::RULE,
     &job_chain_missing_catch::RULE,
+    &long_task_without_timeout::RULE,
     &missing_definition_file::RULE,
     &missing_required_field::RULE,
     &no_terminal_state::RULE,
