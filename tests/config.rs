@@ -37,9 +37,10 @@ fn rules(report: &Value) -> Vec<(String, String, String)> {
 
 const CHAIN: &str = r#"{
   "StartAt": "A",
+  "TimeoutSeconds": 7200,
   "States": {
-    "A": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "a"}, "Next": "B" },
-    "B": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "b"}, "End": true }
+    "A": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "TimeoutSeconds": 3600, "Parameters": {"Cluster": "c", "TaskDefinition": "a"}, "Next": "B" },
+    "B": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "TimeoutSeconds": 3600, "Parameters": {"Cluster": "c", "TaskDefinition": "b"}, "End": true }
   }
 }
 "#;
@@ -249,10 +250,11 @@ fn excludes_overrides_and_force_exclude() {
 fn suppression_silences_exactly_the_named_rule_on_exactly_that_state() {
     let text = r#"{
   "StartAt": "A",
+  "TimeoutSeconds": 7200,
   "States": {
-    "A": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "a"}, "Next": "B",
+    "A": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "TimeoutSeconds": 3600, "Parameters": {"Cluster": "c", "TaskDefinition": "a"}, "Next": "B",
            "Comment": "Retried by the scheduler. asl-lint-disable job-chain-missing-catch -- reviewed" },
-    "B": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "b"}, "Next": "Route" },
+    "B": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "TimeoutSeconds": 3600, "Parameters": {"Cluster": "c", "TaskDefinition": "b"}, "Next": "Route" },
     "Route": { "Type": "Choice", "Choices": [{ "Variable": "$.x", "IsPresent": true, "Next": "Done" }],
                "Comment": "asl-lint-disable unreachable-state, choice-without-default" },
     "Done": { "Type": "Succeed", "Comment": "asl-lint-disable" }
@@ -309,7 +311,7 @@ fn baseline_round_trip_reports_only_new_findings() {
     assert_eq!(clean["summary"]["suppressed"], 2);
     assert!(clean["diagnostics"].as_array().unwrap().is_empty());
     // An unrelated edit (lines shift) keeps the baseline valid; a new problem shows.
-    let shifted = format!("\n\n{}", CHAIN.replace("\"End\": true }", "\"Next\": \"C\" },\n    \"C\": { \"Type\": \"Task\", \"Resource\": \"arn:aws:states:::ecs:runTask.sync\", \"Parameters\": {\"Cluster\": \"c\", \"TaskDefinition\": \"c\"}, \"End\": true }"));
+    let shifted = format!("\n\n{}", CHAIN.replace("\"End\": true }", "\"Next\": \"C\" },\n    \"C\": { \"Type\": \"Task\", \"Resource\": \"arn:aws:states:::ecs:runTask.sync\", \"TimeoutSeconds\": 3600, \"Parameters\": {\"Cluster\": \"c\", \"TaskDefinition\": \"c\"}, \"End\": true }"));
     std::fs::write(d.join("chain.asl.json"), shifted).unwrap();
     let new = rules(&json(&["--baseline", "baseline.json"], d));
     assert_eq!(new.len(), 1, "only the new link is reported: {new:?}");
