@@ -285,18 +285,18 @@ fn express_blockers(m: &Machine<'_>) -> Vec<String> {
 
 /// A loop that a counter bounds.
 #[derive(Debug, Clone)]
-struct BoundedLoop {
-    scope: ScopeId,
+pub struct BoundedLoop {
+    pub scope: ScopeId,
     /// The states of the loop (one strongly connected component).
-    states: Vec<StateId>,
-    choice: StateId,
-    iterations: u64,
+    pub states: Vec<StateId>,
+    pub choice: StateId,
+    pub iterations: u64,
 }
 
 /// Loops (cycles of a scope graph) with a Choice that compares a counter
 /// against a constant and a state in the loop that adds to that counter
 /// (`States.MathAdd`, or a JSONata `+`).
-fn bounded_loops(m: &Machine<'_>, g: &MachineGraph) -> Vec<BoundedLoop> {
+pub fn bounded_loops(m: &Machine<'_>, g: &MachineGraph) -> Vec<BoundedLoop> {
     let mut out = Vec::new();
     for (scope, sg) in m.scopes.iter().zip(&g.scopes) {
         for scc in sg.sccs() {

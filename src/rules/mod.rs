@@ -43,6 +43,7 @@ pub mod start_without_native_cap;
 pub mod transition_out_of_scope;
 pub mod trap_cycle;
 pub mod unbounded_billable_resource;
+pub mod unbounded_polling_loop;
 pub mod undefined_variable;
 pub mod unguarded_expensive_ingest;
 pub mod unknown_field;
@@ -217,6 +218,7 @@ pub static RULES: &[&Rule] = &[
     &transition_out_of_scope::RULE,
     &trap_cycle::RULE,
     &unbounded_billable_resource::RULE,
+    &unbounded_polling_loop::RULE,
     &undefined_variable::RULE,
     &unguarded_expensive_ingest::RULE,
     &unknown_field::RULE,
