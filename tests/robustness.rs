@@ -153,3 +153,167 @@ fn truncated_prefixes_of_every_fixture_never_panic() {
     }
     assert!(cases > 500);
 }
+
+/// A small deterministic PRNG (xorshift64*), so mutation cases are the same
+/// on every run and a failure names a reproducible case.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Bytes that matter to the parsers: structure, quotes, escapes, YAML
+/// indicators, placeholders, and a multi-byte character.
+const INTERESTING: &[&[u8]] = &[
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"\"",
+    b"'",
+    b"\\",
+    b":",
+    b",",
+    b"\n",
+    b"\t",
+    b"  ",
+    b"- ",
+    b"|",
+    b">",
+    b"#",
+    b"&a",
+    b"*a",
+    b"!Ref ",
+    b"!Sub ",
+    b"${X}",
+    b"States.ALL",
+    b"\"Next\": \"Gone\"",
+    b"\xc3\xa9",
+    b"\xff",
+    b"null",
+    b"1e400",
+    b"-0",
+    b"\"Type\": \"Map\"",
+];
+
+/// Deletes, inserts, duplicates or swaps a random piece of `input`.
+fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
+    let mut out = input.to_vec();
+    for _ in 0..=rng.below(3) {
+        let at = rng.below(out.len() + 1);
+        match rng.below(4) {
+            0 if !out.is_empty() => {
+                let end = (at + 1 + rng.below(16)).min(out.len());
+                out.drain(at.min(out.len())..end);
+            }
+            1 => {
+                let piece = INTERESTING[rng.below(INTERESTING.len())];
+                out.splice(at..at, piece.iter().copied());
+            }
+            2 if !out.is_empty() => {
+                let start = rng.below(out.len());
+                let end = (start + 1 + rng.below(64)).min(out.len());
+                let copy = out[start..end].to_vec();
+                out.splice(at..at, copy);
+            }
+            _ if !out.is_empty() => {
+                let i = rng.below(out.len());
+                out[i] = INTERESTING[rng.below(INTERESTING.len())][0];
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn mutated_definitions_and_templates_never_panic_in_any_format() {
+    use asl_lint::engine::{self, Input, Settings, Source, Summary};
+    use asl_lint::render::{self, Format, RenderOptions};
+    let root = common::root();
+    let mut seeds: Vec<(String, Vec<u8>)> = Vec::new();
+    for dir in ["tests/fixtures", "examples"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let wanted = [".json", ".yaml", ".yml", ".tf"]
+                .iter()
+                .any(|e| name.ends_with(e));
+            if entry.file_type().is_file() && wanted {
+                seeds.push((name, std::fs::read(entry.path()).unwrap()));
+            }
+        }
+    }
+    assert!(seeds.len() > 100, "only {} seeds", seeds.len());
+    let settings = Settings::default();
+    let formats = [
+        Format::Text,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+        Format::Gitlab,
+        Format::Checkstyle,
+    ];
+    let options = RenderOptions {
+        rich_text: true,
+        color: false,
+        width: 80,
+    };
+    // `ASL_LINT_MUTATION_ROUNDS=2500 ASL_LINT_MUTATION_SEED=7 cargo test
+    // --release --test robustness mutated` runs a longer search; the
+    // default keeps the suite fast.
+    let rounds: usize = std::env::var("ASL_LINT_MUTATION_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(12);
+    let seed: u64 = std::env::var("ASL_LINT_MUTATION_SEED")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng(seed.max(1));
+    let mut cases = 0;
+    for (name, bytes) in &seeds {
+        for round in 0..rounds {
+            let mutated = mutate(&mut rng, bytes);
+            let input = Input {
+                display: format!("m/{name}"),
+                source: Source::Stdin(mutated.clone()),
+                explicit: true,
+            };
+            let report = engine::lint_input(&input, &settings);
+            assert!(
+                !rules_of(&report).contains(&"internal-error"),
+                "{name}, round {round}: {:?}\n{}",
+                report
+                    .findings
+                    .iter()
+                    .find(|f| f.rule == "internal-error")
+                    .map(|f| &f.message),
+                String::from_utf8_lossy(&mutated)
+            );
+            let reports = [report];
+            let summary = Summary::of(&reports);
+            for format in formats {
+                let out = render::render(format, &reports, &summary, &options);
+                if format == Format::Json || format == Format::Sarif {
+                    serde_json::from_str::<serde_json::Value>(&out).unwrap_or_else(|e| {
+                        panic!("{name}, round {round}: {format:?} is not JSON: {e}")
+                    });
+                }
+            }
+            cases += 1;
+        }
+    }
+    assert!(cases > 1000, "only {cases} cases");
+}

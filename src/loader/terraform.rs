@@ -81,7 +81,7 @@ pub fn extract(text: &str) -> (Node, Extracted) {
             key_span: header_span,
             value: Node {
                 value: Value::Object(Object::new(members)),
-                span: Span::new(line_start, close + 1),
+                span: Span::new(line_start, (close + 1).min(text.len())),
             },
         });
         search = close.max(search);
@@ -139,8 +139,8 @@ fn classify(expression: &str) -> SkipReason {
     ))
 }
 
-/// The byte after the `}` closing the block opened at `open`, skipping
-/// strings and comments; the end of the text when unbalanced.
+/// The offset of the `}` closing the block opened at `open`, skipping
+/// strings and comments; the length of the text when unbalanced.
 fn block_end(text: &str, open: usize) -> usize {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
@@ -174,7 +174,7 @@ fn block_end(text: &str, open: usize) -> usize {
         }
         i += 1;
     }
-    text.len().saturating_sub(1).max(open)
+    text.len()
 }
 
 /// A top-level `name = expression` line in a block body: the expression's
@@ -261,6 +261,18 @@ resource "aws_sfn_state_machine" "inline" {
         let span = field.node.span;
         assert!(TF[span.start as usize..span.end as usize].starts_with("templatefile("));
         assert!(TF[span.start as usize..span.end as usize].ends_with("})"));
+    }
+
+    #[test]
+    fn an_unclosed_block_ending_in_a_multibyte_character_does_not_panic() {
+        // Found by the mutation test: the block's end fell inside 'é'.
+        let (_, found) = extract(
+            "resource \"aws_sfn_state_machine\" \"p\" {\n definition = file(\"a.json\")\né",
+        );
+        assert_eq!(
+            found.skipped[0].reason,
+            SkipReason::LocalFile("a.json".into())
+        );
     }
 
     #[test]
