@@ -33,6 +33,7 @@ pub mod invalid_yaml;
 pub mod io_error;
 pub mod job_chain_missing_catch;
 pub mod long_task_without_timeout;
+pub mod map_unbounded_concurrency;
 pub mod missing_definition_file;
 pub mod missing_required_field;
 pub mod no_terminal_state;
@@ -208,6 +209,7 @@ pub static RULES: &[&Rule] = &[
     &io_error::RULE,
     &job_chain_missing_catch::RULE,
     &long_task_without_timeout::RULE,
+    &map_unbounded_concurrency::RULE,
     &missing_definition_file::RULE,
     &missing_required_field::RULE,
     &no_terminal_state::RULE,

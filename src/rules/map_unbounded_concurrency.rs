@@ -1,0 +1,137 @@
+use crate::catalog;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Machine, MapMode, ResourceKind, ScopeId, StateType};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "map-unbounded-concurrency",
+    severity: Severity::Warning,
+    group: Group::Cost,
+    summary: "a Map that fans out paid or rate-limited work with no `MaxConcurrency`",
+    doc: include_str!("../../rules/map-unbounded-concurrency.md"),
+    default_enabled: true,
+    check: Some(check),
+    options: &[],
+};
+
+/// Distributed Map children run 10,000 at a time unless told otherwise;
+/// this many or more is still worth an info.
+const DISTRIBUTED_HIGH: f64 = 1000.0;
+
+/// Targets that throttle or bill per call whatever the integration.
+const RATE_LIMITED: &[&str] = &["http:invoke", "apigateway:invoke"];
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let m = cx.machine;
+    for s in m.states.iter().filter(|s| s.ty == StateType::Map) {
+        let Some(&processor) = s.children.first() else {
+            continue;
+        };
+        let limit = s
+            .get("MaxConcurrency")
+            .and_then(|n| n.as_number())
+            .map(|n| n.as_f64());
+        let dynamic = s.get("MaxConcurrencyPath").is_some()
+            || s.get("MaxConcurrency")
+                .is_some_and(|n| n.as_str().is_some());
+        let unset = !dynamic && limit.is_none_or(|l| l == 0.0);
+        let distributed = s.map_mode == Some(MapMode::Distributed);
+        let costly = costly_call(m, processor);
+        let (severity, why) = match (distributed, unset, &costly) {
+            (true, true, _) => (
+                Severity::Warning,
+                "a Distributed Map starts up to 10,000 child executions at once".to_string(),
+            ),
+            (true, false, _) if limit.is_some_and(|l| l >= DISTRIBUTED_HIGH) => (
+                Severity::Info,
+                format!(
+                    "{} child executions may run at once",
+                    limit.unwrap_or_default()
+                ),
+            ),
+            (false, true, Some(call)) => (
+                // 40 Lambda calls at once rarely hurt; 40 jobs or 40 calls to a
+                // third-party API often do.
+                if call.heavy {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                },
+                format!(
+                    "every item runs `{}`, up to 40 at a time (Inline Map's cap)",
+                    call.key
+                ),
+            ),
+            _ => continue,
+        };
+        let what = match &costly {
+            Some(call) if distributed => format!(", each calling `{}`", call.key),
+            _ => String::new(),
+        };
+        out.push(
+            Diagnostic::new(
+                &RULE,
+                s.pointer.clone(),
+                format!(
+                    "Map `{}` sets no useful `MaxConcurrency`: {why}{what}; throttled calls turn \
+                     into retries and bursts of paid work",
+                    s.name
+                ),
+            )
+            .on_key()
+            .severity(severity)
+            .label("unbounded fan-out")
+            .help(
+                "set `MaxConcurrency` to what the downstream service or account quota can take; \
+                 for a Distributed Map also batch items (`ItemBatcher`)",
+            ),
+        );
+    }
+}
+
+/// A paid call inside a Map's processor.
+struct Costly {
+    key: String,
+    /// A job, child execution, activity or rate-limited target, not just a
+    /// paid request.
+    heavy: bool,
+}
+
+/// The heaviest paid, long-running or rate-limited call in a processor or
+/// in the scopes nested in it (the first heavy one, else the first paid).
+fn costly_call(m: &Machine<'_>, processor: ScopeId) -> Option<Costly> {
+    let cat = catalog::catalog();
+    let inside = |mut scope: ScopeId| loop {
+        if scope == processor {
+            return true;
+        }
+        match m.scopes[scope].parent {
+            Some(parent) => scope = m.states[parent].scope,
+            None => return false,
+        }
+    };
+    let calls: Vec<Costly> = m
+        .states
+        .iter()
+        .filter(|s| s.ty == StateType::Task && inside(s.scope))
+        .filter_map(|s| {
+            let r = s.resource.as_ref()?;
+            let long = match &r.kind {
+                ResourceKind::Integration { pattern, .. } => pattern.is_long_running(),
+                ResourceKind::Activity { .. } => true,
+                _ => false,
+            };
+            let mut key = r.key.clone().unwrap_or_else(|| r.raw.clone());
+            let heavy = long || RATE_LIMITED.contains(&key.as_str());
+            if let ResourceKind::Integration { pattern, .. } = &r.kind
+                && pattern.is_long_running()
+                && let Some((_, suffix)) = r.raw.rsplit_once('.')
+            {
+                key = format!("{key}.{suffix}");
+            }
+            (heavy || cat.is_expensive(s)).then_some(Costly { key, heavy })
+        })
+        .collect();
+    let first_heavy = calls.iter().position(|c| c.heavy).unwrap_or(0);
+    calls.into_iter().nth(first_heavy)
+}
