@@ -124,6 +124,106 @@ fn real_definitions_lint_without_internal_errors() {
 /// Every cost-rule finding on the aws-samples definitions, reviewed by hand:
 /// (path suffix, rule, severity, count, why it is right).
 const REVIEWED_COST_FINDINGS: &[(&str, &str, &str, usize, &str)] = &[
+    // catch-swallows-failure: read; each is the "Catch -> Notify Failure ->
+    // End: true" shape the catalogue describes (no Choice on the way).
+    (
+        "sam/app-decompose-for-parallelism/statemachine/test-result-recorder.asl.json",
+        "catch-swallows-failure",
+        "info",
+        2,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "lambda-step-functions-sam-java/sfn-definition.asl.json",
+        "catch-swallows-failure",
+        "info",
+        1,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "sfn-manage-batch-job-tf/statemachine/statemachine.asl.json",
+        "catch-swallows-failure",
+        "info",
+        1,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "sfn-manage-container-task-tf/statemachine/statemachine.asl.json",
+        "catch-swallows-failure",
+        "info",
+        1,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "_workflow_model/statemachine/statemachine.asl.json",
+        "catch-swallows-failure",
+        "info",
+        1,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "common-error-handling/statemachine/common_error_option1.asl.json",
+        "catch-swallows-failure",
+        "info",
+        3,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "common-error-handling/statemachine/common_error_option2.asl.json",
+        "catch-swallows-failure",
+        "info",
+        3,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "emit-and-wait/statemachine/statemachine.asl.json",
+        "catch-swallows-failure",
+        "info",
+        3,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "selective-checkpointing-cdk/typescript/statemachine/statemachineParent.asl.json",
+        "catch-swallows-failure",
+        "info",
+        2,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "sfn-sns-task-timer/statemachine/TaskTimer.asl.json",
+        "catch-swallows-failure",
+        "info",
+        1,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "shared-fallback-state-jsonata/statemachine/statemachine.asl.json",
+        "catch-swallows-failure",
+        "info",
+        3,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "synchronous-job/statemachine/statemachine.asl.json",
+        "catch-swallows-failure",
+        "info",
+        1,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "wait-for-callback/statemachine/statemachine.asl.json",
+        "catch-swallows-failure",
+        "info",
+        1,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
+    (
+        "webhook-provider/statemachine/statemachine.asl.json",
+        "catch-swallows-failure",
+        "info",
+        1,
+        "a Catch on a paid task goes to a notify or handler state that ends the execution as SUCCEEDED",
+    ),
     // map-unbounded-concurrency: the warnings were read one by one (ECS
     // tasks, child executions and callbacks fanned out by Inline Maps, two
     // of them load tests that mean it); the infos are Lambda fan-outs and

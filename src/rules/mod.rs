@@ -9,6 +9,7 @@ use crate::model::{Machine, expr, schema};
 
 pub mod byte_order_mark;
 pub mod callback_without_heartbeat;
+pub mod catch_swallows_failure;
 pub mod choice_without_default;
 pub mod conflicting_fields;
 pub mod definition_too_large;
@@ -185,6 +186,7 @@ impl std::fmt::Debug for Rule {
 pub static RULES: &[&Rule] = &[
     &byte_order_mark::RULE,
     &callback_without_heartbeat::RULE,
+    &catch_swallows_failure::RULE,
     &choice_without_default::RULE,
     &conflicting_fields::RULE,
     &definition_too_large::RULE,
