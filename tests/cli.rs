@@ -665,7 +665,7 @@ resource "aws_sfn_state_machine" "inline" {
       "Type": "Task",
       "Resource": "arn:aws:states:::glue:startJobRun.sync",
       "Parameters": { "JobName": "crawl" },
-      "Retry": [{ "ErrorEquals": ["States.ALL"], "MaxAttempts": ${retries} }],
+      "Retry": [{ "ErrorEquals": ["Glue.ThrottlingException"], "MaxAttempts": ${retries} }],
       "End": true
     }
   }

@@ -124,6 +124,34 @@ fn real_definitions_lint_without_internal_errors() {
 /// Every cost-rule finding on the aws-samples definitions, reviewed by hand:
 /// (path suffix, rule, severity, count, why it is right).
 const REVIEWED_COST_FINDINGS: &[(&str, &str, &str, usize, &str)] = &[
+    (
+        "sam/app-s3-athena-dataprocessing/statemachines/execute_athena_query.asl.json",
+        "retry-duplicates-billable-start",
+        "warning",
+        1,
+        "retries a Batch submit or an Athena query start on States.ALL with no token; a late failure starts a second run",
+    ),
+    (
+        "sfn-manage-batch-job-tf/statemachine/statemachine.asl.json",
+        "retry-duplicates-billable-start",
+        "warning",
+        1,
+        "retries a Batch submit or an Athena query start on States.ALL with no token; a late failure starts a second run",
+    ),
+    (
+        "_workflow_model/statemachine/statemachine.asl.json",
+        "retry-duplicates-billable-start",
+        "warning",
+        1,
+        "retries a Batch submit or an Athena query start on States.ALL with no token; a late failure starts a second run",
+    ),
+    (
+        "synchronous-job/statemachine/statemachine.asl.json",
+        "retry-duplicates-billable-start",
+        "warning",
+        1,
+        "retries a Batch submit or an Athena query start on States.ALL with no token; a late failure starts a second run",
+    ),
     // catch-swallows-failure: read; each is the "Catch -> Notify Failure ->
     // End: true" shape the catalogue describes (no Choice on the way).
     (

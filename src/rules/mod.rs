@@ -41,6 +41,7 @@ pub mod no_terminal_state;
 pub mod path_without_dollar_suffix;
 pub mod query_language_mismatch;
 pub mod retry_catch_order;
+pub mod retry_duplicates_billable_start;
 pub mod start_without_native_cap;
 pub mod transition_out_of_scope;
 pub mod trap_cycle;
@@ -218,6 +219,7 @@ pub static RULES: &[&Rule] = &[
     &path_without_dollar_suffix::RULE,
     &query_language_mismatch::RULE,
     &retry_catch_order::RULE,
+    &retry_duplicates_billable_start::RULE,
     &start_without_native_cap::RULE,
     &transition_out_of_scope::RULE,
     &trap_cycle::RULE,
