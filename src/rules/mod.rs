@@ -42,6 +42,7 @@ pub mod path_without_dollar_suffix;
 pub mod query_language_mismatch;
 pub mod retry_catch_order;
 pub mod retry_duplicates_billable_start;
+pub mod retry_storm;
 pub mod start_without_native_cap;
 pub mod transition_out_of_scope;
 pub mod trap_cycle;
@@ -220,6 +221,7 @@ pub static RULES: &[&Rule] = &[
     &query_language_mismatch::RULE,
     &retry_catch_order::RULE,
     &retry_duplicates_billable_start::RULE,
+    &retry_storm::RULE,
     &start_without_native_cap::RULE,
     &transition_out_of_scope::RULE,
     &trap_cycle::RULE,
