@@ -75,8 +75,10 @@ fn doc_examples_do_what_they_say() {
                 rule.name
             );
         }
+        // Rules that are off by default are turned on for their own examples.
+        let lint = |info: &str, body: &str| common::lint_text_with(example_name(info), body, rule);
         for (info, body) in fail {
-            let report = common::lint_text(example_name(info), body);
+            let report = lint(info, body);
             assert!(
                 report.findings.iter().any(|f| f.rule == rule.name),
                 "{}: the `json fail` example does not trigger it",
@@ -85,7 +87,7 @@ fn doc_examples_do_what_they_say() {
             checked += 1;
         }
         for (info, body) in pass {
-            let report = common::lint_text(example_name(info), body);
+            let report = lint(info, body);
             let all: Vec<_> = report.findings.iter().map(|f| f.rule).collect();
             assert!(
                 all.is_empty(),

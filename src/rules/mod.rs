@@ -43,6 +43,7 @@ pub mod query_language_mismatch;
 pub mod retry_catch_order;
 pub mod retry_duplicates_billable_start;
 pub mod retry_storm;
+pub mod standard_for_short_high_volume;
 pub mod start_without_native_cap;
 pub mod transition_out_of_scope;
 pub mod trap_cycle;
@@ -222,6 +223,7 @@ pub static RULES: &[&Rule] = &[
     &retry_catch_order::RULE,
     &retry_duplicates_billable_start::RULE,
     &retry_storm::RULE,
+    &standard_for_short_high_volume::RULE,
     &start_without_native_cap::RULE,
     &transition_out_of_scope::RULE,
     &trap_cycle::RULE,

@@ -48,6 +48,21 @@ pub fn lint_text(name: &str, text: &str) -> FileReport {
     engine::lint_input(&input, &Settings::default())
 }
 
+/// Lints in-memory text with the default rules plus `extra` (for rules that
+/// are off by default).
+pub fn lint_text_with(name: &str, text: &str, extra: &'static Rule) -> FileReport {
+    let input = Input {
+        display: name.to_string(),
+        source: Source::Stdin(text.as_bytes().to_vec()),
+        explicit: true,
+    };
+    let mut settings = Settings::default();
+    if !settings.rules.iter().any(|r| r.name == extra.name) {
+        settings.rules.push(extra);
+    }
+    engine::lint_input(&input, &settings)
+}
+
 /// The deterministic rendering used in snapshots: miette without colour at
 /// width 80 and no links, then the concise lines.
 pub fn render_for_snapshot(report: &FileReport) -> String {
