@@ -13,6 +13,7 @@ pub mod catch_swallows_failure;
 pub mod choice_without_default;
 pub mod conflicting_fields;
 pub mod definition_too_large;
+pub mod distributed_map_cost_shape;
 pub mod duplicate_key;
 pub mod duplicate_parameter_key;
 pub mod duplicate_state_name;
@@ -193,6 +194,7 @@ pub static RULES: &[&Rule] = &[
     &choice_without_default::RULE,
     &conflicting_fields::RULE,
     &definition_too_large::RULE,
+    &distributed_map_cost_shape::RULE,
     &duplicate_key::RULE,
     &duplicate_parameter_key::RULE,
     &duplicate_state_name::RULE,
