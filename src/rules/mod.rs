@@ -34,6 +34,7 @@ pub mod invalid_value;
 pub mod invalid_yaml;
 pub mod io_error;
 pub mod job_chain_missing_catch;
+pub mod lambda_as_sdk_proxy;
 pub mod long_task_without_timeout;
 pub mod map_unbounded_concurrency;
 pub mod missing_definition_file;
@@ -215,6 +216,7 @@ pub static RULES: &[&Rule] = &[
     &invalid_yaml::RULE,
     &io_error::RULE,
     &job_chain_missing_catch::RULE,
+    &lambda_as_sdk_proxy::RULE,
     &long_task_without_timeout::RULE,
     &map_unbounded_concurrency::RULE,
     &missing_definition_file::RULE,
