@@ -486,7 +486,11 @@ fn the_talks_scenarios_give_exactly_the_expected_findings() {
             ],
         ),
         ("job-chain/caught.asl.json", &[]),
-        ("job-chain/parallel-with-catch.asl.json", &[]),
+        // The talk's Parallel fix, with the refinement's info on top.
+        (
+            "job-chain/parallel-with-catch.asl.json",
+            &[("parallel-catch-only-at-top", "info")],
+        ),
         (
             "ingest/unguarded.asl.json",
             &[("unguarded-expensive-ingest", "warning")],

@@ -40,6 +40,7 @@ pub mod map_unbounded_concurrency;
 pub mod missing_definition_file;
 pub mod missing_required_field;
 pub mod no_terminal_state;
+pub mod parallel_catch_only_at_top;
 pub mod path_without_dollar_suffix;
 pub mod query_language_mismatch;
 pub mod retry_catch_order;
@@ -222,6 +223,7 @@ pub static RULES: &[&Rule] = &[
     &missing_definition_file::RULE,
     &missing_required_field::RULE,
     &no_terminal_state::RULE,
+    &parallel_catch_only_at_top::RULE,
     &path_without_dollar_suffix::RULE,
     &query_language_mismatch::RULE,
     &retry_catch_order::RULE,
