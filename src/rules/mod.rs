@@ -43,6 +43,7 @@ pub mod no_terminal_state;
 pub mod parallel_catch_only_at_top;
 pub mod path_without_dollar_suffix;
 pub mod query_language_mismatch;
+pub mod redundant_transitions;
 pub mod retry_catch_order;
 pub mod retry_duplicates_billable_start;
 pub mod retry_storm;
@@ -226,6 +227,7 @@ pub static RULES: &[&Rule] = &[
     &parallel_catch_only_at_top::RULE,
     &path_without_dollar_suffix::RULE,
     &query_language_mismatch::RULE,
+    &redundant_transitions::RULE,
     &retry_catch_order::RULE,
     &retry_duplicates_billable_start::RULE,
     &retry_storm::RULE,
