@@ -35,6 +35,7 @@ pub mod invalid_yaml;
 pub mod io_error;
 pub mod job_chain_missing_catch;
 pub mod lambda_as_sdk_proxy;
+pub mod large_payload_risk;
 pub mod long_task_without_timeout;
 pub mod map_unbounded_concurrency;
 pub mod missing_definition_file;
@@ -219,6 +220,7 @@ pub static RULES: &[&Rule] = &[
     &io_error::RULE,
     &job_chain_missing_catch::RULE,
     &lambda_as_sdk_proxy::RULE,
+    &large_payload_risk::RULE,
     &long_task_without_timeout::RULE,
     &map_unbounded_concurrency::RULE,
     &missing_definition_file::RULE,
