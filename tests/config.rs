@@ -333,3 +333,44 @@ fn the_readme_configuration_example_is_valid() {
         asl_lint::config::Config::parse(block, "README.md").expect("the README example parses");
     assert!(!config.overrides.is_empty());
 }
+
+#[test]
+fn cost_rule_thresholds_are_options() {
+    let hammer = r#"{
+  "StartAt": "Call",
+  "States": {
+    "Call": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": { "FunctionName": "f" },
+      "Retry": [{ "ErrorEquals": ["States.ALL"], "IntervalSeconds": 60, "MaxAttempts": 8 }],
+      "End": true
+    }
+  }
+}"#;
+    let messages = |dir: &Path| -> Vec<String> {
+        json(&["--select", "retry-storm", "sm.asl.json"], dir)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Defaults: 8 attempts > 5, and 60 s doubling 8 times waits 15,300 s > 3,600.
+    let dir = repo(&[("sm.asl.json", hammer)]);
+    assert_eq!(
+        messages(dir.path()),
+        [
+            "`Call` retries hard: 8 attempts on any failure (more than 5); up to 4.2 hours of waiting between attempts"
+        ]
+    );
+    // Raised thresholds: quiet.
+    let dir = repo(&[
+        ("sm.asl.json", hammer),
+        (
+            ".asl-lint.toml",
+            "[rules.retry-storm]\nmax-attempts = 10\nmax-retry-window-seconds = 86400\n",
+        ),
+    ]);
+    assert!(messages(dir.path()).is_empty());
+}

@@ -38,6 +38,14 @@ fn every_doc_has_the_template_sections() {
             "{}: doc must state `{severity}`",
             rule.name
         );
+        for option in rule.options {
+            assert!(
+                rule.doc.contains(&format!("`{}` (default", option.name)),
+                "{}: the Options section must list `{}` with its default",
+                rule.name,
+                option.name
+            );
+        }
         for section in [
             "## What it does",
             "## Why is this bad?",

@@ -1,3 +1,4 @@
+use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::model::{ResourceKind, StateType};
@@ -11,13 +12,25 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/retry-storm.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[],
+    options: &[
+        RuleOption {
+            name: "max-attempts",
+            kind: OptionKind::Number,
+            help: "attempts on `States.ALL` or `States.TaskFailed` above this are a storm (default 5)",
+        },
+        RuleOption {
+            name: "max-retry-window-seconds",
+            kind: OptionKind::Number,
+            help: "worst-case total backoff above this is a storm (default 3600)",
+        },
+    ],
 };
 
-/// More attempts than this on `States.ALL` or `States.TaskFailed` is a storm.
+/// Option `max-attempts`: more attempts than this on `States.ALL` or
+/// `States.TaskFailed` is a storm.
 const MAX_ATTEMPTS: f64 = 5.0;
-/// Total worst-case delay above this (seconds) keeps an execution retrying
-/// for hours.
+/// Option `max-retry-window-seconds`: total worst-case delay above this
+/// keeps an execution retrying for hours.
 const MAX_RETRY_WINDOW: f64 = 3600.0;
 
 /// Errors that come back the same on every attempt.
@@ -35,6 +48,8 @@ fn never_succeeds_on_retry(error: &str) -> bool {
 }
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let max_attempts = cx.number_option(&RULE, "max-attempts", MAX_ATTEMPTS);
+    let max_window = cx.number_option(&RULE, "max-retry-window-seconds", MAX_RETRY_WINDOW);
     for s in &cx.machine.states {
         let job = s.ty == StateType::Task
             && matches!(
@@ -59,9 +74,9 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .any(|e| matches!(*e, "States.ALL" | "States.TaskFailed"));
             let mut problems: Vec<String> = Vec::new();
-            if broad && attempts > MAX_ATTEMPTS {
+            if broad && attempts > max_attempts {
                 problems.push(format!(
-                    "{attempts} attempts on any failure (more than {MAX_ATTEMPTS})"
+                    "{attempts} attempts on any failure (more than {max_attempts})"
                 ));
             }
             if rate <= 1.0 && attempts > 3.0 {
@@ -79,7 +94,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     break;
                 }
             }
-            if window > MAX_RETRY_WINDOW {
+            if window > max_window {
                 problems.push(format!(
                     "up to {} of waiting between attempts",
                     human_seconds(window)

@@ -1,3 +1,4 @@
+use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::tree::{Value, walk};
 use crate::model::StateType;
@@ -11,15 +12,20 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/unbounded-polling-loop.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[],
+    options: &[RuleOption {
+        name: "max-poll-seconds",
+        kind: OptionKind::Number,
+        help: "a top-level `TimeoutSeconds` up to this makes a finding an info (default 86400)",
+    }],
 };
 
-/// A top-level `TimeoutSeconds` up to this ends the loop within a day:
-/// still worth knowing, but an info.
+/// Option `max-poll-seconds`: a top-level `TimeoutSeconds` up to this ends
+/// the loop soon enough: still worth knowing, but an info.
 const MAX_POLL_SECONDS: f64 = 86_400.0;
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
+    let max_poll = cx.number_option(&RULE, "max-poll-seconds", MAX_POLL_SECONDS);
     let bounded = crate::cost::bounded_loops(m, cx.graph);
     let execution_timeout = m
         .root
@@ -77,9 +83,9 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                  of polling; otherwise count the rounds and leave the loop at a maximum, or \
                  compare `$$.Execution.StartTime` in the Choice",
             );
-            if execution_timeout.is_some_and(|t| t <= MAX_POLL_SECONDS) {
+            if execution_timeout.is_some_and(|t| t <= max_poll) {
                 d.message.push_str(
-                    "; the top-level `TimeoutSeconds` ends it within a day, so this is an info",
+                    "; the top-level `TimeoutSeconds` ends it soon enough, so this is an info",
                 );
                 d = d.severity(Severity::Info);
             }
