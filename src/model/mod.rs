@@ -190,6 +190,17 @@ impl<'t> State<'t> {
         self.catchers.iter().any(Catcher::catches_all)
     }
 
+    /// A Task that waits for something outside Step Functions: a `.sync`
+    /// job, a `.waitForTaskToken` callback or an activity worker.
+    pub fn waits_on_work(&self) -> bool {
+        self.ty == StateType::Task
+            && match self.resource.as_ref().map(|r| &r.kind) {
+                Some(ResourceKind::Integration { pattern, .. }) => pattern.is_long_running(),
+                Some(ResourceKind::Activity { .. }) => true,
+                _ => false,
+            }
+    }
+
     pub fn get(&self, field: &str) -> Option<&'t Node> {
         self.node.get(field)
     }
@@ -303,6 +314,20 @@ impl<'t> Machine<'t> {
 
     pub fn scope_of(&self, state: StateId) -> &Scope<'t> {
         &self.scopes[self.states[state].scope]
+    }
+
+    /// Whether `scope` is `ancestor` or nested in it (inside a Parallel
+    /// branch or Map processor of it, at any depth).
+    pub fn is_within(&self, mut scope: ScopeId, ancestor: ScopeId) -> bool {
+        loop {
+            if scope == ancestor {
+                return true;
+            }
+            match self.scopes[scope].parent {
+                Some(parent) => scope = self.states[parent].scope,
+                None => return false,
+            }
+        }
     }
 
     /// Resolves a transition target within `scope`.

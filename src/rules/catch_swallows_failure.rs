@@ -1,7 +1,7 @@
 use crate::catalog;
 use crate::diagnostic::{Diagnostic, Severity, Target};
 use crate::graph::{Direction, GraphNode};
-use crate::model::{ResourceKind, StateType};
+use crate::model::StateType;
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -28,13 +28,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         |n| matches!(sg.graph[n], GraphNode::State(s) if m.states[s].ty == StateType::Choice);
     for &id in &root.states {
         let s = &m.states[id];
-        let paid = s.ty == StateType::Task
-            && (cat.is_expensive(s)
-                || match s.resource.as_ref().map(|r| &r.kind) {
-                    Some(ResourceKind::Integration { pattern, .. }) => pattern.is_long_running(),
-                    Some(ResourceKind::Activity { .. }) => true,
-                    _ => false,
-                });
+        let paid = s.ty == StateType::Task && (cat.is_expensive(s) || s.waits_on_work());
         if !paid {
             continue;
         }

@@ -101,26 +101,13 @@ struct Costly {
 /// in the scopes nested in it (the first heavy one, else the first paid).
 fn costly_call(m: &Machine<'_>, processor: ScopeId) -> Option<Costly> {
     let cat = catalog::catalog();
-    let inside = |mut scope: ScopeId| loop {
-        if scope == processor {
-            return true;
-        }
-        match m.scopes[scope].parent {
-            Some(parent) => scope = m.states[parent].scope,
-            None => return false,
-        }
-    };
     let calls: Vec<Costly> = m
         .states
         .iter()
-        .filter(|s| s.ty == StateType::Task && inside(s.scope))
+        .filter(|s| s.ty == StateType::Task && m.is_within(s.scope, processor))
         .filter_map(|s| {
             let r = s.resource.as_ref()?;
-            let long = match &r.kind {
-                ResourceKind::Integration { pattern, .. } => pattern.is_long_running(),
-                ResourceKind::Activity { .. } => true,
-                _ => false,
-            };
+            let long = s.waits_on_work();
             let mut key = r.key.clone().unwrap_or_else(|| r.raw.clone());
             let heavy = long || RATE_LIMITED.contains(&key.as_str());
             if let ResourceKind::Integration { pattern, .. } = &r.kind

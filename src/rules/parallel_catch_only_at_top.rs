@@ -1,7 +1,7 @@
 use crate::catalog;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{Edge, GraphNode};
-use crate::model::{Machine, Pattern, ResourceKind, ScopeId, StateType};
+use crate::model::{Pattern, ResourceKind, StateType};
 use crate::rules::{Context, Group, Rule};
 use petgraph::visit::EdgeRef;
 
@@ -27,7 +27,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let mut jobs = false;
         let mut escaping: Option<usize> = None;
         for &branch in &s.children {
-            for st in m.states.iter().filter(|st| in_scope(m, st.scope, branch)) {
+            for st in m.states.iter().filter(|st| m.is_within(st.scope, branch)) {
                 if st.ty != StateType::Task {
                     continue;
                 }
@@ -82,18 +82,5 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                  Catch as a backstop",
             ),
         );
-    }
-}
-
-/// Whether `scope` is `branch` or nested inside it.
-fn in_scope(m: &Machine<'_>, mut scope: ScopeId, branch: ScopeId) -> bool {
-    loop {
-        if scope == branch {
-            return true;
-        }
-        match m.scopes[scope].parent {
-            Some(parent) => scope = m.states[parent].scope,
-            None => return false,
-        }
     }
 }
