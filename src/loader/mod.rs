@@ -164,17 +164,11 @@ fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool) -> LoadedFile {
                 template: Some(extracted),
             };
         }
-        FileKind::Json if templated => match template::parse_templated_json(&text, start) {
-            Ok(parsed) => {
-                problems.extend(parsed.duplicates.into_iter().map(LoadProblem::DuplicateKey));
-                Some(parsed.root)
-            }
-            Err(e) => {
-                problems.push(LoadProblem::Syntax(e));
-                None
-            }
-        },
-        FileKind::Json => match json::parse(&text, start) {
+        FileKind::Json => match if templated {
+            template::parse_templated_json(&text, start)
+        } else {
+            json::parse(&text, start)
+        } {
             Ok(parsed) => {
                 problems.extend(parsed.duplicates.into_iter().map(LoadProblem::DuplicateKey));
                 Some(parsed.root)

@@ -14,7 +14,13 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn diagnostic(error: &ParseError) -> Diagnostic {
-    let d = Diagnostic::new(&RULE, "", error.message.clone())
+    from_parse_error(&RULE, error)
+}
+
+/// A located syntax error as a file-level finding of `rule` (shared with
+/// `invalid-yaml`).
+pub fn from_parse_error(rule: &Rule, error: &ParseError) -> Diagnostic {
+    let d = Diagnostic::new(rule, "", error.message.clone())
         .span(error.span)
         .label(error.label.clone());
     match &error.help {

@@ -14,11 +14,5 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn diagnostic(error: &ParseError) -> Diagnostic {
-    let d = Diagnostic::new(&RULE, "", error.message.clone())
-        .span(error.span)
-        .label(error.label.clone());
-    match &error.help {
-        Some(help) => d.help(help.clone()),
-        None => d,
-    }
+    crate::rules::invalid_json::from_parse_error(&RULE, error)
 }
