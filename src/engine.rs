@@ -493,6 +493,13 @@ fn lint_bytes_linked(
             if let Some(&s) = settings.severity.get(d.rule) {
                 d.severity = s;
             }
+            if let Some(path) = embedded.and_then(|e| e.cdk_path.as_deref()) {
+                let construct = format!("CDK construct `{path}`");
+                d.help = Some(match d.help.take() {
+                    Some(help) => format!("{help}; {construct}"),
+                    None => construct,
+                });
+            }
             if let Some(link) = link {
                 let deployed = format!(
                     "this definition is deployed by `{}` (resource `{}`)",

@@ -770,4 +770,12 @@ fn cdk_output_is_linted_only_when_named_and_join_parts_keep_their_positions() {
         (Some(10), Some(73))
     );
     assert_eq!(json["summary"]["definitions"], 1);
+    // The CDK construct path names the code to change.
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .ends_with("CDK construct `App/Flow/StateMachine/Resource`"),
+        "{d}"
+    );
 }

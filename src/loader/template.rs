@@ -29,6 +29,9 @@ pub struct Embedded {
     pub approximate: bool,
     /// Length of the definition text in characters, for `definition-too-large`.
     pub chars: usize,
+    /// The construct path CDK records in the resource's metadata
+    /// (`aws:cdk:path`), which names the code that made the definition.
+    pub cdk_path: Option<String>,
 }
 
 /// A state machine resource whose definition cannot be linted here.
@@ -164,6 +167,12 @@ pub fn extract(text: &str, root: &Node) -> Extracted {
             found.pointer = base;
             found.ignore = ignore;
             found.workflow_type = workflow_type;
+            found.cdk_path = resource
+                .value
+                .get("Metadata")
+                .and_then(|m| m.get("aws:cdk:path"))
+                .and_then(Node::as_str)
+                .map(str::to_string);
             out.definitions.push(found);
         }
     }
@@ -230,6 +239,7 @@ fn embedded(root: Node, chars: usize) -> Embedded {
         workflow_type: None,
         approximate: false,
         chars,
+        cdk_path: None,
     }
 }
 
