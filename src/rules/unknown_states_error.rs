@@ -1,6 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::loader::tree::Node;
+use crate::model::schema::ObjectKind;
 use crate::rules::{Context, Group, Rule, suggest};
 
 pub static RULE: Rule = Rule {
@@ -45,57 +46,48 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .filter(|s| s.ty == crate::model::StateType::Fail)
         .filter_map(|s| s.get("Error").and_then(Node::as_str))
         .collect();
-    for s in &cx.machine.states {
-        for field in ["Retry", "Catch"] {
-            let Some(entries) = s.get(field).and_then(Node::as_array) else {
+    // Every Retry and Catch entry, from the shared object table.
+    for obj in cx.objects() {
+        if !matches!(obj.kind, ObjectKind::Retrier | ObjectKind::Catcher) {
+            continue;
+        }
+        let Some(errors) = obj.node.get("ErrorEquals").and_then(Node::as_array) else {
+            continue;
+        };
+        for (j, e) in errors.iter().enumerate() {
+            let Some(name) = e.as_str() else { continue };
+            if !name.starts_with("States.") || STATES_ERRORS.contains(&name) {
                 continue;
-            };
-            let base = pointer::push(&s.pointer, field);
-            for (i, entry) in entries.iter().enumerate() {
-                let Some(errors) = entry.get("ErrorEquals").and_then(Node::as_array) else {
-                    continue;
-                };
-                for (j, e) in errors.iter().enumerate() {
-                    let Some(name) = e.as_str() else { continue };
-                    if !name.starts_with("States.") || STATES_ERRORS.contains(&name) {
-                        continue;
-                    }
-                    // Compare what follows the shared prefix, which would make
-                    // every `States.` name look close.
-                    let bare = |n: &'static str| n.strip_prefix("States.").unwrap_or(n);
-                    let close = suggest(
-                        &name["States.".len()..],
-                        STATES_ERRORS.iter().map(|&n| bare(n)),
-                    )
-                    .map(|c| format!("States.{c}"));
-                    let self_thrown = thrown.contains(&name) && close.is_none();
-                    let ptr = pointer::push_index(
-                        &pointer::push(&pointer::push_index(&base, i), "ErrorEquals"),
-                        j,
-                    );
-                    let d = if self_thrown {
-                        Diagnostic::new(&RULE, ptr, format!("`{name}` uses the reserved `States.` prefix"))
-                            .severity(Severity::Warning)
-                            .label("reserved prefix")
-                            .help("this machine's own Fail state throws it, so it matches, but `States.` names are reserved for Step Functions; rename it (for example `Quorum.Met`) in both places")
-                    } else {
-                        let help = match close {
-                            Some(close) => format!("did you mean `{close}`?"),
-                            None => "nothing raises it: `States.` names are Step Functions' own errors; use your own prefix for custom errors".to_string(),
-                        };
-                        Diagnostic::new(
-                            &RULE,
-                            ptr,
-                            format!(
-                                "`{name}` is not a Step Functions error, so this never matches"
-                            ),
-                        )
-                        .label("unknown error name")
-                        .help(help)
-                    };
-                    out.push(d);
-                }
             }
+            // Compare what follows the shared prefix, which would make
+            // every `States.` name look close.
+            let bare = |n: &'static str| n.strip_prefix("States.").unwrap_or(n);
+            let close = suggest(
+                &name["States.".len()..],
+                STATES_ERRORS.iter().map(|&n| bare(n)),
+            )
+            .map(|c| format!("States.{c}"));
+            let self_thrown = thrown.contains(&name) && close.is_none();
+            let ptr = pointer::push_index(&pointer::push(&obj.pointer, "ErrorEquals"), j);
+            let d = if self_thrown {
+                Diagnostic::new(&RULE, ptr, format!("`{name}` uses the reserved `States.` prefix"))
+                    .severity(Severity::Warning)
+                    .label("reserved prefix")
+                    .help("this machine's own Fail state throws it, so it matches, but `States.` names are reserved for Step Functions; rename it (for example `Quorum.Met`) in both places")
+            } else {
+                let help = match close {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => "nothing raises it: `States.` names are Step Functions' own errors; use your own prefix for custom errors".to_string(),
+                };
+                Diagnostic::new(
+                    &RULE,
+                    ptr,
+                    format!("`{name}` is not a Step Functions error, so this never matches"),
+                )
+                .label("unknown error name")
+                .help(help)
+            };
+            out.push(d);
         }
     }
 }
