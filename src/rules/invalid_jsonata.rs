@@ -44,7 +44,6 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|s| s.query_language == QueryLanguage::Jsonata)
     {
-        check_state_variables(s, out);
         walk(s.node, |path, key, node| {
             if let [Segment::Key(k)] = path
                 && SKIPPED_FIELDS.contains(k)
@@ -64,6 +63,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                         .help("a JSONata expression is written `{% expression %}`, and the whole string must be the expression"),
                 );
             }
+            check_state_variables(s, path, text, out);
             false
         });
     }
@@ -141,56 +141,47 @@ fn tidy(message: &str) -> String {
 }
 
 /// `$states.result` and `$states.errorOutput` only where AWS provides them.
-fn check_state_variables(s: &State<'_>, out: &mut Vec<Diagnostic>) {
-    walk(s.node, |path, key, node| {
-        if let [Segment::Key(k)] = path
-            && SKIPPED_FIELDS.contains(k)
-        {
-            return false;
+fn check_state_variables(
+    s: &State<'_>,
+    path: &[Segment<'_>],
+    text: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if !text.trim_start().starts_with("{%") || !text.contains("$states.") {
+        return;
+    }
+    let names: Vec<&str> = path
+        .iter()
+        .map(|seg| match seg {
+            Segment::Key(k) => *k,
+            Segment::Index(_) => "",
+        })
+        .collect();
+    let (result_ok, error_ok) = scope_of(s.ty, &names);
+    for (name, ok, where_ok) in [
+        (
+            "$states.result",
+            result_ok,
+            "in the `Output` or `Assign` of a Task, Map or Parallel state",
+        ),
+        (
+            "$states.errorOutput",
+            error_ok,
+            "in a Catch entry's `Output` or `Assign`",
+        ),
+    ] {
+        if !ok && mentions(text, name) {
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    pointer_at(&s.pointer, path),
+                    format!("`{name}` is not available here"),
+                )
+                .label("not in scope")
+                .help(format!("`{name}` exists only {where_ok}")),
+            );
         }
-        if key == Some("Comment") {
-            return false;
-        }
-        let Some(text) = node.as_str() else {
-            return true;
-        };
-        if !text.trim_start().starts_with("{%") || !text.contains("$states.") {
-            return false;
-        }
-        let names: Vec<&str> = path
-            .iter()
-            .map(|seg| match seg {
-                Segment::Key(k) => *k,
-                Segment::Index(_) => "",
-            })
-            .collect();
-        let (result_ok, error_ok) = scope_of(s.ty, &names);
-        for (name, ok, where_ok) in [
-            (
-                "$states.result",
-                result_ok,
-                "in the `Output` or `Assign` of a Task, Map or Parallel state",
-            ),
-            (
-                "$states.errorOutput",
-                error_ok,
-                "in a Catch entry's `Output` or `Assign`",
-            ),
-        ] {
-            if !ok && mentions(text, name) {
-                out.push(
-                    Diagnostic::new(
-                        &RULE,
-                        pointer_at(&s.pointer, path),
-                        format!("`{name}` is not available here"),
-                    )
-                    .label("not in scope")
-                    .help(format!("`{name}` exists only {where_ok}")),
-                );
-            }
-        }
-        false
-    });
+    }
 }
 
 /// `name` used as a whole name (`$states.result`, not `$states.resultCount`).
