@@ -404,6 +404,14 @@ impl Parser<'_> {
             .collect()
     }
 
+    /// "unknown key `prefix.key`", with the closest valid key or the list.
+    fn unknown_key(&self, at: usize, prefix: &str, key: &str, keys: &[&str]) -> ConfigError {
+        let hint = suggest(key, keys.iter().copied())
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_else(|| format!("; valid keys: {}", keys.join(", ")));
+        self.error(at, format!("unknown key `{prefix}{key}`{hint}"))
+    }
+
     fn cost(&self, value: &Spanned<DeValue<'_>>) -> Result<CostConfig, ConfigError> {
         let Some(t) = value.get_ref().as_table() else {
             return Err(self.error(value.span().start, "`[cost]` must be a table"));
@@ -451,13 +459,11 @@ impl Parser<'_> {
                     }
                 }
                 other => {
-                    let keys = ["items", "task-seconds", "map-items"];
-                    let hint = suggest(other, keys.iter().copied())
-                        .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_else(|| format!("; valid keys: {}", keys.join(", ")));
-                    return Err(self.error(
+                    return Err(self.unknown_key(
                         key.span().start,
-                        format!("unknown key `cost.{other}`{hint}"),
+                        "cost.",
+                        other,
+                        &["items", "task-seconds", "map-items"],
                     ));
                 }
             }
@@ -534,10 +540,7 @@ impl Parser<'_> {
                     } else {
                         TOP_KEYS
                     };
-                    let hint = suggest(k, keys.iter().copied())
-                        .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_else(|| format!("; valid keys: {}", keys.join(", ")));
-                    return Err(self.error(at, format!("unknown key `{k}`{hint}")));
+                    return Err(self.unknown_key(at, "", k, keys));
                 }
             }
         }
