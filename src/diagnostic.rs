@@ -101,6 +101,15 @@ impl Diagnostic {
         self
     }
 
+    /// Appends a note to the help (or starts one), for context the engine
+    /// knows and the rule does not, such as the template that deploys it.
+    pub fn add_help(&mut self, note: &str) {
+        self.help = Some(match self.help.take() {
+            Some(help) => format!("{help}; {note}"),
+            None => note.to_string(),
+        });
+    }
+
     pub fn span(mut self, span: Span) -> Self {
         self.span = Some(span);
         self

@@ -494,21 +494,13 @@ fn lint_bytes_linked(
                 d.severity = s;
             }
             if let Some(path) = embedded.and_then(|e| e.cdk_path.as_deref()) {
-                let construct = format!("CDK construct `{path}`");
-                d.help = Some(match d.help.take() {
-                    Some(help) => format!("{help}; {construct}"),
-                    None => construct,
-                });
+                d.add_help(&format!("CDK construct `{path}`"));
             }
             if let Some(link) = link {
-                let deployed = format!(
+                d.add_help(&format!(
                     "this definition is deployed by `{}` (resource `{}`)",
                     link.template, link.resource
-                );
-                d.help = Some(match d.help.take() {
-                    Some(help) => format!("{help}; {deployed}"),
-                    None => deployed,
-                });
+                ));
             }
         }
         findings.extend(place(

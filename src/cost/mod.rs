@@ -389,7 +389,7 @@ fn increments(field: &str, states: &[StateId], m: &Machine<'_>) -> bool {
 }
 
 /// Results of one weight function over the whole machine.
-struct Extremes2 {
+struct MachineExtremes {
     root: Extremes,
     top: Vec<TopState>,
 }
@@ -402,7 +402,7 @@ fn scope_extremes(
     g: &MachineGraph,
     loops: &[BoundedLoop],
     weight: &dyn Fn(StateId, &[Extremes], bool) -> f64,
-) -> Extremes2 {
+) -> MachineExtremes {
     let mut results: Vec<Option<Extremes>> = vec![None; m.scopes.len()];
     let mut top = Vec::new();
     // Scopes are listed parents first, so reverse order sees children first.
@@ -452,7 +452,7 @@ fn scope_extremes(
         }
         results[scope.id] = Some(Extremes { min, max });
     }
-    Extremes2 {
+    MachineExtremes {
         root: results
             .first()
             .copied()
@@ -521,11 +521,7 @@ fn longest(
         return (0.0, Vec::new());
     };
     let reachable = sg.reachable(&[start], petgraph::Direction::Outgoing, |_| false);
-    // Components in reverse topological order (petgraph's postorder).
-    let mut sccs = petgraph::algo::kosaraju_scc(&sg.graph);
-    for scc in &mut sccs {
-        scc.sort();
-    }
+    let sccs = sg.sccs_postorder();
     let mut comp = vec![usize::MAX; sg.graph.node_count()];
     for (c, scc) in sccs.iter().enumerate() {
         for &v in scc {

@@ -172,6 +172,17 @@ impl ScopeGraph {
         Dominators::compute(&lists, root)
     }
 
+    /// Strongly connected components in reverse topological order (sinks
+    /// first), each sorted by node index: the order a dynamic program over
+    /// the condensation needs.
+    pub fn sccs_postorder(&self) -> Vec<Vec<NodeIndex>> {
+        let mut sccs = petgraph::algo::kosaraju_scc(&self.graph);
+        for scc in &mut sccs {
+            scc.sort();
+        }
+        sccs
+    }
+
     /// Strongly connected components, each sorted by node index, in a
     /// deterministic order.
     pub fn sccs(&self) -> Vec<Vec<NodeIndex>> {
