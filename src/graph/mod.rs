@@ -186,10 +186,7 @@ impl ScopeGraph {
     /// Strongly connected components, each sorted by node index, in a
     /// deterministic order.
     pub fn sccs(&self) -> Vec<Vec<NodeIndex>> {
-        let mut sccs = petgraph::algo::kosaraju_scc(&self.graph);
-        for scc in &mut sccs {
-            scc.sort();
-        }
+        let mut sccs = self.sccs_postorder();
         sccs.sort();
         sccs
     }
