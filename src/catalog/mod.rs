@@ -246,6 +246,11 @@ impl Catalog {
         state_key(state).is_some_and(|k| listed(&billable.stop, k))
     }
 
+    /// Whether `state` stops anything the catalogue lists.
+    pub fn is_stop(&self, state: &State<'_>) -> bool {
+        self.billable().iter().any(|b| self.stops(b, state))
+    }
+
     pub fn caps_for(&self, state: &State<'_>) -> Vec<&Cap> {
         let Some(k) = state.resource.as_ref().and_then(key) else {
             return Vec::new();

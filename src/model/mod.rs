@@ -2,6 +2,7 @@
 //! and Catch. Built from the spanned tree without failing: malformed fields
 //! are left out here and reported by the structural rules.
 
+pub mod dataflow;
 pub mod expr;
 pub mod resource;
 pub mod schema;
@@ -199,6 +200,23 @@ impl<'t> State<'t> {
                 Some(ResourceKind::Activity { .. }) => true,
                 _ => false,
             }
+    }
+
+    /// How a long-running job waits, in the words of the job-chain option
+    /// `long-running`: `sync`, `sync:2`, `waitForTaskToken` or `activity`.
+    /// `None` for everything else, Lambda request/response calls included.
+    pub fn long_running_kind(&self) -> Option<&'static str> {
+        if self.ty != StateType::Task {
+            return None;
+        }
+        let resource = self.resource.as_ref()?;
+        match (&resource.kind, resource.pattern()) {
+            (ResourceKind::Activity { .. }, _) => Some("activity"),
+            (_, Some(Pattern::Sync)) => Some("sync"),
+            (_, Some(Pattern::Sync2)) => Some("sync:2"),
+            (_, Some(Pattern::WaitForTaskToken)) => Some("waitForTaskToken"),
+            _ => None,
+        }
     }
 
     pub fn get(&self, field: &str) -> Option<&'t Node> {

@@ -35,24 +35,19 @@ pub const MIN_CHAIN: usize = 2;
 /// How far the search for the next jobs looks, for the message only.
 const NAME_SEARCH_LIMIT: usize = 256;
 
-/// A long-running job: `.sync`, `.sync:2`, `.waitForTaskToken` or an
-/// activity, as far as option `long-running` includes them. Lambda
-/// request/response calls are not.
-fn is_member(state: &State<'_>, kinds: &[&str]) -> bool {
-    if state.ty != StateType::Task {
-        return false;
+/// A long-running job of one of the kinds option `long-running` names.
+pub(crate) fn is_member(state: &State<'_>, kinds: &[&str]) -> bool {
+    state
+        .long_running_kind()
+        .is_some_and(|kind| kinds.contains(&kind))
+}
+
+/// The kinds option `long-running` selects (all four by default).
+pub(crate) fn long_running_kinds<'a>(cx: &'a Context<'_, '_>, rule: &Rule) -> Vec<&'a str> {
+    match cx.list_option(rule, "long-running") {
+        Some(list) => list.iter().map(String::as_str).collect(),
+        None => DEFAULT_LONG_RUNNING.to_vec(),
     }
-    let Some(resource) = &state.resource else {
-        return false;
-    };
-    let kind = match (&resource.kind, resource.pattern()) {
-        (ResourceKind::Activity { .. }, _) => "activity",
-        (_, Some(crate::model::Pattern::Sync)) => "sync",
-        (_, Some(crate::model::Pattern::Sync2)) => "sync:2",
-        (_, Some(crate::model::Pattern::WaitForTaskToken)) => "waitForTaskToken",
-        _ => return false,
-    };
-    kinds.contains(&kind)
 }
 
 const DEFAULT_LONG_RUNNING: &[&str] = &["sync", "sync:2", "waitForTaskToken", "activity"];
@@ -74,10 +69,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let min_chain = cx
         .number_option(&RULE, "min-chain", MIN_CHAIN as f64)
         .max(1.0) as usize;
-    let kinds: Vec<&str> = match cx.list_option(&RULE, "long-running") {
-        Some(list) => list.iter().map(String::as_str).collect(),
-        None => DEFAULT_LONG_RUNNING.to_vec(),
-    };
+    let kinds = long_running_kinds(cx, &RULE);
     for sg in &cx.graph.scopes {
         let job = |n: NodeIndex| sg.state(n).is_some_and(|s| is_member(&m.states[s], &kinds));
         let transparent = |n: NodeIndex| sg.state(n).is_some_and(|s| is_transparent(&m.states[s]));

@@ -7,8 +7,8 @@ use crate::catalog::{Catalog, catalog, parameters};
 use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{Direction, Dominators, Edge, ScopeGraph};
-use crate::loader::tree::{Node, Value};
-use crate::model::{Machine, QueryLanguage, ScopeId, State, StateId, StateType};
+use crate::loader::tree::Node;
+use crate::model::{Machine, ScopeId, State, StateId, StateType, dataflow};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -71,7 +71,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .is_some_and(|(s, _)| s == "http" || s == "apigateway");
         if !cat.is_expensive(t)
             || (cat.is_lookup_with(t, guards.lambda_words) && !http)
-            || is_stop(cat, t)
+            || cat.is_stop(t)
         {
             continue;
         }
@@ -113,10 +113,6 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .help(help),
         );
     }
-}
-
-fn is_stop(cat: &Catalog, state: &State<'_>) -> bool {
-    cat.billable().iter().any(|b| cat.stops(b, state))
 }
 
 /// An ingest fetches and persists. A warning needs both a sign of fetching
@@ -174,7 +170,7 @@ fn is_http_get(t: &State<'_>) -> bool {
 fn consuming_sink<'t>(cx: &Context<'_, 't>, cat: &Catalog, t: &State<'t>) -> Option<&'t str> {
     let m = cx.machine;
     let sg = &cx.graph.scopes[t.scope];
-    let roots = result_roots(t);
+    let roots = dataflow::result_roots(t);
     if roots.is_empty() {
         return None;
     }
@@ -192,7 +188,9 @@ fn consuming_sink<'t>(cx: &Context<'_, 't>, cat: &Catalog, t: &State<'t>) -> Opt
     .into_iter()
     .filter_map(|n| sg.state(n))
     .map(|s| &m.states[s])
-    .find(|s| reads_any(s, "Parameters", &roots) || reads_any(s, "Arguments", &roots))
+    .find(|s| {
+        dataflow::reads_any(s, "Parameters", &roots) || dataflow::reads_any(s, "Arguments", &roots)
+    })
     .map(|s| s.name)
 }
 
@@ -205,75 +203,6 @@ fn success_successors(sg: &ScopeGraph, n: NodeIndex) -> Vec<NodeIndex> {
         .filter(|e| matches!(e.weight(), Edge::Next | Edge::Default | Edge::Choice(_)))
         .map(|e| petgraph::visit::EdgeRef::target(&e))
         .collect()
-}
-
-/// Strings that show a later state reads this state's result: its
-/// `ResultPath` (`$` when the result replaces the input), `$states.input` in
-/// JSONata, and every variable it `Assign`s (as `$name`).
-fn result_roots(state: &State<'_>) -> Vec<String> {
-    let mut roots = Vec::new();
-    match state.query_language {
-        QueryLanguage::JsonPath => match state.get("ResultPath") {
-            None => roots.push("$".to_string()),
-            Some(node) => {
-                if let Some(path) = node.as_str() {
-                    roots.push(path.to_string());
-                }
-            }
-        },
-        QueryLanguage::Jsonata => roots.push("$states.input".to_string()),
-    }
-    if let Some(assign) = state.get("Assign").and_then(Node::as_object) {
-        for m in &assign.members {
-            let name = m.key.strip_suffix(".$").unwrap_or(&m.key);
-            roots.push(format!("${name}"));
-        }
-    }
-    roots
-}
-
-/// Whether any string under `field` of `state` refers to one of `roots`.
-fn reads_any(state: &State<'_>, field: &str, roots: &[String]) -> bool {
-    let Some(node) = state.get(field) else {
-        return false;
-    };
-    any_string(node, &|s| roots.iter().any(|r| refers_to(s, r)))
-}
-
-/// `text` mentions `root` as a path or variable: `$.existing.KeyCount` refers
-/// to `$.existing`; `$` alone matches any `$.` path; `$found` is a variable.
-fn refers_to(text: &str, root: &str) -> bool {
-    if root == "$" {
-        return text.starts_with("$.")
-            || text == "$"
-            || text.contains("$.") && !text.contains("$$.");
-    }
-    let mut rest = text;
-    while let Some(at) = rest.find(root) {
-        let after = &rest[at + root.len()..];
-        let boundary = after
-            .chars()
-            .next()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-        if boundary {
-            return true;
-        }
-        rest = &rest[at + root.len()..];
-    }
-    false
-}
-
-fn any_string(node: &Node, pred: &dyn Fn(&str) -> bool) -> bool {
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        match &n.value {
-            Value::String(s) if pred(s) => return true,
-            Value::Array(items) => stack.extend(items.iter()),
-            Value::Object(o) => stack.extend(o.members.iter().map(|m| &m.value)),
-            _ => {}
-        }
-    }
-    false
 }
 
 struct Guards<'a, 'c, 't> {
@@ -345,8 +274,8 @@ impl Guards<'_, '_, '_> {
         let reads_lookup = doms[at..].iter().any(|&l| {
             let lookup = &m.states[l];
             lookup.ty == StateType::Task && self.cat.is_lookup_with(lookup, self.lambda_words) && {
-                let roots = result_roots(lookup);
-                any_string(rules, &|s| roots.iter().any(|r| refers_to(s, r)))
+                let roots = dataflow::result_roots(lookup);
+                dataflow::reads_roots(rules, &roots)
             }
         });
         reads_lookup && self.some_branch_avoids(choice, target)
@@ -442,8 +371,8 @@ impl Guards<'_, '_, '_> {
         self.dominators_of(map).iter().any(|&l| {
             let lookup = &m.states[l];
             lookup.ty == StateType::Task && self.cat.is_lookup_with(lookup, self.lambda_words) && {
-                let roots = result_roots(lookup);
-                any_string(items, &|text| roots.iter().any(|r| refers_to(text, r)))
+                let roots = dataflow::result_roots(lookup);
+                dataflow::reads_roots(items, &roots)
             }
         })
     }
