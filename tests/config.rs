@@ -374,3 +374,53 @@ fn cost_rule_thresholds_are_options() {
     ]);
     assert!(messages(dir.path()).is_empty());
 }
+
+#[test]
+fn sequential_independent_jobs_can_report_jobs_that_name_no_data() {
+    // Two Glue jobs that name no data: by default the rule cannot tell
+    // whether the second reads what the first wrote, so it stays quiet.
+    let chain = r#"{
+  "StartAt": "Orders",
+  "States": {
+    "Orders": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::glue:startJobRun.sync",
+      "Parameters": { "JobName": "orders" },
+      "ResultPath": null,
+      "Next": "Clicks"
+    },
+    "Clicks": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::glue:startJobRun.sync",
+      "Parameters": { "JobName": "clicks" },
+      "End": true
+    }
+  }
+}"#;
+    let messages = |dir: &Path| -> Vec<String> {
+        json(
+            &["--select", "sequential-independent-jobs", "sm.asl.json"],
+            dir,
+        )["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let dir = repo(&[("sm.asl.json", chain)]);
+    assert!(messages(dir.path()).is_empty());
+    let dir = repo(&[
+        ("sm.asl.json", chain),
+        (
+            ".asl-lint.toml",
+            "[rules.sequential-independent-jobs]\nrequire-named-data = false\n",
+        ),
+    ]);
+    assert_eq!(
+        messages(dir.path()),
+        [
+            "job `Clicks` waits for job `Orders` but uses nothing it produced: it does not read `Orders`'s result, and neither names its data"
+        ]
+    );
+}

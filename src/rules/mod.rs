@@ -48,6 +48,7 @@ pub mod redundant_transitions;
 pub mod retry_catch_order;
 pub mod retry_duplicates_billable_start;
 pub mod retry_storm;
+pub mod sequential_independent_jobs;
 pub mod standard_for_short_high_volume;
 pub mod start_without_native_cap;
 pub mod transition_out_of_scope;
@@ -124,6 +125,13 @@ impl<'a, 't> Context<'a, 't> {
     pub fn number_option(&self, rule: &Rule, name: &str, default: f64) -> f64 {
         match self.option(rule, name) {
             Some(OptionValue::Number(n)) => *n,
+            _ => default,
+        }
+    }
+
+    pub fn bool_option(&self, rule: &Rule, name: &str, default: bool) -> bool {
+        match self.option(rule, name) {
+            Some(OptionValue::Bool(b)) => *b,
             _ => default,
         }
     }
@@ -233,6 +241,7 @@ pub static RULES: &[&Rule] = &[
     &retry_catch_order::RULE,
     &retry_duplicates_billable_start::RULE,
     &retry_storm::RULE,
+    &sequential_independent_jobs::RULE,
     &standard_for_short_high_volume::RULE,
     &start_without_native_cap::RULE,
     &transition_out_of_scope::RULE,
