@@ -424,3 +424,84 @@ fn sequential_independent_jobs_can_report_jobs_that_name_no_data() {
         ]
     );
 }
+
+#[test]
+fn map_unbounded_concurrency_high_concurrency_is_an_option() {
+    let map = r#"{
+  "StartAt": "Each",
+  "States": {
+    "Each": {
+      "Type": "Map",
+      "MaxConcurrency": 500,
+      "ItemProcessor": {
+        "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+        "StartAt": "Work",
+        "States": { "Work": { "Type": "Pass", "End": true } }
+      },
+      "End": true
+    }
+  }
+}"#;
+    let severities = |dir: &Path| -> Vec<String> {
+        json(
+            &["--select", "map-unbounded-concurrency", "sm.asl.json"],
+            dir,
+        )["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["severity"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // 500 is below the default 1000.
+    let dir = repo(&[("sm.asl.json", map)]);
+    assert!(severities(dir.path()).is_empty());
+    let dir = repo(&[
+        ("sm.asl.json", map),
+        (
+            ".asl-lint.toml",
+            "[rules.map-unbounded-concurrency]\nhigh-concurrency = 200\n",
+        ),
+    ]);
+    assert_eq!(severities(dir.path()), ["info"]);
+}
+
+#[test]
+fn standard_for_short_high_volume_thresholds_are_options() {
+    let short = r#"{
+  "StartAt": "Validate",
+  "States": {
+    "Validate": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": { "FunctionName": "validate" }, "Next": "Price" },
+    "Price": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": { "FunctionName": "price" }, "Next": "Store" },
+    "Store": { "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": { "TableName": "orders", "Item": {} }, "Next": "Notify" },
+    "Notify": { "Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": { "TopicArn": "arn:aws:sns:us-east-1:123456789012:t", "Message": "ok" }, "Next": "Audit" },
+    "Audit": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": { "FunctionName": "audit" }, "Next": "Done" },
+    "Done": { "Type": "Succeed" }
+  }
+}"#;
+    let rules_found = |dir: &Path| -> usize {
+        json(
+            &[
+                "--select",
+                "standard-for-short-high-volume",
+                "--type",
+                "standard",
+                "sm.asl.json",
+            ],
+            dir,
+        )["diagnostics"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let dir = repo(&[("sm.asl.json", short)]);
+    assert_eq!(rules_found(dir.path()), 1);
+    let dir = repo(&[
+        ("sm.asl.json", short),
+        (
+            ".asl-lint.toml",
+            "[rules.standard-for-short-high-volume]\nmin-transitions = 10\n",
+        ),
+    ]);
+    assert_eq!(rules_found(dir.path()), 0);
+}

@@ -1,4 +1,5 @@
 use crate::catalog;
+use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Machine, MapMode, ResourceKind, ScopeId, StateType};
 use crate::rules::{Context, Group, Rule};
@@ -11,11 +12,15 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/map-unbounded-concurrency.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[],
+    options: &[RuleOption {
+        name: "high-concurrency",
+        kind: OptionKind::Number,
+        help: "a Distributed Map `MaxConcurrency` at or above this over paid work is an info (default 1000)",
+    }],
 };
 
-/// Distributed Map children run 10,000 at a time unless told otherwise;
-/// this many or more is still worth an info.
+/// Option `high-concurrency`: Distributed Map children run 10,000 at a time
+/// unless told otherwise; this many or more is still worth an info.
 const DISTRIBUTED_HIGH: f64 = 1000.0;
 
 /// Targets that throttle or bill per call whatever the integration.
@@ -23,6 +28,7 @@ const RATE_LIMITED: &[&str] = &["http:invoke", "apigateway:invoke"];
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
+    let high = cx.number_option(&RULE, "high-concurrency", DISTRIBUTED_HIGH);
     for s in m.states.iter().filter(|s| s.ty == StateType::Map) {
         let Some(&processor) = s.children.first() else {
             continue;
@@ -42,7 +48,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 Severity::Warning,
                 "a Distributed Map starts up to 10,000 child executions at once".to_string(),
             ),
-            (true, false, _) if limit.is_some_and(|l| l >= DISTRIBUTED_HIGH) => (
+            (true, false, _) if limit.is_some_and(|l| l >= high) => (
                 Severity::Info,
                 format!(
                     "{} child executions may run at once",

@@ -1,4 +1,5 @@
 use crate::config::WorkflowType;
+use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::rules::{Context, Group, Rule};
@@ -11,12 +12,24 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/standard-for-short-high-volume.md"),
     default_enabled: false,
     check: Some(check),
-    options: &[],
+    options: &[
+        RuleOption {
+            name: "min-transitions",
+            kind: OptionKind::Number,
+            help: "the fewest transitions on the longest path worth reporting (default 5)",
+        },
+        RuleOption {
+            name: "max-wait-seconds",
+            kind: OptionKind::Number,
+            help: "the most static waiting on a path before Express's duration billing adds up (default 60)",
+        },
+    ],
 };
 
-/// Paths shorter than this are cheap either way.
-const MIN_TRANSITIONS: u64 = 5;
-/// More waiting than this makes Express's duration billing add up.
+/// Option `min-transitions`: paths shorter than this are cheap either way.
+const MIN_TRANSITIONS: f64 = 5.0;
+/// Option `max-wait-seconds`: more waiting than this makes Express's
+/// duration billing add up.
 const MAX_WAIT_SECONDS: f64 = 60.0;
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
@@ -50,7 +63,9 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     ) else {
         return;
     };
-    if waits > MAX_WAIT_SECONDS || max < MIN_TRANSITIONS || express >= standard {
+    let min_transitions = cx.number_option(&RULE, "min-transitions", MIN_TRANSITIONS);
+    let max_wait = cx.number_option(&RULE, "max-wait-seconds", MAX_WAIT_SECONDS);
+    if waits > max_wait || (max as f64) < min_transitions || express >= standard {
         return;
     }
     out.push(
