@@ -260,11 +260,23 @@ pub fn run(args: Args) -> i32 {
         return cost(&args, &inputs, &config.cost);
     }
 
+    let stdout_tty = std::io::stdout().is_terminal();
+    let color = use_color(args.color, stdout_tty);
+    // Rich text on a terminal, when colour is forced, or into a file.
+    let rich_text = |to_stdout: bool| !to_stdout || stdout_tty || color;
+    // Only rich text quotes source lines; other formats need no file text.
+    let keep_text = outputs
+        .iter()
+        .any(|o| o.format == Format::Text && rich_text(o.file.is_none()));
+
     // Settings per file: the configuration, its matching overrides, then the command line.
     let settings_of = |path: &str| {
         let mut layer = config.layer_for(path);
         layer.merge(&cli_layer);
-        Settings::from_layer(&layer)
+        Settings {
+            keep_text,
+            ..Settings::from_layer(&layer)
+        }
     };
     let shared = settings_of("");
     let settings_for = |input: &engine::Input| {
@@ -298,8 +310,6 @@ pub fn run(args: Args) -> i32 {
     }
     let summary = Summary::of(&reports);
 
-    let stdout_tty = std::io::stdout().is_terminal();
-    let color = use_color(args.color, stdout_tty);
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -307,8 +317,7 @@ pub fn run(args: Args) -> i32 {
     for output in &outputs {
         let to_stdout = output.file.is_none();
         let options = RenderOptions {
-            // Rich text on a terminal, when colour is forced, or into a file.
-            rich_text: !to_stdout || stdout_tty || color,
+            rich_text: rich_text(to_stdout),
             color: to_stdout && color,
             width,
         };

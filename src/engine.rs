@@ -85,6 +85,9 @@ pub struct Settings {
     pub options: BTreeMap<&'static str, BTreeMap<String, OptionValue>>,
     /// STANDARD or EXPRESS, when known.
     pub workflow_type: Option<WorkflowType>,
+    /// Keep each file's text in its report, for renderers that quote
+    /// source lines. Off when no output needs it, to save memory.
+    pub keep_text: bool,
 }
 
 impl Default for Settings {
@@ -128,6 +131,7 @@ impl Settings {
             severity,
             options: layer.options.clone(),
             workflow_type: layer.workflow_type,
+            keep_text: true,
         }
     }
 
@@ -521,8 +525,8 @@ fn lint_bytes_linked(
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
-    if !findings.is_empty() {
-        report.text = Some(file.text.clone());
+    if !findings.is_empty() && settings.keep_text {
+        report.text = Some(std::mem::take(&mut file.text));
     }
     report.findings = findings;
     report
