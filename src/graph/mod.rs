@@ -81,6 +81,8 @@ pub struct ScopeGraph {
     pub graph: DiGraph<GraphNode, Edge, u32>,
     /// The `StartAt` state, when it exists.
     pub start: Option<NodeIndex>,
+    /// [`ScopeGraph::sccs`], computed once for the rules that ask.
+    sccs: std::sync::OnceLock<Vec<Vec<NodeIndex>>>,
 }
 
 impl ScopeGraph {
@@ -184,11 +186,13 @@ impl ScopeGraph {
     }
 
     /// Strongly connected components, each sorted by node index, in a
-    /// deterministic order.
-    pub fn sccs(&self) -> Vec<Vec<NodeIndex>> {
-        let mut sccs = self.sccs_postorder();
-        sccs.sort();
-        sccs
+    /// deterministic order. Computed on first use: several rules ask.
+    pub fn sccs(&self) -> &[Vec<NodeIndex>] {
+        self.sccs.get_or_init(|| {
+            let mut sccs = self.sccs_postorder();
+            sccs.sort();
+            sccs
+        })
     }
 
     /// For each node in the subgraph of nodes where `include` holds and edges
@@ -399,6 +403,7 @@ impl MachineGraph {
                 scope: scope.id,
                 graph,
                 start,
+                sccs: std::sync::OnceLock::new(),
             });
         }
         MachineGraph {

@@ -31,6 +31,10 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 
 fn check_object(base: &str, path: &[Segment<'_>], node: &Node, out: &mut Vec<Diagnostic>) {
     let Some(obj) = node.as_object() else { return };
+    // Only a `key.$` can clash with a `key`; most objects have none.
+    if !obj.members.iter().any(|m| m.key.ends_with(".$")) {
+        return;
+    }
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for m in &obj.members {
         let bare = m.key.strip_suffix(".$").unwrap_or(&m.key);
