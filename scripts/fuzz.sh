@@ -7,8 +7,9 @@
 # project's own fixtures and examples, plus any folders named (for example
 # ../shared/corpus/real); the yaml_template_loader and pipeline targets read
 # their first byte as the file kind, so each seed is written once per kind
-# that fits its name. Crashes land in fuzz/artifacts/TARGET/; turn each into
-# a regression test under tests/ before fixing it.
+# that fits its name. Crashes land in fuzz/artifacts/TARGET/; save each
+# (shrunk with `cargo fuzz tmin`) under tests/fuzz-regressions/TARGET/,
+# where `cargo test` replays it, before fixing it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:?usage: scripts/fuzz.sh TARGET [SECONDS] [SEED_DIR...]}"

@@ -317,3 +317,32 @@ fn mutated_definitions_and_templates_never_panic_in_any_format() {
     }
     assert!(cases > 1000, "only {cases} cases");
 }
+
+#[path = "../fuzz/fuzz_targets/harness.rs"]
+#[allow(dead_code)]
+mod fuzz_harness;
+
+/// Every input a fuzz target once crashed on, saved under
+/// `tests/fuzz-regressions/TARGET/`, replayed through the same harness the
+/// target runs (`fuzz/fuzz_targets/harness.rs`).
+#[test]
+fn fuzz_crash_inputs_stay_fixed() {
+    let mut replayed = 0;
+    for (target, run) in [
+        ("json_loader", fuzz_harness::json_loader as fn(&[u8])),
+        ("yaml_template_loader", fuzz_harness::yaml_template_loader),
+        ("pipeline", fuzz_harness::pipeline),
+    ] {
+        for path in common::files_in(&common::root().join("tests/fuzz-regressions").join(target)) {
+            let data = std::fs::read(&path).unwrap();
+            let outcome = std::panic::catch_unwind(|| run(&data));
+            assert!(
+                outcome.is_ok(),
+                "{target}: {} crashes again",
+                path.display()
+            );
+            replayed += 1;
+        }
+    }
+    assert!(replayed >= 2, "only {replayed} saved crash inputs");
+}

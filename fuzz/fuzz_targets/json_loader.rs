@@ -1,14 +1,11 @@
 #![no_main]
-//! The strict JSON loader (standalone `*.asl.json` files), plain and with
-//! template placeholders allowed.
+//! The strict JSON loader: see `harness::json_loader`.
 
-use asl_lint::loader::{self, FileKind};
 use libfuzzer_sys::fuzz_target;
 
-#[path = "spans.rs"]
-mod spans;
+// Each target uses part of the shared harness.
+#[allow(dead_code)]
+#[path = "harness.rs"]
+mod harness;
 
-fuzz_target!(|data: &[u8]| {
-    spans::check_loaded(&loader::load(data.to_vec(), FileKind::Json));
-    spans::check_loaded(&loader::load_templated(data.to_vec(), FileKind::Json));
-});
+fuzz_target!(|data: &[u8]| harness::json_loader(data));

@@ -790,6 +790,9 @@ fn neutralise_placeholders(text: &str) -> (String, Vec<(usize, usize)>) {
         } else if b == b'$'
             && bytes.get(i + 1) == Some(&b'{')
             && let Some(close) = text[i..].find('}')
+            // A name is needed (`${}` is no placeholder), which also makes
+            // the placeholder at least as long as the `null` it becomes.
+            && close > 2
             && !text[i..i + close].contains(['\n', '"'])
         {
             let end = i + close + 1;
