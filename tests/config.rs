@@ -20,6 +20,16 @@ fn json(args: &[&str], cwd: &Path) -> Value {
     serde_json::from_slice(&run(&all, cwd).stdout).expect("JSON report")
 }
 
+/// One field of every diagnostic in a JSON report of `args`.
+fn field_of_each(args: &[&str], cwd: &Path, field: &str) -> Vec<String> {
+    json(args, cwd)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d[field].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn rules(report: &Value) -> Vec<(String, String, String)> {
     report["diagnostics"]
         .as_array()
@@ -348,14 +358,8 @@ fn cost_rule_thresholds_are_options() {
     }
   }
 }"#;
-    let messages = |dir: &Path| -> Vec<String> {
-        json(&["--select", "retry-storm", "sm.asl.json"], dir)["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["message"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let messages =
+        |dir: &Path| field_of_each(&["--select", "retry-storm", "sm.asl.json"], dir, "message");
     // Defaults: 8 attempts > 5, and 60 s doubling 8 times waits 15,300 s > 3,600.
     let dir = repo(&[("sm.asl.json", hammer)]);
     assert_eq!(
@@ -397,16 +401,9 @@ fn sequential_independent_jobs_can_report_jobs_that_name_no_data() {
     }
   }
 }"#;
-    let messages = |dir: &Path| -> Vec<String> {
-        json(
-            &["--select", "sequential-independent-jobs", "sm.asl.json"],
-            dir,
-        )["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["message"].as_str().unwrap().to_string())
-            .collect()
+    let messages = |dir: &Path| {
+        let args = ["--select", "sequential-independent-jobs", "sm.asl.json"];
+        field_of_each(&args, dir, "message")
     };
     let dir = repo(&[("sm.asl.json", chain)]);
     assert!(messages(dir.path()).is_empty());
@@ -442,16 +439,9 @@ fn map_unbounded_concurrency_high_concurrency_is_an_option() {
     }
   }
 }"#;
-    let severities = |dir: &Path| -> Vec<String> {
-        json(
-            &["--select", "map-unbounded-concurrency", "sm.asl.json"],
-            dir,
-        )["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["severity"].as_str().unwrap().to_string())
-            .collect()
+    let severities = |dir: &Path| {
+        let args = ["--select", "map-unbounded-concurrency", "sm.asl.json"];
+        field_of_each(&args, dir, "severity")
     };
     // 500 is below the default 1000.
     let dir = repo(&[("sm.asl.json", map)]);
@@ -479,20 +469,15 @@ fn standard_for_short_high_volume_thresholds_are_options() {
     "Done": { "Type": "Succeed" }
   }
 }"#;
-    let rules_found = |dir: &Path| -> usize {
-        json(
-            &[
-                "--select",
-                "standard-for-short-high-volume",
-                "--type",
-                "standard",
-                "sm.asl.json",
-            ],
-            dir,
-        )["diagnostics"]
-            .as_array()
-            .unwrap()
-            .len()
+    let rules_found = |dir: &Path| {
+        let args = [
+            "--select",
+            "standard-for-short-high-volume",
+            "--type",
+            "standard",
+            "sm.asl.json",
+        ];
+        field_of_each(&args, dir, "rule").len()
     };
     let dir = repo(&[("sm.asl.json", short)]);
     assert_eq!(rules_found(dir.path()), 1);

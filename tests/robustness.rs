@@ -255,16 +255,6 @@ fn mutated_definitions_and_templates_never_panic_in_any_format() {
     }
     assert!(seeds.len() > 100, "only {} seeds", seeds.len());
     let settings = Settings::default();
-    let formats = [
-        Format::Text,
-        Format::Concise,
-        Format::Json,
-        Format::Sarif,
-        Format::Github,
-        Format::Junit,
-        Format::Gitlab,
-        Format::Checkstyle,
-    ];
     let options = RenderOptions {
         rich_text: true,
         color: false,
@@ -304,7 +294,7 @@ fn mutated_definitions_and_templates_never_panic_in_any_format() {
             );
             let reports = [report];
             let summary = Summary::of(&reports);
-            for format in formats {
+            for format in Format::ALL {
                 let out = render::render(format, &reports, &summary, &options);
                 if format == Format::Json || format == Format::Sarif {
                     serde_json::from_str::<serde_json::Value>(&out).unwrap_or_else(|e| {

@@ -79,17 +79,6 @@ const NAMES: [&str; 6] = [
     "cdk.out/Stack.template.json",
 ];
 
-const FORMATS: [Format; 8] = [
-    Format::Text,
-    Format::Concise,
-    Format::Json,
-    Format::Sarif,
-    Format::Github,
-    Format::Junit,
-    Format::Gitlab,
-    Format::Checkstyle,
-];
-
 /// Bytes to rendered diagnostics: loading, the model, the graph, every rule
 /// (on by default or not), the cost estimate and all eight report formats.
 /// The first byte picks the file name (and so the kind) and the text
@@ -116,7 +105,7 @@ pub fn pipeline(data: &[u8]) {
         color: selector & 0x40 != 0,
         width: 80,
     };
-    for format in FORMATS {
+    for format in Format::ALL {
         let out = render::render(format, &reports, &summary, &options);
         if matches!(format, Format::Json | Format::Sarif | Format::Gitlab) {
             assert!(

@@ -30,6 +30,18 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order of [`Format::NAMES`].
+    pub const ALL: [Format; 8] = [
+        Format::Text,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+        Format::Gitlab,
+        Format::Checkstyle,
+    ];
+
     pub const NAMES: &'static [&'static str] = &[
         "text",
         "concise",
@@ -154,4 +166,15 @@ pub fn summary_line(summary: &Summary) -> String {
         ),
     };
     format!("Found {list} in {files}.")
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn all_and_names_agree() {
+        let parsed: Vec<Format> = Format::NAMES.iter().map(|n| n.parse().unwrap()).collect();
+        assert_eq!(parsed, Format::ALL);
+    }
 }
