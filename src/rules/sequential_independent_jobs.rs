@@ -195,7 +195,11 @@ impl Place {
                     bucket: b2,
                     key: k2,
                 },
-            ) => b1 == b2 && (k1.starts_with(k2.as_str()) || k2.starts_with(k1.as_str())),
+            ) => {
+                // A template placeholder (`${DataBucket}`) may name any bucket.
+                let same_bucket = b1 == b2 || b1.contains("${") || b2.contains("${");
+                same_bucket && (k1.starts_with(k2.as_str()) || k2.starts_with(k1.as_str()))
+            }
             (Place::Table(a), Place::Table(b)) => a == b,
             _ => false,
         }
@@ -366,6 +370,9 @@ mod tests {
         assert!(!a.overlaps(&c));
         assert!(d.overlaps(&c));
         assert_eq!(s3_place("s3://"), None);
+        let templated = s3_place("s3://${RawBucket}/orders/").unwrap();
+        assert!(templated.overlaps(&s3_place("s3://lake/orders/daily/").unwrap()));
+        assert!(!templated.overlaps(&s3_place("s3://lake/clicks/").unwrap()));
     }
 
     #[test]
