@@ -649,7 +649,10 @@ fn decode_double_quoted(body: &str, base: usize, out: &mut Mapped) -> bool {
                                 };
                                 low = low * 16 + d;
                             }
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low.wrapping_sub(0xDC00));
+                            if !(0xDC00..0xE000).contains(&low) {
+                                return false;
+                            }
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
                         }
                         match char::from_u32(code) {
                             Some(c) => c,
