@@ -420,6 +420,22 @@ fn sequential_independent_jobs_can_report_jobs_that_name_no_data() {
             "job `Clicks` waits for job `Orders` but uses nothing it produced: it does not read `Orders`'s result, and neither names its data"
         ]
     );
+    // Even then, a stop action after a job keeps its place.
+    let stop = chain.replace(
+        r#""Resource": "arn:aws:states:::glue:startJobRun.sync",
+      "Parameters": { "JobName": "clicks" },"#,
+        r#""Resource": "arn:aws:states:::elasticmapreduce:terminateCluster.sync",
+      "Parameters": { "ClusterId": "j-1" },"#,
+    );
+    assert_ne!(stop, chain);
+    let dir = repo(&[
+        ("sm.asl.json", &stop),
+        (
+            ".asl-lint.toml",
+            "[rules.sequential-independent-jobs]\nrequire-named-data = false\n",
+        ),
+    ]);
+    assert!(messages(dir.path()).is_empty());
 }
 
 #[test]
