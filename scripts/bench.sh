@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Benchmark asl-lint against a serde_json read+parse floor, in one run, on
-# the same files. Public tools only: hyperfine and GNU time (Debian packages
-# `hyperfine` and `time`), Python 3 for the synthetic inputs and the table.
+# Benchmark asl-lint against a serde_json read+parse floor and against the
+# peer validators, in one run, on the same files. Public tools only:
+# hyperfine and GNU time (Debian packages `hyperfine` and `time`), Python 3
+# for the synthetic inputs and the table, Node.js + npm for the peers.
 #
 #   scripts/bench.sh [CORPUS_DIR]     (default: ../shared/corpus/real)
 #
-# Prints a Markdown table: median wall time, user time, peak RSS, and the
-# ratio to the floor. Scratch files go to a temporary folder.
+# Environment: BENCH_RUNS (default 30) runs per fast case, spread over
+# BENCH_ROUNDS (default 5) interleaved rounds; BENCH_PEER_RUNS (default 3)
+# runs per peer case; BENCH_PEERS=0 skips the peers (no npm).
+#
+# Prints a Markdown table (median wall time, user time, peak RSS, ratios)
+# and whether each target of the performance issue is met. Scratch files,
+# the synthetic inputs and the npm installs go to a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 corpus="${1:-../shared/corpus/real}"
 runs="${BENCH_RUNS:-30}"
+peer_runs="${BENCH_PEER_RUNS:-3}"
 for tool in hyperfine /usr/bin/time python3; do
     command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install hyperfine time python3)" >&2; exit 1; }
 done
@@ -23,9 +30,20 @@ floor="$PWD/target/release/examples/parse_floor"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
-# The same files for both: the aws-samples JSON definitions.
-find "$corpus" -path '*aws-samples*' -name '*.json' | LC_ALL=C sort > "$scratch/files.txt"
+# The same files for every tool: the aws-samples JSON definitions that are
+# valid JSON (one upstream file is not, and asl-validator throws on it).
+find "$corpus" -path '*aws-samples*' -name '*.json' | LC_ALL=C sort | python3 -c '
+import json, sys
+for line in sys.stdin:
+    path = line.rstrip("\n")
+    try:
+        json.load(open(path, encoding="utf-8"))
+    except ValueError:
+        continue
+    print(path)
+' > "$scratch/files.txt"
 nfiles=$(wc -l < "$scratch/files.txt")
+files="$(tr '\n' ' ' < "$scratch/files.txt")"
 single="$(grep -m1 'data-processing/cdk/statemachine/statemachine.asl.json' "$scratch/files.txt" || head -1 "$scratch/files.txt")"
 
 for spec in "chain 1000" "chain 5000" "chain 20000" "diamond 2000" "glue 2000" "wide 1000" "nested 30"; do
@@ -34,55 +52,170 @@ for spec in "chain 1000" "chain 5000" "chain 20000" "diamond 2000" "glue 2000" "
     python3 scripts/gen_synthetic.py "$1" "$2" "$scratch/$1-$2.asl.json"
 done
 
-# name | command (stdout discarded by hyperfine -N)
+# Peers, installed into the scratch folder at fixed versions.
+peers=""
+if [ "${BENCH_PEERS:-1}" != 0 ]; then
+    if command -v npm >/dev/null && command -v node >/dev/null; then
+        mkdir -p "$scratch/peers"
+        (cd "$scratch/peers" && npm init -y >/dev/null &&
+            npm install --silent --no-audit --no-fund \
+                asl-validator@4.0.0 amazon-states-language-service@1.16.1 \
+                vscode-languageserver-textdocument@1.0.16 >/dev/null) && peers="$scratch/peers"
+        [ -n "$peers" ] || echo "npm install of the peers failed; skipping them" >&2
+    else
+        echo "node/npm not found; skipping the peers" >&2
+    fi
+fi
+if [ -n "$peers" ]; then
+    # The language service validates one document at a time, as in VS Code.
+    cat > "$peers/validate.js" <<'JS'
+const fs = require("fs");
+const { getLanguageService } = require("amazon-states-language-service");
+const { TextDocument } = require("vscode-languageserver-textdocument");
+(async () => {
+  const service = getLanguageService({});
+  let diagnostics = 0;
+  for (const path of process.argv.slice(2)) {
+    const doc = TextDocument.create("file://" + path, "json", 1, fs.readFileSync(path, "utf8"));
+    diagnostics += (await service.doValidation(doc, service.parseJSONDocument(doc))).length;
+  }
+  console.log(`${diagnostics} diagnostics`);
+})();
+JS
+    validator="node $peers/node_modules/asl-validator/dist/bin/asl-validator.js --silent"
+    validator_args="$(sed 's/^/--json-path /' "$scratch/files.txt" | tr '\n' ' ')"
+    service="node $peers/validate.js"
+fi
+
+# name | runs ("fast" or "peer") | command. The name is "tool: what"; rows
+# with the same "what" are compared with that row's floor.
 cases=(
-    "floor: $nfiles aws-samples files|$floor $(tr '\n' ' ' < "$scratch/files.txt")"
-    "asl-lint: $nfiles aws-samples files|$lint --fail-on never --format concise $(tr '\n' ' ' < "$scratch/files.txt")"
-    "asl-lint: all of $corpus (walk + sniff)|$lint --fail-on never --format concise $corpus"
-    "floor: one 3 KB file|$floor $single"
-    "asl-lint: one 3 KB file|$lint --fail-on never --format concise $single"
+    "floor: $nfiles aws-samples files|fast|$floor $files"
+    "asl-lint: $nfiles aws-samples files|fast|$lint --fail-on never --format concise $files"
+    "asl-lint: all of $corpus (walk + sniff)|fast|$lint --fail-on never --format concise $corpus"
+    "floor: one 3 KB file|fast|$floor $single"
+    "asl-lint: one 3 KB file|fast|$lint --fail-on never --format concise $single"
 )
+if [ -n "$peers" ]; then
+    cases+=(
+        "asl-validator 4.0.0: $nfiles aws-samples files|peer|$validator $validator_args"
+        "language service 1.16.1: $nfiles aws-samples files|peer|$service $files"
+        "asl-validator 4.0.0: one 3 KB file|peer|$validator --json-path $single"
+        "language service 1.16.1: one 3 KB file|peer|$service $single"
+    )
+fi
 for f in "$scratch"/*.asl.json; do
     base="$(basename "$f" .asl.json)"
-    cases+=("floor: synthetic $base|$floor $f")
-    cases+=("asl-lint: synthetic $base|$lint --fail-on never --format concise $f")
+    cases+=("floor: synthetic $base|fast|$floor $f")
+    cases+=("asl-lint: synthetic $base|fast|$lint --fail-on never --format concise $f")
+done
+
+# This machine's speed drifts over minutes, so every fast case is timed in
+# BENCH_ROUNDS rounds (default 5) that take turns with the other cases (A B
+# A B ...), and the median is over all rounds' runs. Peers run in round 1.
+rounds="${BENCH_ROUNDS:-5}"
+per_round=$(( (runs + rounds - 1) / rounds ))
+for round in $(seq 1 "$rounds"); do
+    i=0
+    for case in "${cases[@]}"; do
+        i=$((i + 1))
+        rest="${case#*|}"
+        n="${rest%%|*}"
+        cmd="${rest#*|}"
+        if [ "$n" = peer ]; then
+            [ "$round" = 1 ] || continue
+            n="$peer_runs"
+        else
+            n="$per_round"
+        fi
+        # -i: the peers exit non-zero when they find problems.
+        hyperfine -N -i --warmup 1 --runs "$n" --export-json "$scratch/h-$i-$round.json" "$cmd" >/dev/null 2>&1
+    done
 done
 
 results="$scratch/results.tsv"
 : > "$results"
+i=0
 for case in "${cases[@]}"; do
+    i=$((i + 1))
     name="${case%%|*}"
-    cmd="${case#*|}"
-    hyperfine -N --warmup 3 --runs "$runs" --export-json "$scratch/h.json" "$cmd" >/dev/null 2>&1
-    # Peak RSS of one run, in KiB.
+    rest="${case#*|}"
+    cmd="${rest#*|}"
+    # Peak RSS of one run, in KiB (GNU time passes on the peers' failing exit).
     # shellcheck disable=SC2086 # the command line is split on purpose
-    rss=$(/usr/bin/time -f '%M' $cmd 2>&1 >/dev/null | tail -1)
-    python3 - "$scratch/h.json" "$name" "$rss" >> "$results" <<'PY'
+    rss=$({ /usr/bin/time -f '%M' $cmd 2>&1 >/dev/null || true; } | tail -1)
+    python3 - "$name" "$rss" "$scratch"/h-"$i"-*.json >> "$results" <<'PY'
 import json, statistics, sys
-r = json.load(open(sys.argv[1]))["results"][0]
-print("\t".join([sys.argv[2], str(statistics.median(r["times"])), str(r["user"]), sys.argv[3]]))
+times, user = [], 0.0
+for path in sys.argv[3:]:
+    r = json.load(open(path))["results"][0]
+    times += r["times"]
+    user += r["user"] * len(r["times"])
+print("\t".join([sys.argv[1], str(statistics.median(times)), str(user / len(times)), sys.argv[2]]))
 PY
 done
 
-python3 - "$results" "$(nproc)" <<'PY'
+python3 - "$results" "$(nproc)" "$nfiles" "$per_round" "$rounds" "$peer_runs" <<'PY'
 import sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
-floor = {}
+nfiles = sys.argv[3]
+per_round, rounds, peer_runs = sys.argv[4:7]
+table = []
 for name, wall, user, rss in rows:
     tool, _, what = name.partition(": ")
-    if tool == "floor":
-        floor[what] = (float(wall), int(rss))
-print(f"Machine: {sys.argv[2]} cores. Median of hyperfine runs; peak RSS from GNU time.\n")
+    table.append((tool, what, float(wall), float(user), int(rss)))
+floor = {what: (wall, rss) for tool, what, wall, _, rss in table if tool == "floor"}
+corpus_case = f"{nfiles} aws-samples files"
+
+def base_for(what):
+    return floor.get(what) or floor.get(corpus_case)
+
+print(f"Machine: {sys.argv[2]} cores. Wall time: the median of {per_round} runs in each of {rounds} "
+      f"interleaved rounds ({peer_runs} runs for the peers); user time: the mean; peak RSS: one run, "
+      "GNU time.\n")
 print("| case | tool | wall ms | user ms | peak RSS MiB | x floor (wall) | x floor (RSS) |")
 print("|---|---|---:|---:|---:|---:|---:|")
-for name, wall, user, rss in rows:
-    tool, _, what = name.partition(": ")
-    base = floor.get(what) or floor.get(what.replace(" (walk + sniff)", ""))
+for tool, what, wall, user, rss in table:
     ratio = rss_ratio = ""
-    if tool == "asl-lint" and base is None and "aws-samples" not in what:
-        base = next((v for k, v in floor.items() if "aws-samples" in k), None)
-    if tool == "asl-lint" and base:
-        ratio = f"{float(wall) / base[0]:.2f}"
-        rss_ratio = f"{int(rss) / base[1]:.2f}"
-    print(f"| {what} | {tool} | {float(wall) * 1000:.2f} | {float(user) * 1000:.2f} | {int(rss) / 1024:.1f} | {ratio} | {rss_ratio} |")
+    if tool != "floor":
+        base = base_for(what)
+        ratio = f"{wall / base[0]:.2f}"
+        rss_ratio = f"{rss / base[1]:.2f}"
+    print(f"| {what} | {tool} | {wall * 1000:.2f} | {user * 1000:.2f} | {rss / 1024:.1f} | {ratio} | {rss_ratio} |")
+
+def find(tool, what):
+    return next((r for r in table if r[0].startswith(tool) and r[1] == what), None)
+
+lint_corpus = find("asl-lint", corpus_case)
+checks = [
+    ("whole corpus at most 2x the parse floor",
+     f"{lint_corpus[2] / floor[corpus_case][0]:.2f}x", lint_corpus[2] / floor[corpus_case][0] <= 2),
+    ("peak RSS under 3x the floor's (the corpus run)",
+     f"{lint_corpus[4] / floor[corpus_case][1]:.2f}x", lint_corpus[4] / floor[corpus_case][1] < 3),
+]
+validator = find("asl-validator", corpus_case)
+if validator:
+    speedup = validator[2] / lint_corpus[2]
+    checks.append(("at least 200x faster than asl-validator", f"{speedup:.0f}x", speedup >= 200))
+service = find("language service", corpus_case)
+if service:
+    checks.append(("(for reference) faster than the language service",
+                   f"{service[2] / lint_corpus[2]:.0f}x", service[2] > lint_corpus[2]))
+single = find("asl-lint", "one 3 KB file")
+checks.append(("single-file run under 5 ms", f"{single[2] * 1000:.2f} ms", single[2] < 0.005))
+synthetic = [r for r in table if r[0] == "asl-lint" and r[1].startswith("synthetic")]
+slowest = max(synthetic, key=lambda r: r[2])
+checks.append(("every synthetic case under 200 ms",
+               f"slowest {slowest[1][10:]} {slowest[2] * 1000:.0f} ms", slowest[2] < 0.2))
+chains = sorted((int(r[1].split("-")[1]), r[2]) for r in synthetic if r[1].startswith("synthetic chain-"))
+if len(chains) >= 2:
+    (n0, t0), (n1, t1) = chains[0], chains[-1]
+    growth = (t1 / t0) / (n1 / n0)
+    checks.append((f"chain {n0} -> {n1}: time grows about linearly",
+                   f"time x{t1 / t0:.1f} for size x{n1 / n0:.0f}", growth < 2))
+
+print("\n| target | measured | met |")
+print("|---|---|---|")
+for what, value, ok in checks:
+    print(f"| {what} | {value} | {'yes' if ok else 'no'} |")
 PY
