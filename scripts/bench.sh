@@ -115,36 +115,32 @@ done
 # A B ...), and the median is over all rounds' runs. Peers run in round 1.
 rounds="${BENCH_ROUNDS:-5}"
 per_round=$(( (runs + rounds - 1) / rounds ))
+names=() kinds=() cmds=()
+for case in "${cases[@]}"; do
+    rest="${case#*|}"
+    names+=("${case%%|*}")
+    kinds+=("${rest%%|*}")
+    cmds+=("${rest#*|}")
+done
 for round in $(seq 1 "$rounds"); do
-    i=0
-    for case in "${cases[@]}"; do
-        i=$((i + 1))
-        rest="${case#*|}"
-        n="${rest%%|*}"
-        cmd="${rest#*|}"
-        if [ "$n" = peer ]; then
+    for i in "${!cmds[@]}"; do
+        n="$per_round"
+        if [ "${kinds[$i]}" = peer ]; then
             [ "$round" = 1 ] || continue
             n="$peer_runs"
-        else
-            n="$per_round"
         fi
         # -i: the peers exit non-zero when they find problems.
-        hyperfine -N -i --warmup 1 --runs "$n" --export-json "$scratch/h-$i-$round.json" "$cmd" >/dev/null 2>&1
+        hyperfine -N -i --warmup 1 --runs "$n" --export-json "$scratch/h-$i-$round.json" "${cmds[$i]}" >/dev/null 2>&1
     done
 done
 
 results="$scratch/results.tsv"
 : > "$results"
-i=0
-for case in "${cases[@]}"; do
-    i=$((i + 1))
-    name="${case%%|*}"
-    rest="${case#*|}"
-    cmd="${rest#*|}"
+for i in "${!cmds[@]}"; do
     # Peak RSS of one run, in KiB (GNU time passes on the peers' failing exit).
     # shellcheck disable=SC2086 # the command line is split on purpose
-    rss=$({ /usr/bin/time -f '%M' $cmd 2>&1 >/dev/null || true; } | tail -1)
-    python3 - "$name" "$rss" "$scratch"/h-"$i"-*.json >> "$results" <<'PY'
+    rss=$({ /usr/bin/time -f '%M' ${cmds[$i]} 2>&1 >/dev/null || true; } | tail -1)
+    python3 - "${names[$i]}" "$rss" "$scratch"/h-"$i"-*.json >> "$results" <<'PY'
 import json, statistics, sys
 times, user = [], 0.0
 for path in sys.argv[3:]:
