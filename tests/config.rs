@@ -420,6 +420,25 @@ fn sequential_independent_jobs_can_report_jobs_that_name_no_data() {
             "job `Clicks` waits for job `Orders` but uses nothing it produced: it does not read `Orders`'s result, and neither names its data"
         ]
     );
+    // One side naming its data is said as such.
+    let one_named = chain.replace(
+        r#""Parameters": { "JobName": "orders" },"#,
+        r#""Parameters": { "JobName": "orders", "Arguments": { "--target": "s3://lake/orders/" } },"#,
+    );
+    assert_ne!(one_named, chain);
+    let dir = repo(&[
+        ("sm.asl.json", &one_named),
+        (
+            ".asl-lint.toml",
+            "[rules.sequential-independent-jobs]\nrequire-named-data = false\n",
+        ),
+    ]);
+    assert_eq!(
+        messages(dir.path()),
+        [
+            "job `Clicks` waits for job `Orders` but uses nothing it produced: it does not read `Orders`'s result, and `Clicks` names no data"
+        ]
+    );
     // Even then, a stop action after a job keeps its place.
     let stop = chain.replace(
         r#""Resource": "arn:aws:states:::glue:startJobRun.sync",

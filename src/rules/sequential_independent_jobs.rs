@@ -61,11 +61,17 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if a.unknown || b.unknown || a.overlaps(&b) {
             continue;
         }
+        let evidence = match (a.places.is_empty(), b.places.is_empty()) {
+            (false, false) => "and the two name different data".to_string(),
+            (true, true) => "and neither names its data".to_string(),
+            (true, false) => format!("and `{}` names no data", first.name),
+            (false, true) => format!("and `{}` names no data", second.name),
+        };
         let named = !a.places.is_empty() && !b.places.is_empty();
         if require_named && !named {
             continue;
         }
-        out.push(diagnose(first, second, named));
+        out.push(diagnose(first, second, &evidence));
     }
 }
 
@@ -330,12 +336,7 @@ fn s3_place(text: &str) -> Option<Place> {
     })
 }
 
-fn diagnose(first: &State<'_>, second: &State<'_>, named: bool) -> Diagnostic {
-    let evidence = if named {
-        "and the two name different data"
-    } else {
-        "and neither names its data"
-    };
+fn diagnose(first: &State<'_>, second: &State<'_>, evidence: &str) -> Diagnostic {
     Diagnostic::new(
         &RULE,
         second.pointer.clone(),
