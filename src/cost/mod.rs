@@ -300,8 +300,7 @@ pub fn bounded_loops(m: &Machine<'_>, g: &MachineGraph) -> Vec<BoundedLoop> {
     let mut out = Vec::new();
     for (scope, sg) in m.scopes.iter().zip(&g.scopes) {
         for scc in sg.sccs() {
-            let cyclic = scc.len() > 1 || sg.graph.contains_edge(scc[0], scc[0]);
-            if !cyclic {
+            if !crate::graph::is_cycle(&sg.graph, scc) {
                 continue;
             }
             let states: Vec<StateId> = scc.iter().filter_map(|&n| sg.state(n)).collect();
@@ -522,18 +521,12 @@ fn longest(
     };
     let reachable = sg.reachable(&[start], petgraph::Direction::Outgoing, |_| false);
     let sccs = sg.sccs_postorder();
-    let mut comp = vec![usize::MAX; sg.graph.node_count()];
-    for (c, scc) in sccs.iter().enumerate() {
-        for &v in scc {
-            comp[v.index()] = c;
-        }
-    }
+    let comp = crate::graph::component_of(&sccs, sg.graph.node_count());
     let comp_weight: Vec<f64> = sccs
         .iter()
         .map(|scc| {
             let sum: f64 = scc.iter().map(|v| w[v.index()]).sum();
-            let cyclic = scc.len() > 1 || sg.graph.contains_edge(scc[0], scc[0]);
-            if !cyclic {
+            if !crate::graph::is_cycle(&sg.graph, scc) {
                 return sum;
             }
             let bounded = loops.iter().find(|l| {

@@ -64,6 +64,23 @@ impl Edge {
 pub const ENDLESS: usize = usize::MAX / 4;
 
 /// Node 0 of every scope graph.
+/// Whether a strongly connected component is a cycle: several nodes, or
+/// one node with an edge to itself.
+pub fn is_cycle<N, E>(graph: &DiGraph<N, E, u32>, scc: &[NodeIndex]) -> bool {
+    scc.len() > 1 || graph.contains_edge(scc[0], scc[0])
+}
+
+/// For each node, the index of its component in `sccs`.
+pub fn component_of(sccs: &[Vec<NodeIndex>], node_count: usize) -> Vec<usize> {
+    let mut comp = vec![usize::MAX; node_count];
+    for (c, scc) in sccs.iter().enumerate() {
+        for &v in scc {
+            comp[v.index()] = c;
+        }
+    }
+    comp
+}
+
 pub fn success_exit() -> NodeIndex {
     NodeIndex::new(0)
 }
@@ -224,18 +241,16 @@ impl ScopeGraph {
         }
         // kosaraju_scc lists components in reverse topological order.
         let sccs = petgraph::algo::kosaraju_scc(&sub);
-        let mut comp = vec![0usize; sub.node_count()];
-        for (c, scc) in sccs.iter().enumerate() {
-            for &v in scc {
-                comp[v.index()] = c;
-            }
-        }
+        let comp = component_of(&sccs, sub.node_count());
         let comp_weight: Vec<usize> = sccs
             .iter()
             .map(|scc| {
                 let w: usize = scc.iter().map(|&v| weight(sub[v])).sum();
-                let cyclic = scc.len() > 1 || sub.contains_edge(scc[0], scc[0]);
-                if cyclic && w >= 2 { ENDLESS } else { w }
+                if is_cycle(&sub, scc) && w >= 2 {
+                    ENDLESS
+                } else {
+                    w
+                }
             })
             .collect();
         let add = |a: usize, b: usize| a.saturating_add(b).min(ENDLESS);
@@ -323,8 +338,7 @@ impl ScopeGraph {
     pub fn in_cycle(&self) -> Vec<bool> {
         let mut out = vec![false; self.graph.node_count()];
         for scc in self.sccs() {
-            let cyclic = scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]);
-            if cyclic {
+            if is_cycle(&self.graph, scc) {
                 for n in scc {
                     out[n.index()] = true;
                 }

@@ -34,8 +34,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             // Only the cycle itself, not states that merely lead into it.
-            let cyclic = scc.len() > 1 || sg.graph.contains_edge(scc[0], scc[0]);
-            if !cyclic {
+            if !crate::graph::is_cycle(&sg.graph, scc) {
                 continue;
             }
             let first = &m.states[*trapped.iter().min().expect("non-empty")];

@@ -34,8 +34,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .map(|n| n.as_f64());
     for sg in &cx.graph.scopes {
         for scc in sg.sccs() {
-            let cyclic = scc.len() > 1 || sg.graph.contains_edge(scc[0], scc[0]);
-            if !cyclic {
+            if !crate::graph::is_cycle(&sg.graph, scc) {
                 continue;
             }
             let states: Vec<usize> = scc.iter().filter_map(|&n| sg.state(n)).collect();
