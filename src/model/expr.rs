@@ -655,6 +655,24 @@ pub struct Located<'t> {
     pub state: usize,
 }
 
+/// `ErrorPath` and `CausePath` of JSONPath Fail states, which take a path or
+/// an intrinsic function: (field, text, pointer).
+pub fn fail_paths<'t>(m: &Machine<'t>) -> Vec<(&'static str, &'t str, String)> {
+    let mut out = Vec::new();
+    for s in m
+        .states
+        .iter()
+        .filter(|s| s.ty == StateType::Fail && s.query_language == QueryLanguage::JsonPath)
+    {
+        for field in ["ErrorPath", "CausePath"] {
+            if let Some(text) = s.get(field).and_then(Node::as_str) {
+                out.push((field, text, pointer::push(&s.pointer, field)));
+            }
+        }
+    }
+    out
+}
+
 /// Path fields of JSONPath states with the kind of path each must be.
 pub fn path_fields<'t>(m: &Machine<'t>) -> Vec<(Located<'t>, PathKind)> {
     const FULL: &[&str] = &["InputPath", "OutputPath", "ItemsPath"];

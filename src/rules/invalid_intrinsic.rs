@@ -1,8 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::loader::pointer;
-use crate::loader::tree::{Node, Segment, pointer_at, walk};
+use crate::loader::tree::{Segment, pointer_at, walk};
 use crate::model::expr;
-use crate::model::{QueryLanguage, StateType};
 use crate::rules::invalid_path::{Expr, classify};
 use crate::rules::{Context, Group, Rule, suggest};
 
@@ -44,33 +42,23 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             true
         });
     }
-    for s in m
-        .states
-        .iter()
-        .filter(|s| s.ty == StateType::Fail && s.query_language == QueryLanguage::JsonPath)
-    {
-        for field in ["ErrorPath", "CausePath"] {
-            let Some(text) = s.get(field).and_then(Node::as_str) else {
-                continue;
-            };
-            let ptr = pointer::push(&s.pointer, field);
-            report(out, ptr.clone(), field, text);
-            // The error and cause are strings: only string-returning functions fit.
-            let called = text.trim().split('(').next().unwrap_or("").trim();
-            if matches!(classify(text), Expr::Intrinsic)
-                && expr::check_intrinsic(text).is_ok()
-                && !STRING_RESULTS.contains(&called)
-            {
-                out.push(
-                    Diagnostic::new(
-                        &RULE,
-                        ptr,
-                        format!("`{field}` needs a string, but `{called}` does not return one"),
-                    )
-                    .label("not a string result")
-                    .help(format!("use one of {}", STRING_RESULTS.join(", "))),
-                );
-            }
+    for (field, text, ptr) in expr::fail_paths(m) {
+        report(out, ptr.clone(), field, text);
+        // The error and cause are strings: only string-returning functions fit.
+        let called = text.trim().split('(').next().unwrap_or("").trim();
+        if matches!(classify(text), Expr::Intrinsic)
+            && expr::check_intrinsic(text).is_ok()
+            && !STRING_RESULTS.contains(&called)
+        {
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    ptr,
+                    format!("`{field}` needs a string, but `{called}` does not return one"),
+                )
+                .label("not a string result")
+                .help(format!("use one of {}", STRING_RESULTS.join(", "))),
+            );
         }
     }
 }

@@ -1,8 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::loader::pointer;
-use crate::loader::tree::{Node, Segment, pointer_at, walk};
+use crate::loader::tree::{Segment, pointer_at, walk};
 use crate::model::expr::{self, PathKind};
-use crate::model::{QueryLanguage, StateType};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -98,46 +96,34 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         });
     }
     // Fail: ErrorPath and CausePath take a path or an intrinsic function.
-    for s in m
-        .states
-        .iter()
-        .filter(|s| s.ty == StateType::Fail && s.query_language == QueryLanguage::JsonPath)
-    {
-        for field in ["ErrorPath", "CausePath"] {
-            let Some(text) = s.get(field).and_then(Node::as_str) else {
-                continue;
-            };
-            let ptr = pointer::push(&s.pointer, field);
-            match classify(text) {
-                Expr::Path => {
-                    if let Err(e) = expr::check_path(text, PathKind::Reference) {
-                        out.push(
-                            Diagnostic::new(
-                                &RULE,
-                                ptr,
-                                format!("`{field}` path `{text}` {}", e.message),
-                            )
-                            .label("invalid path")
-                            .help("write a reference path such as `$.error.message`"),
-                        );
-                    }
+    for (field, text, ptr) in expr::fail_paths(m) {
+        match classify(text) {
+            Expr::Path => {
+                if let Err(e) = expr::check_path(text, PathKind::Reference) {
+                    out.push(
+                        Diagnostic::new(
+                            &RULE,
+                            ptr,
+                            format!("`{field}` path `{text}` {}", e.message),
+                        )
+                        .label("invalid path")
+                        .help("write a reference path such as `$.error.message`"),
+                    );
                 }
-                Expr::Intrinsic => {}
-                Expr::Other => out.push(
-                    Diagnostic::new(
-                        &RULE,
-                        ptr,
-                        format!(
-                            "`{field}` must be a path or an intrinsic function, found \"{text}\""
-                        ),
-                    )
-                    .label("not a path")
-                    .help(format!(
-                        "for a fixed text use `{}` instead",
-                        field.trim_end_matches("Path")
-                    )),
-                ),
             }
+            Expr::Intrinsic => {}
+            Expr::Other => out.push(
+                Diagnostic::new(
+                    &RULE,
+                    ptr,
+                    format!("`{field}` must be a path or an intrinsic function, found \"{text}\""),
+                )
+                .label("not a path")
+                .help(format!(
+                    "for a fixed text use `{}` instead",
+                    field.trim_end_matches("Path")
+                )),
+            ),
         }
     }
 }
