@@ -11,12 +11,17 @@ use serde_json::{Value, json};
 
 fn estimate(definition: &str, extra: &[&str]) -> Value {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sm.asl.json");
-    std::fs::write(&path, definition).unwrap();
+    std::fs::write(dir.path().join("sm.asl.json"), definition).unwrap();
+    cost_report(dir.path(), extra)["definitions"][0].clone()
+}
+
+/// `asl-lint --cost --format json sm.asl.json EXTRA...` in `dir`: the
+/// report, checked against the schema, from a run that must exit 0.
+fn cost_report(dir: &std::path::Path, extra: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
-        .args(["--cost", "--format", "json"])
+        .args(["--cost", "--format", "json", "sm.asl.json"])
         .args(extra)
-        .arg(&path)
+        .current_dir(dir)
         .output()
         .unwrap();
     assert_eq!(
@@ -27,7 +32,7 @@ fn estimate(definition: &str, extra: &[&str]) -> Value {
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     validate(&report);
-    report["definitions"][0].clone()
+    report
 }
 
 /// Checks a report against `schemas/cost.v1.json`.
@@ -278,22 +283,8 @@ fn map_item_counts_come_from_the_configuration_and_the_flag_wins() {
         ),
     )
     .unwrap();
-    let run = |extra: &[&str]| -> Value {
-        let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
-            .args(["--cost", "--format", "json", "sm.asl.json"])
-            .args(extra)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout).unwrap()["definitions"][0]["transitions"]
-            .clone()
-    };
+    let run =
+        |extra: &[&str]| cost_report(dir.path(), extra)["definitions"][0]["transitions"].clone();
     assert_eq!(run(&[]), json!({"min": 57, "max": 57}));
     assert_eq!(run(&["--items", "2"]), json!({"min": 54, "max": 54}));
     std::fs::write(dir.path().join(".asl-lint.toml"), "[cost]\nitmes = 5\n").unwrap();
