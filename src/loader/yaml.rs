@@ -210,6 +210,13 @@ fn parse_strict(text: &str) -> Result<Parsed, ParseError> {
         help: None,
         span,
     };
+    let too_deep = |span: Span| {
+        error_at(
+            span,
+            format!("YAML is nested more than {MAX_DEPTH} levels deep"),
+            "too deep",
+        )
+    };
     for event in Parser::new_from_str(text) {
         let (event, raw_span) = event.map_err(|e| scan_error(text, &offsets, &e))?;
         let span = offsets.span(raw_span);
@@ -218,11 +225,7 @@ fn parse_strict(text: &str) -> Result<Parsed, ParseError> {
             Event::DocumentEnd | Event::StreamEnd => break,
             Event::SequenceStart(anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(error_at(
-                        span,
-                        format!("YAML is nested more than {MAX_DEPTH} levels deep"),
-                        "too deep",
-                    ));
+                    return Err(too_deep(span));
                 }
                 stack.push(Frame::Sequence {
                     start: span.start as usize,
@@ -236,11 +239,7 @@ fn parse_strict(text: &str) -> Result<Parsed, ParseError> {
             }
             Event::MappingStart(anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(error_at(
-                        span,
-                        format!("YAML is nested more than {MAX_DEPTH} levels deep"),
-                        "too deep",
-                    ));
+                    return Err(too_deep(span));
                 }
                 stack.push(Frame::Mapping {
                     start: span.start as usize,
