@@ -1159,6 +1159,13 @@ const REVIEWED_COST_FINDINGS: &[(&str, &str, &str, usize, &str)] = &[
         "a status poll (Wait, describe/get call, Choice on the status) with no counter or time check",
     ),
     (
+        "stepfunctions-bedrock-model-customisation-sam/statemachine/bedrock-model-customisation.asl.json",
+        "unbounded-polling-loop",
+        "warning",
+        1,
+        "a status poll on a customisation job (Wait named 'next iteration', get call, Choice on the status): the name counts nothing",
+    ),
+    (
         "step-functions-emr-serverless-cdk/typescript/statemachine/statemachine.asl.json",
         "unbounded-polling-loop",
         "warning",

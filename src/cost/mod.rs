@@ -12,8 +12,10 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
 
+pub mod counter;
+
 use crate::graph::{GraphNode, MachineGraph, ScopeGraph};
-use crate::loader::tree::{Node, Value};
+use crate::loader::tree::Node;
 use crate::model::{Machine, MapMode, ResourceKind, ScopeId, StateId, StateType};
 
 /// Prices, from `prices.toml` or `--prices FILE`.
@@ -283,108 +285,41 @@ fn express_blockers(m: &Machine<'_>) -> Vec<String> {
     out
 }
 
-/// A loop that a counter bounds.
+/// A loop that a counter provably bounds (see [`counter`]).
 #[derive(Debug, Clone)]
 pub struct BoundedLoop {
     pub scope: ScopeId,
-    /// The states of the loop (one strongly connected component).
+    /// The states of the loop (one strongly connected component), sorted.
     pub states: Vec<StateId>,
     pub choice: StateId,
+    /// How many times at most the Choice runs: once per round, plus the
+    /// check that leaves.
     pub iterations: u64,
+    /// Full rounds (the Choice back to itself) at most.
+    pub rounds: u64,
+    /// The states the execution can pass from where it enters the loop up
+    /// to the first check (the Choice included).
+    pub first_round: Vec<StateId>,
 }
 
-/// Loops (cycles of a scope graph) with a Choice that compares a counter
-/// against a constant and a state in the loop that adds to that counter
-/// (`States.MathAdd`, or a JSONata `+`).
+/// The loops of every scope whose counter bound [`counter::prove`] proves.
 pub fn bounded_loops(m: &Machine<'_>, g: &MachineGraph) -> Vec<BoundedLoop> {
     let mut out = Vec::new();
-    for (scope, sg) in m.scopes.iter().zip(&g.scopes) {
-        for scc in sg.sccs() {
-            if !crate::graph::is_cycle(&sg.graph, scc) {
-                continue;
-            }
-            let states: Vec<StateId> = scc.iter().filter_map(|&n| sg.state(n)).collect();
-            let bound = states.iter().find_map(|&c| {
-                let s = &m.states[c];
-                (s.ty == StateType::Choice)
-                    .then(|| counter_bound(s.node, &states, m))
-                    .flatten()
-                    .map(|n| (c, n))
-            });
-            if let Some((choice, iterations)) = bound {
+    for scope in &m.scopes {
+        for states in g.loops(scope.id) {
+            if let Some(p) = counter::prove(m, g, &states) {
                 out.push(BoundedLoop {
                     scope: scope.id,
                     states,
-                    choice,
-                    iterations,
+                    choice: p.choice,
+                    iterations: p.rounds.saturating_add(1),
+                    rounds: p.rounds,
+                    first_round: p.first_round,
                 });
             }
         }
     }
     out
-}
-
-/// The largest number of iterations a Choice's numeric counter test allows,
-/// when some state in the loop increments that counter.
-fn counter_bound(choice: &Node, states: &[StateId], m: &Machine<'_>) -> Option<u64> {
-    let rules = choice.get("Choices")?.as_array()?;
-    let mut best: Option<u64> = None;
-    for rule in rules {
-        let mut stack = vec![rule];
-        while let Some(r) = stack.pop() {
-            if let Some(nested) = r.get("And").or(r.get("Or")).and_then(Node::as_array) {
-                stack.extend(nested);
-            }
-            if let Some(inner) = r.get("Not") {
-                stack.push(inner);
-            }
-            let Some(variable) = r.get("Variable").and_then(Node::as_str) else {
-                continue;
-            };
-            let field = variable
-                .rsplit(['.', '$'])
-                .find(|p| !p.is_empty())
-                .unwrap_or(variable);
-            let limit = [
-                "NumericLessThan",
-                "NumericLessThanEquals",
-                "NumericGreaterThan",
-                "NumericGreaterThanEquals",
-                "NumericEquals",
-            ]
-            .iter()
-            .find_map(|op| r.get(op).and_then(Node::as_number))
-            .map(|n| n.as_f64());
-            let Some(limit) = limit.filter(|l| l.is_finite() && *l >= 0.0) else {
-                continue;
-            };
-            if increments(field, states, m) {
-                let n = limit.ceil() as u64 + 1;
-                best = Some(best.map_or(n, |b| b.max(n)));
-            }
-        }
-    }
-    best
-}
-
-/// Whether a state in the loop adds to `field`.
-fn increments(field: &str, states: &[StateId], m: &Machine<'_>) -> bool {
-    states.iter().any(|&s| {
-        let mut found = false;
-        crate::loader::tree::walk(m.states[s].node, |_, key, node| {
-            if let Value::String(text) = &node.value {
-                let math = text.contains("States.MathAdd(") && text.contains(field);
-                let jsonata = text.contains('+')
-                    && (text.contains(&format!("${field}")) || text.contains(field));
-                let assigns = key.is_some_and(|k| k.trim_end_matches(".$") == field);
-                if (math || jsonata) && (assigns || text.contains(field)) {
-                    found = true;
-                }
-            }
-            !found
-        });
-        found
-    })
 }
 
 /// Results of one weight function over the whole machine.
@@ -535,7 +470,12 @@ fn longest(
                     .is_some_and(|&s| comp[g.node(s).index()] == comp[scc[0].index()])
             });
             match bounded {
-                Some(l) => sum * l.iterations as f64,
+                // Every full round enters each state of the loop at most
+                // once; the first, partial round reaches the first check.
+                Some(l) => {
+                    let first: f64 = l.first_round.iter().map(|&s| w[g.node(s).index()]).sum();
+                    sum * l.rounds as f64 + first
+                }
                 None => ENDLESS,
             }
         })

@@ -41,7 +41,7 @@ pub enum GraphNode {
     FailureExit,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edge {
     Next,
     Default,
@@ -437,6 +437,126 @@ impl MachineGraph {
     /// continues at; `None` for the root scope.
     pub fn parent_of(&self, scope: ScopeId) -> Option<StateId> {
         self.parents[scope]
+    }
+}
+
+/// Where an edge of a scope graph leads, in state terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target {
+    State(StateId),
+    /// The scope's virtual success or failure exit.
+    Exit,
+}
+
+impl MachineGraph {
+    fn scope_graph_of(&self, state: StateId) -> &ScopeGraph {
+        &self.scopes[self.state_scopes[state]]
+    }
+
+    /// The loops of a scope: each cycle's strongly connected component, as
+    /// states in source order, in a deterministic order.
+    pub fn loops(&self, scope: ScopeId) -> Vec<Vec<StateId>> {
+        let sg = &self.scopes[scope];
+        sg.sccs()
+            .iter()
+            .filter(|scc| is_cycle(&sg.graph, scc))
+            .map(|scc| {
+                let mut states: Vec<StateId> = scc.iter().filter_map(|&n| sg.state(n)).collect();
+                states.sort_unstable();
+                states
+            })
+            .collect()
+    }
+
+    /// A state's outgoing edges and where they lead.
+    pub fn successors(&self, state: StateId) -> Vec<(Edge, Target)> {
+        let sg = self.scope_graph_of(state);
+        let mut out: Vec<(Edge, Target)> = sg
+            .graph
+            .edges(self.node(state))
+            .map(|e| {
+                let to = sg.state(e.target()).map_or(Target::Exit, Target::State);
+                (*e.weight(), to)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The states with an edge into `state`, with that edge.
+    pub fn predecessors(&self, state: StateId) -> Vec<(StateId, Edge)> {
+        let sg = self.scope_graph_of(state);
+        let mut out: Vec<(StateId, Edge)> = sg
+            .graph
+            .edges_directed(self.node(state), Direction::Incoming)
+            .filter_map(|e| Some((sg.state(e.source())?, *e.weight())))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Whether the states of `members` (one scope, sorted) minus `removed` form no
+    /// cycle among themselves: then every cycle of `members` passes through
+    /// `removed`. Kahn's algorithm, linear in the members' edges.
+    pub fn acyclic_without(&self, members: &[StateId], removed: StateId) -> bool {
+        let inside = |s: StateId| s != removed && members.binary_search(&s).is_ok();
+        let index: std::collections::BTreeMap<StateId, usize> = members
+            .iter()
+            .copied()
+            .filter(|&s| inside(s))
+            .enumerate()
+            .map(|(i, s)| (s, i))
+            .collect();
+        let mut indegree = vec![0usize; index.len()];
+        let mut next: Vec<Vec<usize>> = vec![Vec::new(); index.len()];
+        for (&s, &i) in &index {
+            for (_, t) in self.successors(s) {
+                if let Target::State(t) = t
+                    && let Some(&j) = index.get(&t)
+                {
+                    next[i].push(j);
+                    indegree[j] += 1;
+                }
+            }
+        }
+        let mut ready: Vec<usize> = (0..index.len()).filter(|&i| indegree[i] == 0).collect();
+        let mut done = 0;
+        while let Some(i) = ready.pop() {
+            done += 1;
+            for &j in &next[i] {
+                indegree[j] -= 1;
+                if indegree[j] == 0 {
+                    ready.push(j);
+                }
+            }
+        }
+        done == index.len()
+    }
+
+    /// The states of `members` (sorted) reachable from `from` along edges between
+    /// members, never leaving `stop` (which is included when reached).
+    pub fn reach_within(
+        &self,
+        members: &[StateId],
+        from: &[StateId],
+        stop: StateId,
+    ) -> Vec<StateId> {
+        let mut seen: std::collections::BTreeSet<StateId> = from.iter().copied().collect();
+        let mut stack: Vec<StateId> = from.to_vec();
+        while let Some(s) = stack.pop() {
+            if s == stop {
+                continue;
+            }
+            for (_, t) in self.successors(s) {
+                if let Target::State(t) = t
+                    && members.binary_search(&t).is_ok()
+                    && seen.insert(t)
+                {
+                    stack.push(t);
+                }
+            }
+        }
+        seen.into_iter().collect()
     }
 }
 

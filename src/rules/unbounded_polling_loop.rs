@@ -1,14 +1,14 @@
 use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::tree::{Value, walk};
-use crate::model::StateType;
+use crate::model::{StateId, StateType};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
     name: "unbounded-polling-loop",
     severity: Severity::Warning,
     group: Group::Cost,
-    summary: "a Wait -> Task -> Choice loop that nothing bounds: no counter, no elapsed-time check",
+    summary: "a loop of paid or waiting work that nothing bounds: a poll, an agent loop, a loop only a failure leaves",
     doc: include_str!("../../rules/unbounded-polling-loop.md"),
     default_enabled: true,
     check: Some(check),
@@ -23,65 +23,126 @@ pub static RULE: Rule = Rule {
 /// the loop soon enough: still worth knowing, but an info.
 const MAX_POLL_SECONDS: f64 = 86_400.0;
 
+/// What makes a loop a cost problem, in the words of the finding.
+enum Shape {
+    /// Wait -> status call -> back: a poll.
+    Poll { wait: StateId },
+    /// A model call on every round (an agent loop): each round is a paid call.
+    Agent { call: StateId },
+    /// Paid work with no Choice at all: only a failure leaves the loop.
+    NoExit { task: StateId },
+}
+
+/// Resources that call a model: each round of an agent loop pays for one.
+fn calls_a_model(st: &crate::model::State<'_>) -> bool {
+    let Some(r) = &st.resource else { return false };
+    let key = r.key.as_deref().unwrap_or(&r.raw).to_ascii_lowercase();
+    [
+        "bedrock:invokemodel",
+        "bedrock:converse",
+        "bedrockruntime:",
+        "bedrockagentruntime:invokeagent",
+    ]
+    .iter()
+    .any(|k| key.contains(k))
+}
+
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
     let max_poll = cx.number_option(&RULE, "max-poll-seconds", MAX_POLL_SECONDS);
-    let bounded = crate::cost::bounded_loops(m, cx.graph);
     let execution_timeout = m
         .root
         .get("TimeoutSeconds")
         .and_then(|n| n.as_number())
         .map(|n| n.as_f64());
-    for sg in &cx.graph.scopes {
-        for scc in sg.sccs() {
-            if !crate::graph::is_cycle(&sg.graph, scc) {
-                continue;
-            }
-            let states: Vec<usize> = scc.iter().filter_map(|&n| sg.state(n)).collect();
+    for scope in &m.scopes {
+        for states in cx.graph.loops(scope.id) {
             let of = |ty: StateType| states.iter().copied().find(|&s| m.states[s].ty == ty);
-            let (Some(wait), Some(_task), Some(choice)) = (
-                of(StateType::Wait),
-                of(StateType::Task),
-                of(StateType::Choice),
-            ) else {
-                continue;
-            };
-            let counted = bounded
+            let tasks: Vec<StateId> = states
                 .iter()
-                .any(|l| l.states.contains(&choice) || l.states == states);
-            let timed = states.iter().any(|&s| {
-                m.states[s].ty == StateType::Choice && checks_elapsed_time(m.states[s].node)
-            });
+                .copied()
+                .filter(|&s| matches!(m.states[s].ty, StateType::Task))
+                .collect();
+            let model_call = tasks.iter().copied().find(|&t| calls_a_model(&m.states[t]));
+            let shape = match (
+                model_call,
+                of(StateType::Wait),
+                tasks.first(),
+                of(StateType::Choice),
+            ) {
+                (Some(call), ..) => Shape::Agent { call },
+                (None, Some(wait), Some(_), _) => Shape::Poll { wait },
+                (None, None, Some(&task), None) => Shape::NoExit { task },
+                _ => continue,
+            };
+            let choices: Vec<StateId> = states
+                .iter()
+                .copied()
+                .filter(|&s| m.states[s].ty == StateType::Choice)
+                .collect();
+            let counted = choices.iter().any(|&c| counts_rounds(m, &states, c));
+            let timed = choices
+                .iter()
+                .any(|&c| checks_elapsed_time(m.states[c].node));
             // A counter kept by a Lambda (AWS's "iterate a loop with a Lambda"
             // pattern): the Choice tests a field or the loop has a state
             // whose name says it counts.
+            // The counter must be something a Task of the loop can write.
             let counter_like = states.iter().any(|&s| {
                 let st = &m.states[s];
-                names_a_counter(st.name)
+                (st.ty == StateType::Task && names_a_counter(st.name))
                     || (st.ty == StateType::Choice
-                        && choice_variables(st.node).iter().any(|v| names_a_counter(v)))
+                        && choice_variables(st.node).iter().any(|v| {
+                            names_a_counter(v) && tasks.iter().any(|&t| may_write(&m.states[t], v))
+                        }))
             });
             if counted || timed || counter_like {
                 continue;
             }
-            let w = &m.states[wait];
-            let mut d = Diagnostic::new(
-                &RULE,
-                w.pointer.clone(),
-                format!(
-                    "`{}` polls in a loop through `{}` with no bound: each round is at least 3 \
-                     billed transitions, and after about 3,000 rounds the 25,000-event history \
-                     limit fails the execution and loses the work",
-                    w.name, m.states[choice].name
+            let (at, message) = match shape {
+                Shape::Poll { wait } => {
+                    let exit = choices.first().map_or_else(
+                        || "a Catch alone".to_string(),
+                        |&c| format!("`{}`", m.states[c].name),
+                    );
+                    (
+                        wait,
+                        format!(
+                            "`{}` polls in a loop, left through {exit}, with no bound: each round \
+                             is at least 3 billed transitions and about 9 history events, so \
+                             after about 2,700 rounds the 25,000-event history limit fails the \
+                             execution and loses the work",
+                            m.states[wait].name
+                        ),
+                    )
+                }
+                Shape::Agent { call } => (
+                    call,
+                    format!(
+                        "`{}` calls a model on every round of a loop with no iteration cap: each \
+                         round is a paid model call, and nothing stops a model that never says \
+                         it is done",
+                        m.states[call].name
+                    ),
                 ),
-            )
-            .on_key()
-            .label("unbounded polling loop")
-            .help(
-                "use the service's `.sync` integration or a `.waitForTaskToken` callback instead \
-                 of polling; otherwise count the rounds and leave the loop at a maximum, or \
-                 compare `$$.Execution.StartTime` in the Choice",
-            );
+                Shape::NoExit { task } => (
+                    task,
+                    format!(
+                        "`{}` runs in a loop that only a failure leaves: it is billed round after \
+                         round until an error or the 25,000-event history limit ends the execution",
+                        m.states[task].name
+                    ),
+                ),
+            };
+            let w = &m.states[at];
+            let mut d = Diagnostic::new(&RULE, w.pointer.clone(), message)
+                .on_key()
+                .label("unbounded loop")
+                .help(
+                    "use the service's `.sync` integration or a `.waitForTaskToken` callback \
+                     instead of polling; otherwise count the rounds and leave the loop at a \
+                     maximum, or compare `$$.Execution.StartTime` in the Choice",
+                );
             if execution_timeout.is_some_and(|t| t <= max_poll) {
                 d.message.push_str(
                     "; the top-level `TimeoutSeconds` ends it soon enough, so this is an info",
@@ -90,6 +151,116 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             }
             out.push(d);
         }
+    }
+}
+
+/// Whether a Choice of the loop compares a counter with a limit (a literal
+/// or a path) and a state of the loop changes that counter by a literal
+/// step: `States.MathAdd(<field>, <n>)`, or a JSONata `$v + n` / `$v - n`.
+/// This is the lint's notion of a bound; the estimate proves more.
+fn counts_rounds(m: &crate::model::Machine<'_>, states: &[StateId], choice: StateId) -> bool {
+    let mut compared: Vec<String> = Vec::new();
+    walk(m.states[choice].node, |_, key, node| {
+        match (key, &node.value) {
+            (Some("Condition"), Value::String(text)) => {
+                compared.extend(jsonata_compared_variables(text));
+            }
+            (_, Value::Object(o)) => {
+                let numeric = o.members.iter().any(|mem| mem.key.starts_with("Numeric"));
+                if numeric && let Some(v) = node.get("Variable").and_then(|v| v.as_str()) {
+                    compared.push(v.trim().to_string());
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    if compared.is_empty() {
+        return false;
+    }
+    states.iter().any(|&s| {
+        let mut found = false;
+        walk(m.states[s].node, |_, _, node| {
+            if let Value::String(text) = &node.value
+                && compared.iter().any(|f| steps(text, f))
+            {
+                found = true;
+            }
+            !found
+        });
+        found
+    })
+}
+
+/// Variables (`$name`) a JSONata condition compares with `<`, `>`, `<=` or `>=`.
+fn jsonata_compared_variables(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let start = i;
+            i += 1;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            let name = &text[start..i];
+            let rest = text[i..].trim_start();
+            if name.len() > 1 && (rest.starts_with('<') || rest.starts_with('>')) {
+                out.push(name.to_string());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether `text` changes `field` by a literal step.
+fn steps(text: &str, field: &str) -> bool {
+    if let Some(inner) = text
+        .trim()
+        .strip_prefix("States.MathAdd(")
+        .and_then(|t| t.strip_suffix(')'))
+        && let Some((a, b)) = inner.split_once(',')
+    {
+        let (a, b) = (a.trim(), b.trim());
+        let nonzero = |s: &str| s.parse::<i64>().is_ok_and(|n| n != 0);
+        return (a == field && nonzero(b)) || (b == field && nonzero(a));
+    }
+    if text.trim_start().starts_with("{%") && field.starts_with('$') && !field.contains('.') {
+        let mut rest = text;
+        while let Some(at) = rest.find(field) {
+            let after = &rest[at + field.len()..];
+            let boundary = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            let op = after.trim_start();
+            if boundary
+                && let Some(num) = op.strip_prefix('+').or_else(|| op.strip_prefix('-'))
+                && num.trim_start().starts_with(|c: char| c.is_ascii_digit())
+            {
+                return true;
+            }
+            rest = after;
+        }
+    }
+    false
+}
+
+/// Whether a Task's result can land on `variable` (its `ResultPath`, `$` by
+/// default, is the field or above it); a variable or an expression that is
+/// not a plain path may be written by anything.
+fn may_write(task: &crate::model::State<'_>, variable: &str) -> bool {
+    use crate::cost::counter::{Field, parse_field};
+    let Some(Field::Path(field)) = parse_field(variable) else {
+        return true;
+    };
+    match task.get("ResultPath") {
+        None => true,
+        Some(rp) => match rp.as_str().and_then(parse_field) {
+            Some(Field::Path(p)) => field.len() >= p.len() && field[..p.len()] == p[..],
+            Some(Field::Variable(_)) => false,
+            None => rp.as_str().is_some(),
+        },
     }
 }
 
