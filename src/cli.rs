@@ -94,8 +94,14 @@ pub struct Args {
     #[arg(long, value_name = "SECONDS", requires = "cost")]
     pub task_seconds: Option<f64>,
 
+    /// For --cost: the memory an Express execution is billed for, in MB
+    /// (default: the price file's 64 MB; AWS bills about 50 MB plus the
+    /// definition and payload sizes, in 64 MB steps).
+    #[arg(long, value_name = "MB", requires = "cost")]
+    pub express_memory_mb: Option<f64>,
+
     /// For --cost: a price file with the keys of the built-in one (another
-    /// region, newer prices).
+    /// region, newer prices); keys it leaves out keep the built-in values.
     #[arg(long, value_name = "FILE", requires = "cost")]
     pub prices: Option<PathBuf>,
 
@@ -467,16 +473,21 @@ fn cost(args: &Args, inputs: &[engine::Input], configured: &crate::config::CostC
         None => crate::cost::Prices::default(),
         Some(path) => match std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
-            .and_then(|t| toml::from_str(&t).map_err(|e| e.to_string()))
+            .and_then(|t| crate::cost::Prices::with_overrides(&t))
         {
             Ok(p) => p,
             Err(e) => return usage_error(&format!("cannot use `{}`: {e}", path.display())),
         },
     };
+    let express_memory_mb = args.express_memory_mb.or(configured.express_memory_mb);
+    if express_memory_mb.is_some_and(|m| !(m.is_finite() && m > 0.0)) {
+        return usage_error("--express-memory-mb must be a number of megabytes above 0");
+    }
     let assumptions = crate::cost::Assumptions {
         items: args.items.or(configured.items).unwrap_or(1),
         map_items: configured.map_items.clone(),
         task_seconds,
+        express_memory_mb,
         prices,
     };
     let reports = engine::estimate_all(inputs, &assumptions);

@@ -204,12 +204,13 @@ pub struct Config {
     pub cost: CostConfig,
 }
 
-/// `[cost]`: `items`, `task-seconds`, and `[cost.map-items]` (a Map state's
+/// `[cost]`: `items`, `task-seconds`, `express-memory-mb`, and `[cost.map-items]` (a Map state's
 /// name to its item count).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct CostConfig {
     pub items: Option<u64>,
     pub task_seconds: Option<f64>,
+    pub express_memory_mb: Option<f64>,
     pub map_items: BTreeMap<String, u64>,
 }
 
@@ -446,6 +447,21 @@ impl Parser<'_> {
                     })?;
                     out.task_seconds = Some(seconds);
                 }
+                "express-memory-mb" => {
+                    let mb = match v.get_ref() {
+                        DeValue::Integer(i) => i.as_str().parse::<f64>().ok(),
+                        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+                        _ => None,
+                    }
+                    .filter(|x| x.is_finite() && *x > 0.0)
+                    .ok_or_else(|| {
+                        self.error(
+                            v.span().start,
+                            "`express-memory-mb` must be a number of megabytes above 0",
+                        )
+                    })?;
+                    out.express_memory_mb = Some(mb);
+                }
                 "map-items" => {
                     let Some(m) = v.get_ref().as_table() else {
                         return Err(self.error(
@@ -463,7 +479,7 @@ impl Parser<'_> {
                         key.span().start,
                         "cost.",
                         other,
-                        &["items", "task-seconds", "map-items"],
+                        &["items", "task-seconds", "express-memory-mb", "map-items"],
                     ));
                 }
             }

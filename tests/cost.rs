@@ -82,7 +82,9 @@ fn the_choice_guarded_ingest_both_branches() {
     // Standard: 3 × $25 = $75 to 7 × $25 = $175.
     // Express, 1 s per request-response task: the short path runs one task
     // (1 s: $1 + $1.0417 = $2.04); the long one Check 1 s + Fetch 3 × 1 s
-    // + Write 1 s = 5 s ($1 + 5 × $1.0417 = $6.21).
+    // + the waits between Fetch's attempts (1 s, then 2 s with the default
+    // backoff) + Write 1 s = 8 s ($1 + 8 × $1.0417 = $9.33; 139 GB-hours,
+    // all in the first tier).
     let d = estimate(
         r#"{"StartAt": "Check", "States": {
           "Check": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2",
@@ -107,7 +109,7 @@ fn the_choice_guarded_ingest_both_branches() {
     assert_eq!(d["express_possible"], true);
     assert_eq!(
         d["express_usd_per_million"],
-        json!({"min": 2.04, "max": 6.21})
+        json!({"min": 2.04, "max": 9.33})
     );
     assert_eq!(
         d["top_states"][0],
@@ -302,4 +304,113 @@ fn map_item_counts_come_from_the_configuration_and_the_flag_wins() {
         "{}",
         String::from_utf8_lossy(&bad.stderr)
     );
+}
+
+const DISTRIBUTED: &str = r#"{"StartAt": "Each", "States": {
+  "Each": {"Type": "Map", "ItemsPath": "$.items", BATCHER
+           "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "KIND"},
+             "StartAt": "Work", "States": {
+               "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                        "Parameters": {"FunctionName": "f"}, "Next": "Log"},
+               "Log": {"Type": "Pass", "End": true}}},
+           "Next": "Done"},
+  "Done": {"Type": "Succeed"}}}"#;
+
+fn distributed(kind: &str, batcher: &str) -> String {
+    DISTRIBUTED
+        .replace("KIND", kind)
+        .replace("BATCHER", batcher)
+}
+
+#[test]
+fn a_distributed_map_bills_one_transition_per_child_execution() {
+    // Standard children, 10 items: the Map 1 + 10 children × (1 for the
+    // start + Work + Log) + Done 1 = 32.
+    let d = estimate(&distributed("STANDARD", ""), &["--items", "10"]);
+    assert_eq!(d["transitions"], json!({"min": 32, "max": 32}));
+    assert_eq!(
+        d["standard_usd_per_million"],
+        json!({"min": 800.0, "max": 800.0})
+    );
+    // Batches of 5 items: 2 child executions: 1 + 2 × 3 + 1 = 8.
+    let d = estimate(
+        &distributed("STANDARD", r#""ItemBatcher": {"MaxItemsPerBatch": 5},"#),
+        &["--items", "10"],
+    );
+    assert_eq!(d["transitions"], json!({"min": 8, "max": 8}));
+    // A byte limit can make every batch one item: 10 children again.
+    let d = estimate(
+        &distributed(
+            "STANDARD",
+            r#""ItemBatcher": {"MaxItemsPerBatch": 5, "MaxInputBytesPerBatch": 1024},"#,
+        ),
+        &["--items", "10"],
+    );
+    assert_eq!(d["transitions"], json!({"min": 32, "max": 32}));
+}
+
+#[test]
+fn express_children_are_priced_as_express_and_added_to_standard() {
+    // Express children, 10 items: transitions the Map 1 + 10 child starts +
+    // Done 1 = 12, $300 at the Standard rate. Each child runs 1 s (Work; a
+    // Pass takes no time) at 64 MB: per million parents, 10 million child
+    // requests ($10) and 10^7 × 1 s × 0.0625 GB / 3600 = 173.6 GB-hours in
+    // the first tier ($10.42): $320.42 in all.
+    let d = estimate(&distributed("EXPRESS", ""), &["--items", "10"]);
+    assert_eq!(d["transitions"], json!({"min": 12, "max": 12}));
+    assert_eq!(
+        d["standard_usd_per_million"],
+        json!({"min": 320.42, "max": 320.42})
+    );
+    // 128 MB doubles the duration part: 347.2 GB-hours, $20.83.
+    let d = estimate(
+        &distributed("EXPRESS", ""),
+        &["--items", "10", "--express-memory-mb", "128"],
+    );
+    assert_eq!(
+        d["standard_usd_per_million"],
+        json!({"min": 330.83, "max": 330.83})
+    );
+}
+
+#[test]
+fn express_duration_tiers_apply_past_1000_gb_hours() {
+    // A 5-minute Wait, one million executions at 64 MB: 300 s × 0.0625 GB ×
+    // 10^6 / 3600 = 5,208.3 GB-hours: 1,000 at $0.06 + 4,000 at $0.03 +
+    // 208.3 at $0.01642 = $183.42, plus $1 of requests.
+    let d = estimate(
+        r#"{"StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": 300, "End": true}}}"#,
+        &[],
+    );
+    assert_eq!(
+        d["express_usd_per_million"],
+        json!({"min": 184.42, "max": 184.42})
+    );
+}
+
+#[test]
+fn a_partial_price_file_keeps_the_other_prices() {
+    let dir = tempfile::tempdir().unwrap();
+    let prices = dir.path().join("prices.toml");
+    std::fs::write(&prices, "standard_usd_per_1000_transitions = 0.05\n").unwrap();
+    let d = estimate(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#,
+        &["--prices", prices.to_str().unwrap()],
+    );
+    assert_eq!(
+        d["standard_usd_per_million"],
+        json!({"min": 50.0, "max": 50.0})
+    );
+    assert_eq!(
+        d["express_usd_per_million"],
+        json!({"min": 1.0, "max": 1.0})
+    );
+    std::fs::write(&prices, "no_such_price = 1\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--cost", "--prices", prices.to_str().unwrap(), "-"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no_such_price"));
 }

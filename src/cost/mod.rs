@@ -26,14 +26,70 @@ pub struct Prices {
     pub read: String,
     pub standard_usd_per_1000_transitions: f64,
     pub express_usd_per_million_requests: f64,
+    /// The first tier's price; [`Prices::express_gb_hour_tiers`] has all.
     pub express_usd_per_gb_hour: f64,
+    /// Duration tiers by GB-hours a month: each tier's price applies up to
+    /// its `up_to_gb_hours` (the last tier has none).
+    #[serde(default)]
+    pub express_gb_hour_tiers: Vec<Tier>,
     pub express_memory_mb: f64,
     pub express_duration_step_ms: f64,
 }
 
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    #[serde(default)]
+    pub up_to_gb_hours: Option<f64>,
+    pub usd_per_gb_hour: f64,
+}
+
+const BUILT_IN_PRICES: &str = include_str!("prices.toml");
+
 impl Default for Prices {
     fn default() -> Self {
-        toml::from_str(include_str!("prices.toml")).expect("the built-in price file parses")
+        toml::from_str(BUILT_IN_PRICES).expect("the built-in price file parses")
+    }
+}
+
+impl Prices {
+    /// A price file over the built-in prices: keys it leaves out keep their
+    /// built-in values.
+    pub fn with_overrides(text: &str) -> Result<Prices, String> {
+        let mut table: toml::Table = toml::from_str(BUILT_IN_PRICES).map_err(|e| e.to_string())?;
+        let given: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        for (k, v) in given {
+            if !table.contains_key(&k) && k != "express_gb_hour_tiers" {
+                return Err(format!("unknown key `{k}`"));
+            }
+            table.insert(k, v);
+        }
+        toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string())
+    }
+
+    /// Dollars for `gb_hours` of Express duration, tier by tier.
+    fn express_duration_usd(&self, gb_hours: f64) -> f64 {
+        if self.express_gb_hour_tiers.is_empty() {
+            return gb_hours * self.express_usd_per_gb_hour;
+        }
+        let mut left = gb_hours;
+        let mut below = 0.0;
+        let mut usd = 0.0;
+        for t in &self.express_gb_hour_tiers {
+            let size = t
+                .up_to_gb_hours
+                .map_or(f64::INFINITY, |u| (u - below).max(0.0));
+            let here = left.min(size);
+            usd += here * t.usd_per_gb_hour;
+            left -= here;
+            below = t.up_to_gb_hours.unwrap_or(f64::INFINITY);
+            if left <= 0.0 {
+                break;
+            }
+        }
+        usd
     }
 }
 
@@ -46,6 +102,9 @@ pub struct Assumptions {
     pub map_items: std::collections::BTreeMap<String, u64>,
     /// Seconds one request-response Task takes (`--task-seconds`).
     pub task_seconds: f64,
+    /// Memory an Express execution is billed for (`--express-memory-mb`;
+    /// the price file's `express_memory_mb` when unset).
+    pub express_memory_mb: Option<f64>,
     pub prices: Prices,
 }
 
@@ -55,6 +114,7 @@ impl Default for Assumptions {
             items: 1,
             map_items: Default::default(),
             task_seconds: 1.0,
+            express_memory_mb: None,
             prices: Prices::default(),
         }
     }
@@ -64,6 +124,75 @@ impl Assumptions {
     /// The item count of the Map named `state`.
     pub fn items_of(&self, state: &str) -> u64 {
         self.map_items.get(state).copied().unwrap_or(self.items)
+    }
+
+    /// Billed Express memory: AWS bills about 50 MB plus the definition and
+    /// payload sizes, rounded up to 64 MB steps; the estimate assumes the
+    /// price file's figure (64 MB, the smallest step) unless told otherwise.
+    pub fn memory_mb(&self) -> f64 {
+        self.express_memory_mb
+            .unwrap_or(self.prices.express_memory_mb)
+    }
+
+    /// Dollars for `executions` Express executions of `seconds` each.
+    fn express_usd(&self, executions: f64, seconds: f64) -> f64 {
+        let p = &self.prices;
+        let step = p.express_duration_step_ms / 1000.0;
+        let billed = if step > 0.0 {
+            (seconds / step).ceil() * step
+        } else {
+            seconds
+        };
+        let memory_step = 64.0;
+        let gb = (self.memory_mb() / memory_step).ceil() * memory_step / 1024.0;
+        executions / 1e6 * p.express_usd_per_million_requests
+            + p.express_duration_usd(executions * billed * gb / 3600.0)
+    }
+}
+
+/// How a Map runs its items: inline in the execution, or as child
+/// executions of a Distributed Map.
+enum MapRun {
+    Inline,
+    /// Child executions, and whether they are Express.
+    Children {
+        express: bool,
+    },
+}
+
+fn map_run(s: &crate::model::State<'_>) -> MapRun {
+    if s.map_mode != Some(MapMode::Distributed) {
+        return MapRun::Inline;
+    }
+    let express = ["ItemProcessor", "Iterator"].iter().any(|k| {
+        s.get(k)
+            .and_then(|p| p.get("ProcessorConfig"))
+            .and_then(|c| c.get("ExecutionType"))
+            .and_then(Node::as_str)
+            == Some("EXPRESS")
+    });
+    MapRun::Children { express }
+}
+
+/// How many child executions a Distributed Map starts for `items` items:
+/// one per batch when `ItemBatcher` fixes the batch size in items alone,
+/// otherwise one per item (a byte limit can make every batch one item).
+fn child_executions(s: &crate::model::State<'_>, items: u64) -> u64 {
+    let Some(batcher) = s.get("ItemBatcher") else {
+        return items;
+    };
+    if batcher.get("MaxInputBytesPerBatch").is_some()
+        || batcher.get("MaxInputBytesPerBatchPath").is_some()
+    {
+        return items;
+    }
+    match batcher
+        .get("MaxItemsPerBatch")
+        .and_then(Node::as_number)
+        .map(|n| n.as_f64())
+    {
+        Some(n) if n >= 1.0 => (items as f64 / n.floor()).ceil() as u64,
+        _ => items,
     }
 }
 
@@ -111,14 +240,25 @@ struct Extremes {
 /// Estimates one definition.
 pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) -> Estimate {
     let loops = bounded_loops(machine, graph);
-    // Transitions: entering a state is one; a Parallel adds its branches, a
-    // Map the item count times its processor; the worst case adds retries.
+    // Transitions: entering a state is one; a Parallel adds its branches, an
+    // inline Map the item count times its processor. A Distributed Map adds
+    // one transition per child execution it starts, plus each Standard
+    // child's own transitions (Express children are priced below). The
+    // worst case adds retries.
     let transitions = scope_extremes(machine, graph, &loops, &|s, children, worst| {
         let m = &machine.states[s];
         let inner = match m.ty {
             StateType::Parallel => children.iter().map(|c| pick(c, worst)).sum::<f64>(),
             StateType::Map => {
-                a.items_of(m.name) as f64 * children.first().map_or(0.0, |c| pick(c, worst))
+                let items = a.items_of(m.name);
+                let child = children.first().map_or(0.0, |c| pick(c, worst));
+                match map_run(m) {
+                    MapRun::Inline => items as f64 * child,
+                    MapRun::Children { express: false } => {
+                        child_executions(m, items) as f64 * (1.0 + child)
+                    }
+                    MapRun::Children { express: true } => child_executions(m, items) as f64,
+                }
             }
             _ => 0.0,
         };
@@ -142,7 +282,10 @@ pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) ->
                 _ => {
                     let once = a.task_seconds;
                     if worst {
+                        // Every attempt runs, and Express bills the waits
+                        // between them too.
                         once * (1.0 + retry_attempts(m.retriers.iter().map(|r| r.node)) as f64)
+                            + retry_wait_seconds(m.retriers.iter().map(|r| r.node))
                     } else {
                         once
                     }
@@ -180,9 +323,48 @@ pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) ->
     let t_min = root.min.round() as u64;
     let t_max = (!unbounded).then(|| root.max.round() as u64);
     let per_transition = a.prices.standard_usd_per_1000_transitions / 1000.0 * 1_000_000.0;
+    // Express children of Distributed Maps, in dollars per million parent
+    // executions: priced as Express requests and duration, added to the
+    // Standard figure. An unknown child duration leaves the maximum unknown.
+    let children_usd = scope_extremes(machine, graph, &loops, &|s, children, worst| {
+        let m = &machine.states[s];
+        let child = children.first().map_or(0.0, |c| pick(c, worst));
+        match m.ty {
+            StateType::Parallel => children.iter().map(|c| pick(c, worst)).sum::<f64>(),
+            StateType::Map => {
+                let items = a.items_of(m.name);
+                match map_run(m) {
+                    MapRun::Inline => items as f64 * child,
+                    MapRun::Children { express: false } => {
+                        child_executions(m, items) as f64 * child
+                    }
+                    MapRun::Children { express: true } => {
+                        let seconds = m
+                            .children
+                            .first()
+                            .map_or(0.0, |&c| pick(&duration.scopes[c], worst));
+                        let n = child_executions(m, items) as f64;
+                        if seconds.is_nan() {
+                            if worst {
+                                f64::NAN
+                            } else {
+                                a.express_usd(n * 1e6, 0.0)
+                            }
+                        } else {
+                            a.express_usd(n * 1e6, seconds)
+                        }
+                    }
+                }
+            }
+            _ => 0.0,
+        }
+    })
+    .root;
     let standard = Range {
-        min: cents(t_min as f64 * per_transition),
-        max: t_max.map(|t| cents(t as f64 * per_transition)),
+        min: cents(t_min as f64 * per_transition + children_usd.min.max(0.0)),
+        max: t_max
+            .filter(|_| children_usd.max.is_finite())
+            .map(|t| cents(t as f64 * per_transition + children_usd.max)),
     };
     let blockers = express_blockers(machine);
     let d = duration.root;
@@ -209,8 +391,8 @@ pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) ->
             }),
             true,
         ) => Some(Range {
-            min: cents(express_cost(*min, &a.prices)),
-            max: Some(cents(express_cost(*max, &a.prices))),
+            min: cents(a.express_usd(1e6, *min)),
+            max: Some(cents(a.express_usd(1e6, *max))),
         }),
         _ => None,
     };
@@ -241,18 +423,6 @@ fn cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Dollars per million Express executions of `seconds` each.
-fn express_cost(seconds: f64, p: &Prices) -> f64 {
-    let step = p.express_duration_step_ms / 1000.0;
-    let billed = if step > 0.0 {
-        (seconds / step).ceil() * step
-    } else {
-        seconds
-    };
-    let gb = p.express_memory_mb / 1024.0;
-    p.express_usd_per_million_requests + billed * gb * p.express_usd_per_gb_hour / 3600.0 * 1e6
-}
-
 /// Worst-case retries of one state: each retrier counts its own attempts
 /// (`MaxAttempts`, default 3).
 fn retry_attempts<'a>(retriers: impl Iterator<Item = &'a Node>) -> u64 {
@@ -261,6 +431,32 @@ fn retry_attempts<'a>(retriers: impl Iterator<Item = &'a Node>) -> u64 {
             r.get("MaxAttempts")
                 .and_then(Node::as_number)
                 .map_or(3, |n| n.as_f64().max(0.0) as u64)
+        })
+        .sum()
+}
+
+/// Worst-case seconds spent waiting between attempts: each retrier waits
+/// `IntervalSeconds` (default 1) times `BackoffRate` (default 2) to the
+/// attempt's power, capped by `MaxDelaySeconds`, for each of its
+/// `MaxAttempts` (default 3). Jitter only shortens the waits.
+pub fn retry_wait_seconds<'a>(retriers: impl Iterator<Item = &'a Node>) -> f64 {
+    retriers
+        .map(|r| {
+            let number = |f: &str| r.get(f).and_then(Node::as_number).map(|n| n.as_f64());
+            let attempts = number("MaxAttempts").unwrap_or(3.0).clamp(0.0, 1000.0) as usize;
+            let interval = number("IntervalSeconds").unwrap_or(1.0);
+            let rate = number("BackoffRate").unwrap_or(2.0);
+            let cap = number("MaxDelaySeconds");
+            let mut delay = interval;
+            let mut total = 0.0;
+            for _ in 0..attempts {
+                total += cap.map_or(delay, |c| delay.min(c));
+                delay *= rate;
+                if total > 1e12 {
+                    break;
+                }
+            }
+            total
         })
         .sum()
 }
@@ -325,6 +521,8 @@ pub fn bounded_loops(m: &Machine<'_>, g: &MachineGraph) -> Vec<BoundedLoop> {
 /// Results of one weight function over the whole machine.
 struct MachineExtremes {
     root: Extremes,
+    /// Every scope's result, by scope id.
+    scopes: Vec<Extremes>,
     top: Vec<TopState>,
 }
 
@@ -357,16 +555,18 @@ fn scope_extremes(
         }
         // An unknown weight anywhere (a `.sync` task's duration) makes the
         // scope's answer unknown.
-        if wmin.iter().chain(&wmax).any(|x| x.is_nan()) {
-            results[scope.id] = Some(Extremes {
-                min: f64::NAN,
-                max: f64::NAN,
-            });
-            continue;
-        }
-        let min = shortest(sg, &wmin);
+        let unknown = |w: &[f64]| w.iter().any(|x| x.is_nan());
+        let min = if unknown(&wmin) {
+            f64::NAN
+        } else {
+            shortest(sg, &wmin)
+        };
         let scope_loops: Vec<&BoundedLoop> = loops.iter().filter(|l| l.scope == scope.id).collect();
-        let (max, path) = longest(sg, &wmax, &scope_loops, g);
+        let (max, path) = if unknown(&wmax) {
+            (f64::NAN, Vec::new())
+        } else {
+            longest(sg, &wmax, &scope_loops, g)
+        };
         if scope.parent.is_none() {
             let mut states: Vec<TopState> = path
                 .iter()
@@ -386,12 +586,10 @@ fn scope_extremes(
         }
         results[scope.id] = Some(Extremes { min, max });
     }
+    let zero = Extremes { min: 0.0, max: 0.0 };
     MachineExtremes {
-        root: results
-            .first()
-            .copied()
-            .flatten()
-            .unwrap_or(Extremes { min: 0.0, max: 0.0 }),
+        root: results.first().copied().flatten().unwrap_or(zero),
+        scopes: results.iter().map(|r| r.unwrap_or(zero)).collect(),
         top,
     }
 }
