@@ -28,6 +28,28 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if s.get("HeartbeatSeconds").is_some() || s.get("HeartbeatSecondsPath").is_some() {
             continue;
         }
+        if let Some(why) = waits_for_a_person(s) {
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    s.pointer.clone(),
+                    format!(
+                        "`{}` waits for a person ({why}) with no `HeartbeatSeconds`: no worker \
+                         exists to send heartbeats, so bound the wait with `TimeoutSeconds` \
+                         instead",
+                        s.name
+                    ),
+                )
+                .on_key()
+                .severity(Severity::Info)
+                .label("human approval")
+                .help(
+                    "set `TimeoutSeconds` to how long a person may take, and catch \
+                     `States.Timeout` to remind someone or reject the request",
+                ),
+            );
+            continue;
+        }
         out.push(
             Diagnostic::new(
                 &RULE,
@@ -46,4 +68,33 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// Words that mark a step as waiting for a human decision.
+const HUMAN_WORDS: &[&str] = &[
+    "approv", "review", "manual", "human", "sign-off", "signoff", "consent", "confirm",
+];
+
+/// Why a callback's token goes to a person, if it does: the token is sent
+/// as an e-mail or SNS message (people read those; programs use queues), or
+/// the state, its comment or its function says it asks for an approval.
+fn waits_for_a_person(s: &crate::model::State<'_>) -> Option<&'static str> {
+    let r = s.resource.as_ref()?;
+    let key = r.key.as_deref().unwrap_or(&r.raw).to_ascii_lowercase();
+    if key.starts_with("sns:publish")
+        || key.contains("ses:sendemail")
+        || key.contains("sesv2:sendemail")
+    {
+        return Some("the token goes out by SNS or e-mail");
+    }
+    let function = crate::catalog::parameters(s)
+        .and_then(|p| p.get("FunctionName"))
+        .and_then(|f| f.as_str())
+        .unwrap_or("");
+    let comment = s.get("Comment").and_then(|c| c.as_str()).unwrap_or("");
+    let text = format!("{} {function} {comment}", s.name).to_ascii_lowercase();
+    HUMAN_WORDS
+        .iter()
+        .any(|w| text.contains(w))
+        .then_some("an approval step")
 }

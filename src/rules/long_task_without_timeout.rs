@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
 const SELF_CAPPED: &[(&str, &str)] = &[
     (
         "glue:startJobRun",
-        "Glue stops a job after 2,880 minutes (480 from Glue 5.0)",
+        "Glue stops a job after its `Timeout` (2,880 minutes by default, 480 from Glue 5.0)",
     ),
     (
         "sagemaker:createTrainingJob",
@@ -76,24 +76,46 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .key
             .as_deref()
             .and_then(|k| SELF_CAPPED.iter().find(|(key, _)| *key == k).copied())
-            .or(batch_cap);
-        let mut d = Diagnostic::new(
-            &RULE,
-            s.pointer.clone(),
-            format!(
+            .or(batch_cap)
+            .map(|(_, cap)| format!("{cap}, which bounds it"));
+        // A heartbeat or the execution's own timeout bounds the wait too; the
+        // "up to a year" of the message would then be false.
+        let heartbeat = (s.get("HeartbeatSeconds").is_some()
+            || s.get("HeartbeatSecondsPath").is_some())
+        .then(|| {
+            "its `HeartbeatSeconds` fails it when the worker stops reporting, which bounds a \
+             stuck wait"
+                .to_string()
+        });
+        let execution = m
+            .root
+            .get("TimeoutSeconds")
+            .and_then(|t| t.as_number())
+            .map(|t| {
+                format!(
+                    "the state machine's `TimeoutSeconds` ({} s) ends the whole execution, \
+                     which bounds it",
+                    t.as_f64()
+                )
+            });
+        let bound = capped.or(heartbeat).or(execution);
+        let message = match &bound {
+            None => format!(
                 "`{}` {what} with no `TimeoutSeconds`: the default is 99,999,999 seconds, so a \
                  stuck run holds the execution (and whatever it is waiting on) for up to a year",
                 s.name
             ),
-        )
-        .on_key()
-        .label("no timeout")
-        .help(
-            "set `TimeoutSeconds` to about twice the longest normal run, and catch \
+            Some(_) => format!("`{}` {what} with no `TimeoutSeconds` of its own", s.name),
+        };
+        let mut d = Diagnostic::new(&RULE, s.pointer.clone(), message)
+            .on_key()
+            .label("no timeout")
+            .help(
+                "set `TimeoutSeconds` to about twice the longest normal run, and catch \
              `States.Timeout` to notify someone",
-        );
-        if let Some((_, cap)) = capped {
-            d.message.push_str(&format!("; {cap}, which bounds it"));
+            );
+        if let Some(bound) = bound {
+            d.message.push_str(&format!("; {bound}"));
             d = d.severity(Severity::Info);
         }
         out.push(d);
