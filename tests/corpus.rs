@@ -63,16 +63,6 @@ fn real_definitions_lint_without_internal_errors() {
     // ones known today, each checked by hand.
     let known_defects: &[(&str, &str, &str)] = &[
         (
-            "script-generator/statemachine/statemachine.asl.json",
-            "invalid-resource-arn",
-            "aws-sdk integration ARNs with a region and account (`arn:aws:states:us-east-1:...:aws-sdk:...`), which AWS rejects",
-        ),
-        (
-            "word-filtering-script-generator/statemachine/statemachine.asl.json",
-            "invalid-resource-arn",
-            "aws-sdk integration ARNs with a region and account, which AWS rejects",
-        ),
-        (
             "chain-of-responsibility-cdk/python/statemachine/atm_dispenser_chained.asl.json",
             "unknown-states-error",
             "catches `States.TaskFailedId`, which nothing raises (meant `States.TaskFailed`), so the Catch never fires",

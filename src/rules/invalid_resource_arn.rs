@@ -52,11 +52,20 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     ),
             ),
             ResourceKind::Integration { service, action, pattern, sdk } => {
+                // No AWS document or recorded response says this is rejected;
+                // public samples deploy it and LocalStack's interpreter reads
+                // region and account from it. Only a warning, then.
                 if resource.has_region_or_account {
-                    out.push(make(
-                        format!("service integration `{}` must not carry a region or account", key(*sdk, service, action)),
-                        "write it as `arn:aws:states:::<service>:<action>`, with the region and account fields empty",
-                    ));
+                    out.push(
+                        make(
+                            format!(
+                                "service integration `{}` carries a region or account, which the documented form leaves empty",
+                                key(*sdk, service, action)
+                            ),
+                            "write it as `arn:aws:states:::<service>:<action>`: the documented form, which also works in every region and account",
+                        )
+                        .severity(Severity::Warning),
+                    );
                 }
                 if *sdk && matches!(pattern, Pattern::Sync | Pattern::Sync2) {
                     out.push(make(
