@@ -13,12 +13,53 @@ pub static RULE: Rule = Rule {
     options: &[],
 };
 
-fn looks_dynamic(text: &str) -> bool {
-    text == "$"
-        || text.starts_with("$.")
-        || text.starts_with("$[")
-        || text.starts_with("$$.")
-        || (text.starts_with("States.") && text.contains('(') && text.ends_with(')'))
+/// How sure we are that a literal was meant as a path or function call.
+#[derive(PartialEq)]
+enum Evidence {
+    /// A valid path into the state input or context (`$.x`, `$$.Execution.Id`)
+    /// or a valid intrinsic call.
+    Strong,
+    /// `$` alone or a path that starts at an array index (`$[0]`): state
+    /// input is nearly always an object, and a lone `$` is also a currency.
+    Weak,
+}
+
+fn evidence(text: &str) -> Option<Evidence> {
+    use crate::model::expr::{PathKind, check_intrinsic, check_path};
+    if text.starts_with("States.") && text.contains('(') && text.ends_with(')') {
+        return check_intrinsic(text).is_ok().then_some(Evidence::Strong);
+    }
+    let candidate =
+        text == "$" || text.starts_with("$.") || text.starts_with("$[") || text.starts_with("$$.");
+    // Text that is no valid path (`$.a + $.b`, `$.price * 2`) is an
+    // expression for the receiver to evaluate, not a forgotten `.$`.
+    if !candidate || check_path(text, PathKind::Full).is_err() {
+        return None;
+    }
+    if text == "$" || text.starts_with("$[") {
+        Some(Evidence::Weak)
+    } else {
+        Some(Evidence::Strong)
+    }
+}
+
+/// Keys whose values are paths or expressions as data: configuration for
+/// the receiver (`"Path": "$.payload"`, `"TargetPath"`, `"JsonPathExpression"`),
+/// which the receiver evaluates itself.
+fn key_holds_an_expression(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    [
+        "path",
+        "jsonpath",
+        "expression",
+        "query",
+        "selector",
+        "filter",
+        "pointer",
+        "pattern",
+    ]
+    .iter()
+    .any(|w| lower.ends_with(w) || lower.starts_with(w))
 }
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
@@ -32,17 +73,29 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             else {
                 return false;
             };
-            if looks_dynamic(text) {
-                out.push(
-                    Diagnostic::new(
+            let Some(evidence) = evidence(text) else {
+                return false;
+            };
+            if key_holds_an_expression(key) {
+                return false;
+            }
+            {
+                let weak = evidence == Evidence::Weak;
+                let mut d = Diagnostic::new(
                         &RULE,
                         pointer_at(&template.at.pointer, path),
                         format!("`{key}` is passed the literal text \"{text}\", which looks like a path or function call"),
                     )
                     .on_key()
                     .label("no `.$` on this key")
-                    .help(format!("rename the key to `{key}.$` to read the value from the path; AWS reports this as NO_DOLLAR")),
-                );
+                    .help(format!("rename the key to `{key}.$` to read the value from the path; AWS reports this as NO_DOLLAR"));
+                if weak {
+                    d.message.push_str(
+                        " (an info: a lone `$` or a path from an array index is often meant as text)",
+                    );
+                    d = d.severity(Severity::Info);
+                }
+                out.push(d);
             }
             false
         });

@@ -54,8 +54,11 @@ struct Mismatch {
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
-    let by_pointer: std::collections::BTreeMap<&str, usize> =
-        m.states.iter().map(|s| (s.pointer.as_str(), s.id)).collect();
+    let by_pointer: std::collections::BTreeMap<&str, usize> = m
+        .states
+        .iter()
+        .map(|s| (s.pointer.as_str(), s.id))
+        .collect();
     // The state an object belongs to: its pointer or the nearest prefix.
     let owner = |ptr: &str| {
         let mut p = ptr;
@@ -132,12 +135,17 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let whom = if states.len() > 1 {
             format!("{} states", states.len())
         } else {
-            states
-                .first()
-                .map_or_else(|| "this state".to_string(), |&s| format!("`{}`", m.states[s].name))
+            states.first().map_or_else(
+                || "this state".to_string(),
+                |&s| format!("`{}`", m.states[s].name),
+            )
         };
         let message = if first.cause_declared {
-            let they = if states.len() > 1 { "they use" } else { "it uses" };
+            let they = if states.len() > 1 {
+                "they use"
+            } else {
+                "it uses"
+            };
             format!(
                 "`QueryLanguage` makes {whom} {this}, but {they} {} {other} fields: {fields}",
                 group.len()
