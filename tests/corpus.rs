@@ -113,6 +113,10 @@ fn real_definitions_lint_without_internal_errors() {
 
 /// Every cost-rule finding on the aws-samples definitions, reviewed by hand:
 /// (path suffix, rule, severity, count, why it is right).
+// Judged false positives, now quiet (kept here so they stay quiet):
+// idempotent-workflow(-sam): retry-storm on 10 backed-off retries of Lambda
+// service faults and DynamoDB throttling, about 51 minutes in all: the
+// retry policy AWS recommends for those errors.
 const REVIEWED_COST_FINDINGS: &[(&str, &str, &str, usize, &str)] = &[
     (
         "sam/app-control-concurrency-with-dynamodb/statemachines/dynamodb-semaphore.asl.json",
@@ -542,20 +546,6 @@ const REVIEWED_COST_FINDINGS: &[(&str, &str, &str, usize, &str)] = &[
         "warning",
         1,
         "read: 10+ attempts uncapped, States.ALL/Timeout retry re-runs a .sync job, many attempts on any failure, over an hour of backoff",
-    ),
-    (
-        "idempotent-workflow-sam/statemachine/statemachine.asl.json",
-        "retry-storm",
-        "warning",
-        5,
-        "read: 10+ attempts uncapped",
-    ),
-    (
-        "idempotent-workflow/statemachine/statemachine.asl.json",
-        "retry-storm",
-        "warning",
-        5,
-        "read: 10+ attempts uncapped",
     ),
     (
         "ingest-and-analyze-historical-storm-events/statemachine/statemachine.asl.json",
@@ -1399,10 +1389,17 @@ fn cost_rule_findings_on_aws_samples_are_the_reviewed_ones() {
             ),
         }
     }
-    assert_eq!(
-        found.len(),
-        REVIEWED_COST_FINDINGS.len(),
-        "a reviewed finding is no longer reported"
+    let missing: Vec<_> = REVIEWED_COST_FINDINGS
+        .iter()
+        .filter(|(suffix, r, s, _, _)| {
+            !found
+                .keys()
+                .any(|(file, rule, sev)| file.ends_with(suffix) && rule == r && sev == s)
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "reviewed findings no longer reported: {missing:#?}"
     );
 }
 

@@ -33,6 +33,31 @@ const MAX_ATTEMPTS: f64 = 5.0;
 /// keeps an execution retrying for hours.
 const MAX_RETRY_WINDOW: f64 = 3600.0;
 
+/// Errors that clear up by themselves: throttling, and the service-side and
+/// network faults AWS documents as transient (Lambda's own list among them).
+fn transient(error: &str) -> bool {
+    [
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "ServiceException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "InternalServerError",
+        "InternalServerException",
+        "InternalFailure",
+        "AWSLambdaException",
+        "SdkClientException",
+        "LimitExceededException",
+        "SlowDown",
+        "ClientExecutionTimeoutException",
+    ]
+    .iter()
+    .any(|t| error == *t || error.ends_with(&format!(".{t}")))
+}
+
 /// Errors that come back the same on every attempt.
 fn never_succeeds_on_retry(error: &str) -> bool {
     matches!(
@@ -84,23 +109,19 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     "{attempts} attempts every {interval} s with no backoff (`BackoffRate` 1)"
                 ));
             }
-            // Worst-case total wait, capped per attempt by MaxDelaySeconds.
-            let mut window = 0.0;
-            let mut delay = interval;
-            for _ in 0..(attempts.min(1000.0) as usize) {
-                window += max_delay.map_or(delay, |m| delay.min(m));
-                delay *= rate;
-                if window > 1e12 {
-                    break;
-                }
-            }
+            // Worst-case total wait, capped per attempt by MaxDelaySeconds;
+            // the same figure the cost estimate bills for Express.
+            let window = crate::cost::retry_wait_seconds(std::iter::once(r.node));
             if window > max_window {
                 problems.push(format!(
-                    "up to {} of waiting between attempts",
+                    "up to {} of waiting in all, summed over the attempts",
                     human_seconds(window)
                 ));
             }
-            if attempts >= 10.0 && max_delay.is_none() && rate > 1.0 {
+            // Many backed-off attempts at throttling or a transient fault,
+            // within the window, are what AWS recommends, cap or no cap.
+            let only_transient = !r.errors.is_empty() && r.errors.iter().all(|e| transient(e));
+            if attempts >= 10.0 && max_delay.is_none() && rate > 1.0 && !only_transient {
                 problems.push("10 or more attempts with no `MaxDelaySeconds` cap".to_string());
             }
             if job
