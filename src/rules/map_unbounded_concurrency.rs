@@ -23,6 +23,17 @@ pub static RULE: Rule = Rule {
 /// unless told otherwise; this many or more is still worth an info.
 const DISTRIBUTED_HIGH: f64 = 1000.0;
 
+/// A literal item list this short cannot fan out far (Inline Map runs up to
+/// 40 at a time anyway).
+const SMALL_LIST: usize = 40;
+
+/// The length of a Map's item list when it is written in the definition
+/// (a literal `Items` array). An `ItemsPath` is not followed: the data may
+/// change on the way.
+fn literal_items(s: &crate::model::State<'_>) -> Option<usize> {
+    s.get("Items").and_then(|i| i.as_array()).map(|a| a.len())
+}
+
 /// Targets that throttle or bill per call whatever the integration.
 const RATE_LIMITED: &[&str] = &["http:invoke", "apigateway:invoke"];
 
@@ -43,7 +54,20 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let unset = !dynamic && limit.is_none_or(|l| l == 0.0);
         let distributed = s.map_mode == Some(MapMode::Distributed);
         let costly = costly_call(m, processor);
+        // A handful of items from a literal list cannot fan out far.
+        let few = literal_items(s).is_some_and(|n| n <= SMALL_LIST);
+        if few {
+            continue;
+        }
         let (severity, why) = match (distributed, unset, &costly) {
+            // Children that do no paid or rate-limited work (Pass, Choice,
+            // Wait) hurt no downstream service, whatever their number.
+            (true, true, None) => (
+                Severity::Info,
+                "a Distributed Map starts up to 10,000 child executions at once, though its \
+                 children call no paid or rate-limited service"
+                    .to_string(),
+            ),
             (true, true, _) => (
                 Severity::Warning,
                 "a Distributed Map starts up to 10,000 child executions at once".to_string(),
