@@ -365,7 +365,7 @@ fn cost_rule_thresholds_are_options() {
     assert_eq!(
         messages(dir.path()),
         [
-            "`Call` retries hard: 8 attempts on any failure (more than 5); up to 4.2 hours of waiting between attempts"
+            "`Call` retries hard: 8 attempts on any failure (more than 5); up to 4.2 hours of waiting in all, summed over the attempts"
         ]
     );
     // Raised thresholds: quiet.

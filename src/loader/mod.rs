@@ -167,7 +167,16 @@ fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool) -> LoadedFile {
         FileKind::Json => match if templated {
             template::parse_templated_json(&text, start)
         } else {
-            json::parse(&text, start)
+            // A file that holds unquoted `${Name}` placeholders is a template
+            // source (SAM DefinitionSubstitutions, Terraform templatefile):
+            // linted on its own, each placeholder is an opaque value.
+            json::parse(&text, start).or_else(|strict| {
+                if text.contains("${") {
+                    template::parse_templated_json(&text, start).map_err(|_| strict)
+                } else {
+                    Err(strict)
+                }
+            })
         } {
             Ok(parsed) => {
                 problems.extend(parsed.duplicates.into_iter().map(LoadProblem::DuplicateKey));

@@ -694,6 +694,14 @@ pub fn value_problem(kind: Kind, node: &Node, lang: QueryLanguage) -> Option<Str
     if matches!(node.value, Value::Opaque(_)) {
         return None;
     }
+    // A string that is one whole `${Name}` placeholder is filled in at deploy
+    // time (SAM DefinitionSubstitutions, Terraform templatefile), quoted or
+    // not: it may become any type.
+    if let Value::String(text) = &node.value
+        && is_whole_placeholder(text)
+    {
+        return None;
+    }
     let found = describe_value(node);
     let want = |what: &str| Some(format!("must be {what}, found {found}"));
     match kind {
@@ -842,6 +850,13 @@ pub fn is_rfc3339(s: &str) -> bool {
         [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()),
         _ => false,
     }
+}
+
+/// Whether `text` is exactly one `${Name}` placeholder.
+pub fn is_whole_placeholder(text: &str) -> bool {
+    text.strip_prefix("${")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .is_some_and(|name| !name.is_empty() && !name.contains(['{', '}']))
 }
 
 #[cfg(test)]

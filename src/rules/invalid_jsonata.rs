@@ -89,6 +89,15 @@ fn problem(text: &str) -> Option<String> {
             if inner.trim().is_empty() {
                 return Some("JSONata expression is empty".to_string());
             }
+            // `${Name}` inside an expression is a deploy-time placeholder:
+            // parse what the deploy could produce, with each one a number.
+            let substituted;
+            let inner = if inner.contains("${") {
+                substituted = replace_placeholders(inner);
+                substituted.as_str()
+            } else {
+                inner
+            };
             if nesting(inner) > MAX_NESTING {
                 return None;
             }
@@ -192,4 +201,26 @@ fn mentions(text: &str, name: &str) -> bool {
             .next()
             .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
     })
+}
+
+/// `text` with every `${...}` placeholder replaced by `0`, a value that
+/// parses wherever an operand may stand.
+fn replace_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        match rest[at..].find('}') {
+            Some(end) => {
+                out.push('0');
+                rest = &rest[at + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[at..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
