@@ -119,6 +119,13 @@ fn real_definitions_lint_without_internal_errors() {
 // retry policy AWS recommends for those errors.
 const REVIEWED_COST_FINDINGS: &[(&str, &str, &str, usize, &str)] = &[
     (
+        "stepfunctions-fargate-lambda/statemachine.asl.json",
+        "unbounded-billable-resource",
+        "warning",
+        1,
+        "a Fargate task waited on by callback with a 60 s timeout and no Catch: a timed-out wait fails the execution and leaves the container running",
+    ),
+    (
         "sam/app-control-concurrency-with-dynamodb/statemachines/dynamodb-semaphore.asl.json",
         "redundant-transitions",
         "info",

@@ -70,6 +70,15 @@ pub struct Billable {
     /// Starts that often create infrastructure meant to outlive the execution.
     #[serde(default)]
     pub may_outlive: Vec<String>,
+    /// The integration patterns of a start that count (`request-response`,
+    /// `sync`, `sync:2`, `waitForTaskToken`); empty means all.
+    #[serde(default)]
+    pub start_patterns: Vec<String>,
+    /// The resource is left running when the start Task itself fails (a
+    /// callback that times out), not after it succeeds: the paths to check
+    /// begin at the Task's failure handling.
+    #[serde(default)]
+    pub leaks_when_wait_fails: bool,
 }
 
 impl Billable {
@@ -235,10 +244,19 @@ impl Catalog {
 
     /// What `state` starts that bills until stopped, if anything.
     pub fn billable_started_by(&self, state: &State<'_>) -> Option<&Billable> {
-        let k = key(state.resource.as_ref()?)?;
-        self.billable_by_start
+        let resource = state.resource.as_ref()?;
+        let k = key(resource)?;
+        let b = self
+            .billable_by_start
             .get(k)
-            .map(|&i| &self.data.billable[i])
+            .map(|&i| &self.data.billable[i])?;
+        let pattern = match resource.pattern() {
+            Some(crate::model::Pattern::Sync) => "sync",
+            Some(crate::model::Pattern::Sync2) => "sync:2",
+            Some(crate::model::Pattern::WaitForTaskToken) => "waitForTaskToken",
+            _ => "request-response",
+        };
+        (b.start_patterns.is_empty() || b.start_patterns.iter().any(|p| p == pattern)).then_some(b)
     }
 
     /// Whether `state` stops what `billable` starts.

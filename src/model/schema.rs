@@ -59,6 +59,8 @@ pub enum Kind {
     NonEmptyStrings,
     /// An array of strings.
     Strings,
+    /// An array of any values (a JSONata Map's `Items`).
+    Array,
     /// A state machine scope (Iterator, ItemProcessor, a branch).
     Scope,
     /// A Task's `Resource`: a string, or a CloudFormation intrinsic object
@@ -231,7 +233,7 @@ const MAP: &[Field] = &[
     f("Iterator", Kind::Scope),
     f("ItemProcessor", Kind::Scope),
     jp("ItemsPath", PATH),
-    ja("Items", Kind::Any),
+    ja("Items", Kind::Array),
     f(
         "MaxConcurrency",
         Kind::Int {
@@ -706,6 +708,10 @@ pub fn value_problem(kind: Kind, node: &Node, lang: QueryLanguage) -> Option<Str
     let want = |what: &str| Some(format!("must be {what}, found {found}"));
     match kind {
         Kind::Any | Kind::Scope => None,
+        Kind::Array => match &node.value {
+            Value::Array(_) => None,
+            _ => want("an array or a `{% %}` expression"),
+        },
         Kind::Resource => match &node.value {
             Value::String(_) => None,
             Value::Object(o)

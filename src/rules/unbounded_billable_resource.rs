@@ -41,6 +41,10 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
         let stops_inside = parallel_or_map_always_stops(cx, billable);
         let is_stop = |id: StateId| cat.stops(billable, &m.states[id]) || stops_inside[id];
+        if billable.leaks_when_wait_fails {
+            out.extend(wait_fails(cx, start, billable, &is_stop));
+            continue;
+        }
         let Some(escape) = cx.graph.escape(start.id, &is_stop) else {
             continue;
         };
@@ -106,6 +110,100 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// For a resource left running when the Task that waits for it fails (a
+/// container whose callback times out): whether every Catch of a timeout
+/// leads through a stop. Without a timeout or heartbeat the wait only ends
+/// when the container answers, so there is nothing to report.
+fn wait_fails(
+    cx: &Context<'_, '_>,
+    start: &crate::model::State<'_>,
+    billable: &Billable,
+    is_stop: &dyn Fn(StateId) -> bool,
+) -> Option<Diagnostic> {
+    let m = cx.machine;
+    let bounded = [
+        "TimeoutSeconds",
+        "TimeoutSecondsPath",
+        "HeartbeatSeconds",
+        "HeartbeatSecondsPath",
+    ]
+    .iter()
+    .any(|f| start.get(f).is_some());
+    if !bounded {
+        return None;
+    }
+    let timeouts = ["States.ALL", "States.Timeout", "States.HeartbeatTimeout"];
+    let catchers: Vec<_> = start
+        .catchers
+        .iter()
+        .filter(|c| c.errors.iter().any(|e| timeouts.contains(e)))
+        .collect();
+    let stop = billable.stop[0].as_str();
+    let help = format!(
+        "catch `States.Timeout` and `States.HeartbeatTimeout` and route them through a cleanup \
+         Task (`arn:aws:states:::{stop}` with the task ARN, and its own Catch) before the Fail \
+         state; {}",
+        billable.cost
+    );
+    // A resource that usually ends by itself (class D) is one level lower.
+    let uncaught = if billable.auto_stops() {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    if catchers.is_empty() {
+        return Some(
+            Diagnostic::new(
+                &RULE,
+                start.pointer.clone(),
+                format!(
+                    "`{}` starts {}: when the wait times out, nothing catches it and the \
+                     execution fails with the container still running",
+                    start.name, billable.name
+                ),
+            )
+            .on_key()
+            .severity(uncaught)
+            .label(format!("starts {}", billable.name))
+            .help(help),
+        );
+    }
+    let scope = start.scope;
+    for c in catchers {
+        let Some(target) = c.next.and_then(|n| m.target(scope, n)) else {
+            continue;
+        };
+        if is_stop(target) {
+            continue;
+        }
+        if let Some(escape) = cx.graph.escape(target, is_stop) {
+            let path = crate::graph::witness::describe(m, target, &escape);
+            let mut d = Diagnostic::new(
+                &RULE,
+                start.pointer.clone(),
+                format!(
+                    "`{}` starts {}: when the wait times out, its Catch goes to `{}` and on \
+                     without stopping the container: {path}",
+                    start.name, billable.name, m.states[target].name
+                ),
+            )
+            .on_key()
+            .severity(uncaught)
+            .label(format!("starts {}", billable.name))
+            .help(help.clone());
+            if let Some(last) = escape.steps.last() {
+                d = d.related(
+                    m.states[last.state].pointer.clone(),
+                    Target::Key,
+                    "this path ends without a stop",
+                );
+            }
+            return Some(d);
+        }
+    }
+    None
 }
 
 fn lower(severity: Severity) -> Severity {
