@@ -33,31 +33,6 @@ const MAX_ATTEMPTS: f64 = 5.0;
 /// keeps an execution retrying for hours.
 const MAX_RETRY_WINDOW: f64 = 3600.0;
 
-/// Errors that clear up by themselves: throttling, and the service-side and
-/// network faults AWS documents as transient (Lambda's own list among them).
-fn transient(error: &str) -> bool {
-    [
-        "Throttling",
-        "ThrottlingException",
-        "TooManyRequestsException",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
-        "ServiceException",
-        "ServiceUnavailable",
-        "ServiceUnavailableException",
-        "InternalServerError",
-        "InternalServerException",
-        "InternalFailure",
-        "AWSLambdaException",
-        "SdkClientException",
-        "LimitExceededException",
-        "SlowDown",
-        "ClientExecutionTimeoutException",
-    ]
-    .iter()
-    .any(|t| error == *t || error.ends_with(&format!(".{t}")))
-}
-
 /// Errors that come back the same on every attempt.
 fn never_succeeds_on_retry(error: &str) -> bool {
     matches!(
@@ -118,10 +93,11 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     human_seconds(window)
                 ));
             }
-            // Many backed-off attempts at throttling or a transient fault,
-            // within the window, are what AWS recommends, cap or no cap.
-            let only_transient = !r.errors.is_empty() && r.errors.iter().all(|e| transient(e));
-            if attempts >= 10.0 && max_delay.is_none() && rate > 1.0 && !only_transient {
+            // Many backed-off attempts at errors chosen one by one (throttling,
+            // a resource still changing state) within the window are a
+            // deliberate wait: the total, checked above, is what matters.
+            // Uncapped growth is a storm on broad error lists only.
+            if attempts >= 10.0 && max_delay.is_none() && rate > 1.0 && broad {
                 problems.push("10 or more attempts with no `MaxDelaySeconds` cap".to_string());
             }
             if job
