@@ -70,12 +70,21 @@ pub struct Diagnostic {
     pub state: Option<String>,
 }
 
+/// Longer messages are cut (see [`Diagnostic::new`]).
+const MAX_MESSAGE_BYTES: usize = 2_000;
+
 impl Diagnostic {
     pub fn new(rule: &Rule, pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        let mut message: String = message.into();
+        // A backstop for text quoted from the input: messages stay readable
+        // whatever a hostile file holds.
+        if message.len() > MAX_MESSAGE_BYTES {
+            message = shorten(&message, MAX_MESSAGE_BYTES / 4);
+        }
         Diagnostic {
             rule: rule.name,
             severity: rule.severity,
-            message: message.into(),
+            message,
             label: None,
             help: None,
             pointer: pointer.into(),
@@ -217,6 +226,20 @@ pub fn fingerprint(
 }
 
 /// "`A`", "`A` and `B`", "`A`, `B` and 3 more".
+/// User text quoted in a message: one line, at most `max` characters (a
+/// hostile file's 1 MB token must not become a 1 MB message).
+pub fn shorten(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        out.push(if matches!(c, '\n' | '\r') { ' ' } else { c });
+    }
+    out
+}
+
 pub fn quoted_list(names: &[&str], total: usize) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
     let more = total.saturating_sub(names.len());

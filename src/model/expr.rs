@@ -29,12 +29,15 @@ pub enum PathKind {
 pub struct PathError {
     pub message: String,
     pub at: usize,
+    /// Nested past what asl-lint parses: not evidence that AWS rejects it.
+    pub too_deep: bool,
 }
 
 fn perr(at: usize, message: impl Into<String>) -> PathError {
     PathError {
         message: message.into(),
         at,
+        too_deep: false,
     }
 }
 
@@ -192,7 +195,8 @@ fn name_end(path: &str, start: usize) -> Result<usize, PathError> {
 /// and nested parentheses and brackets.
 fn bracket_end(path: &str, open: usize) -> Result<usize, PathError> {
     let b = path.as_bytes();
-    let mut depth = 0usize;
+    // The closers still expected, innermost last: `[` wants `]`, `(` wants `)`.
+    let mut expected: Vec<u8> = Vec::new();
     let mut i = open;
     let mut quote: Option<u8> = None;
     while i < b.len() {
@@ -207,11 +211,17 @@ fn bracket_end(path: &str, open: usize) -> Result<usize, PathError> {
             }
             None => match c {
                 b'\'' | b'"' => quote = Some(c),
-                b'[' | b'(' => depth += 1,
-                b')' => depth = depth.saturating_sub(1),
-                b']' => {
-                    depth -= 1;
-                    if depth == 0 {
+                b'[' => expected.push(b']'),
+                b'(' => expected.push(b')'),
+                b']' | b')' => {
+                    if expected.pop() != Some(c) {
+                        let opened = if c == b']' { '[' } else { '(' };
+                        return Err(perr(
+                            i,
+                            format!("has `{}` with no matching `{opened}`", c as char),
+                        ));
+                    }
+                    if expected.is_empty() {
                         return Ok(i);
                     }
                 }
@@ -278,7 +288,10 @@ fn check_bracket(inner: &str, at: usize, single: bool) -> Result<(), PathError> 
     }
     Err(perr(
         at,
-        format!("has `[{t}]`, which is not an index, a quoted name, `*`, a slice or a filter"),
+        format!(
+            "has `[{}]`, which is not an index, a quoted name, `*`, a slice or a filter",
+            crate::diagnostic::shorten(t, 60)
+        ),
     ))
 }
 
@@ -406,6 +419,7 @@ pub fn check_intrinsic(text: &str) -> Result<(), PathError> {
         s: text,
         b: text.as_bytes(),
         i: 0,
+        depth: 0,
     };
     p.call()?;
     if p.i != p.b.len() {
@@ -418,7 +432,14 @@ struct IntrinsicParser<'a> {
     s: &'a str,
     b: &'a [u8],
     i: usize,
+    /// Calls open around the current position.
+    depth: usize,
 }
+
+/// Intrinsic calls nested deeper than this are not parsed: the parser
+/// recurses once per call, and a hostile string must not exhaust the stack.
+/// Real definitions nest a handful deep.
+pub const MAX_INTRINSIC_DEPTH: usize = 256;
 
 impl IntrinsicParser<'_> {
     fn ws(&mut self) {
@@ -428,6 +449,22 @@ impl IntrinsicParser<'_> {
     }
 
     fn call(&mut self) -> Result<(), PathError> {
+        self.depth += 1;
+        if self.depth > MAX_INTRINSIC_DEPTH {
+            return Err(PathError {
+                message: format!(
+                    "nests intrinsic calls more than {MAX_INTRINSIC_DEPTH} deep, which asl-lint does not check"
+                ),
+                at: self.i,
+                too_deep: true,
+            });
+        }
+        let result = self.call_body();
+        self.depth -= 1;
+        result
+    }
+
+    fn call_body(&mut self) -> Result<(), PathError> {
         let start = self.i;
         while self
             .b

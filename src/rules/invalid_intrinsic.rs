@@ -73,10 +73,13 @@ fn report(out: &mut Vec<Diagnostic>, ptr: String, key: &str, text: &str) {
             Some(close) if close != called => format!("did you mean `{close}`?"),
             _ => "write `States.Name(argument, ...)` with strings in single quotes; see the list of intrinsic functions in the Step Functions Developer Guide".to_string(),
         };
-        out.push(
-            Diagnostic::new(&RULE, ptr, format!("`{key}`: {} in `{text}`", e.message))
-                .label("invalid intrinsic function")
-                .help(help),
-        );
+        let shown = crate::diagnostic::shorten(text, 120);
+        let mut d = Diagnostic::new(&RULE, ptr, format!("`{key}`: {} in `{shown}`", e.message))
+            .label("invalid intrinsic function")
+            .help(help);
+        if e.too_deep {
+            d = d.severity(crate::diagnostic::Severity::Info);
+        }
+        out.push(d);
     }
 }

@@ -18,6 +18,10 @@ pub static RULE: Rule = Rule {
 /// overflow cannot be caught. Real expressions stay far below this.
 const MAX_NESTING: usize = 100;
 
+/// How a message about an expression too deep to parse starts (an info:
+/// not evidence that AWS rejects it).
+const UNCHECKED: &str = "JSONata expression not checked";
+
 /// Fields holding nested scopes (checked as their own states) and comments.
 const SKIPPED_FIELDS: &[&str] = &["Branches", "ItemProcessor", "Iterator", "Comment"];
 
@@ -57,11 +61,14 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 return true;
             };
             if let Some(problem) = problem(text) {
-                out.push(
-                    Diagnostic::new(&RULE, pointer_at(&s.pointer, path), problem)
-                        .label("invalid JSONata")
-                        .help("a JSONata expression is written `{% expression %}`, and the whole string must be the expression"),
-                );
+                let unchecked = problem.starts_with(UNCHECKED);
+                let mut d = Diagnostic::new(&RULE, pointer_at(&s.pointer, path), problem)
+                    .label("invalid JSONata")
+                    .help("a JSONata expression is written `{% expression %}`, and the whole string must be the expression");
+                if unchecked {
+                    d = d.severity(Severity::Info);
+                }
+                out.push(d);
             }
             check_state_variables(s, path, text, out);
             false
@@ -98,8 +105,13 @@ fn problem(text: &str) -> Option<String> {
             } else {
                 inner
             };
-            if nesting(inner) > MAX_NESTING {
-                return None;
+            let depth = nesting(inner);
+            if depth > MAX_NESTING {
+                return Some(format!(
+                    "{UNCHECKED}: \"{}\" nests brackets {depth} deep, more than the {MAX_NESTING} \
+                     asl-lint parses",
+                    shorten(inner.trim())
+                ));
             }
             let parsed = std::panic::catch_unwind(|| {
                 jsonata_core::parser::parse(inner)
@@ -107,6 +119,9 @@ fn problem(text: &str) -> Option<String> {
                     .map_err(|e| e.to_string())
             });
             match parsed {
+                // The parser's own depth limit (a long flat `1 + 1 + ...` builds a
+                // deep tree), not a JSONata error: JSONata itself accepts it.
+                Ok(Err(e)) if e.contains("U1002") => None,
                 Ok(Err(e)) => Some(format!(
                     "JSONata expression \"{}\" does not parse: {}",
                     shorten(inner.trim()),
@@ -135,13 +150,7 @@ fn nesting(text: &str) -> usize {
 }
 
 fn shorten(text: &str) -> String {
-    const MAX: usize = 60;
-    let one_line = text.replace(['\n', '\r'], " ");
-    if one_line.chars().count() > MAX {
-        format!("{}…", one_line.chars().take(MAX).collect::<String>())
-    } else {
-        one_line
-    }
+    crate::diagnostic::shorten(text, 60)
 }
 
 /// Parser messages start with codes such as `S0201`; keep them, drop noise.

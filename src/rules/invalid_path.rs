@@ -48,7 +48,11 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &RULE,
                     at.pointer.clone(),
-                    format!("`{field}` path `{text}` {}", e.message),
+                    format!(
+                        "`{field}` path `{}` {}",
+                        crate::diagnostic::shorten(text, 120),
+                        e.message
+                    ),
                 )
                 .label("invalid path")
                 .help(help),
@@ -78,7 +82,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     Expr::Path => {
                         if let Err(e) = expr::check_path(text, PathKind::Full) {
                             out.push(
-                                Diagnostic::new(&RULE, ptr(), format!("`{key}` path `{text}` {}", e.message))
+                                Diagnostic::new(&RULE, ptr(), format!("`{key}` path `{}` {}", crate::diagnostic::shorten(text, 120), e.message))
                                     .label("invalid path")
                                     .help("write a JSONPath such as `$.order.items[0]` or `$$.Execution.Id`"),
                             );
@@ -86,7 +90,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     }
                     Expr::Intrinsic => {} // `invalid-intrinsic`
                     Expr::Other => out.push(
-                        Diagnostic::new(&RULE, ptr(), format!("`{key}` must hold a path or an intrinsic function, found \"{text}\""))
+                        Diagnostic::new(&RULE, ptr(), format!("`{key}` must hold a path or an intrinsic function, found \"{}\"", crate::diagnostic::shorten(text, 120)))
                             .label("not a path")
                             .help("start the value with `$` for a path, or `States.` for an intrinsic function; for a literal value, drop the `.$`"),
                     ),
@@ -104,7 +108,11 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             &RULE,
                             ptr,
-                            format!("`{field}` path `{text}` {}", e.message),
+                            format!(
+                                "`{field}` path `{}` {}",
+                                crate::diagnostic::shorten(text, 120),
+                                e.message
+                            ),
                         )
                         .label("invalid path")
                         .help("write a reference path such as `$.error.message`"),
@@ -116,7 +124,10 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &RULE,
                     ptr,
-                    format!("`{field}` must be a path or an intrinsic function, found \"{text}\""),
+                    format!(
+                        "`{field}` must be a path or an intrinsic function, found \"{}\"",
+                        crate::diagnostic::shorten(text, 120)
+                    ),
                 )
                 .label("not a path")
                 .help(format!(

@@ -1,0 +1,143 @@
+//! Hostile input: every grammar asl-lint parses, nested 100,000 deep, is
+//! answered with a finding, never a stack overflow (which aborts the whole
+//! run and cannot be caught). The definitions run through the binary on
+//! rayon worker threads (two files, `--jobs 2`), where stacks are smallest.
+
+use std::process::Command;
+
+const DEEP: usize = 100_000;
+
+fn pass_with(params: &str) -> String {
+    format!(
+        r#"{{"StartAt":"A","States":{{"A":{{"Type":"Pass","Parameters":{params},"End":true}}}}}}"#
+    )
+}
+
+/// Lints `text` twice (as two files, on worker threads) and returns the
+/// JSON report; panics on an abort or any exit code but 0 and 1.
+fn lint(name: &str, text: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    for copy in ["a", "b"] {
+        std::fs::write(dir.path().join(format!("{copy}-{name}")), text).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--no-config", "--jobs", "2", "--format", "json", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{name}: exit {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn findings(report: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn has(report: &serde_json::Value, rule: &str, severity: &str) -> bool {
+    findings(report)
+        .iter()
+        .any(|(r, s)| r == rule && s == severity)
+}
+
+#[test]
+fn nested_intrinsic_calls_are_an_info_not_an_abort() {
+    let call = format!("{}1{}", "States.Array(".repeat(DEEP), ")".repeat(DEEP));
+    let r = lint(
+        "intrinsic.asl.json",
+        &pass_with(&format!(r#"{{"x.$":"{call}"}}"#)),
+    );
+    assert!(has(&r, "invalid-intrinsic", "info"), "{:?}", findings(&r));
+    // Every message stays short, whatever the input quotes.
+    for d in r["diagnostics"].as_array().unwrap() {
+        assert!(d["message"].as_str().unwrap().len() <= 2_000);
+    }
+}
+
+#[test]
+fn nested_path_brackets_are_an_error_not_an_abort() {
+    let path = format!("$.a{}0{}", "[".repeat(DEEP), "]".repeat(DEEP));
+    let r = lint(
+        "path.asl.json",
+        &pass_with(&format!(r#"{{"x.$":"{path}"}}"#)),
+    );
+    assert!(has(&r, "invalid-path", "error"), "{:?}", findings(&r));
+}
+
+#[test]
+fn a_closing_paren_inside_brackets_is_reported_as_such() {
+    // `$[)]` once underflowed a bracket depth counter.
+    let r = lint("paren.asl.json", &pass_with(r#"{"x.$":"$[)]"}"#));
+    let messages: Vec<&str> = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`)` with no matching `(`")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn nested_jsonata_is_an_info_and_a_long_flat_sum_is_valid() {
+    let jsonata = |expr: &str| {
+        format!(
+            r#"{{"QueryLanguage":"JSONata","StartAt":"A","States":{{"A":{{"Type":"Pass","Output":"{{% {expr} %}}","End":true}}}}}}"#
+        )
+    };
+    let deep = format!("{}1{}", "(".repeat(DEEP), ")".repeat(DEEP));
+    let r = lint("deep.asl.json", &jsonata(&deep));
+    assert!(has(&r, "invalid-jsonata", "info"), "{:?}", findings(&r));
+    let flat = vec!["1"; 999].join(" + ");
+    let r = lint("flat.asl.json", &jsonata(&flat));
+    assert!(findings(&r).is_empty(), "{:?}", findings(&r));
+}
+
+#[test]
+fn nested_yaml_flow_collections_and_choice_rules_are_parse_errors() {
+    let yaml = format!(
+        "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Parameters: {}1{}\n    End: true\n",
+        "[".repeat(DEEP),
+        "]".repeat(DEEP)
+    );
+    let r = lint("flow.asl.yaml", &yaml);
+    assert!(has(&r, "invalid-yaml", "error"), "{:?}", findings(&r));
+    let rule = format!(
+        "{}{{\"Variable\":\"$.a\",\"BooleanEquals\":true}}{}",
+        "{\"Not\":".repeat(DEEP),
+        "}".repeat(DEEP)
+    );
+    let json = format!(
+        r#"{{"StartAt":"A","States":{{"A":{{"Type":"Choice","Default":"B","Choices":[{{"Next":"B","And":[{rule}]}}]}},"B":{{"Type":"Succeed"}}}}}}"#
+    );
+    let r = lint("choice.asl.json", &json);
+    assert!(has(&r, "invalid-json", "error"), "{:?}", findings(&r));
+    let yaml = format!(
+        "StartAt: A\nStates:\n  A:\n    Type: Choice\n    Default: B\n    Choices:\n      - Next: B\n        And: [{}{{Variable: $.a, BooleanEquals: true}}{}]\n  B:\n    Type: Succeed\n",
+        "{Not: ".repeat(DEEP),
+        "}".repeat(DEEP)
+    );
+    let r = lint("choice.asl.yaml", &yaml);
+    assert!(has(&r, "invalid-yaml", "error"), "{:?}", findings(&r));
+}
