@@ -12,7 +12,8 @@ use crate::engine::FileReport;
 
 /// Reads a baseline: fingerprint -> how many findings it covers.
 pub fn load(path: &Path) -> Result<BTreeMap<String, usize>, String> {
-    let text = std::fs::read_to_string(path)
+    // A baseline holds a line per finding: the file cap bounds it too.
+    let text = crate::read::read_text_capped(path, crate::rules::file_too_large::MAX_FILE_BYTES)
         .map_err(|e| format!("cannot read the baseline `{}`: {e}", path.display()))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("the baseline `{}` is not valid JSON: {e}", path.display()))?;

@@ -1,6 +1,6 @@
 //! The command line: flags (CONTRACT.md), exit codes, and where reports go.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
@@ -230,10 +230,12 @@ pub fn run(args: Args) -> i32 {
     }
 
     let stdin = if args.paths.iter().any(|p| p == "-") {
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            return usage_error(&format!("cannot read stdin: {e}"));
-        }
+        // Read one byte past the cap, so `asl-lint - < /dev/zero` ends.
+        let bytes =
+            match crate::read::read_stdin_capped(crate::rules::file_too_large::MAX_FILE_BYTES) {
+                Ok(bytes) => bytes,
+                Err(e) => return usage_error(&format!("cannot read stdin: {e}")),
+            };
         Some((
             args.stdin_filename
                 .clone()
@@ -261,6 +263,10 @@ pub fn run(args: Args) -> i32 {
             return EXIT_USAGE;
         }
     };
+
+    if let Err(message) = refuse_overwrites(&outputs, args.write_baseline.as_ref(), &inputs) {
+        return usage_error(&message);
+    }
 
     if args.cost {
         return cost(&args, &inputs, &config.cost);
@@ -381,7 +387,7 @@ fn load_config(args: &Args) -> Result<Config, String> {
         return Ok(Config::default());
     }
     let path = match &args.config {
-        Some(path) if !path.is_file() => {
+        Some(path) if !path.exists() => {
             return Err(format!(
                 "configuration file `{}` does not exist",
                 path.display()
@@ -436,6 +442,67 @@ fn cli_layer(args: &Args) -> Result<Layer, String> {
     Ok(layer)
 }
 
+/// Reports and baselines are outputs: refuse a target that is one of the
+/// files being linted, that holds a definition or template, or that two
+/// outputs share (one would be lost).
+fn refuse_overwrites(
+    outputs: &[OutputSpec],
+    baseline: Option<&PathBuf>,
+    inputs: &[engine::Input],
+) -> Result<(), String> {
+    let targets: Vec<&PathBuf> = outputs
+        .iter()
+        .filter_map(|o| o.file.as_ref())
+        .chain(baseline)
+        .collect();
+    if targets.is_empty() {
+        return Ok(());
+    }
+    // A target that does not exist yet is compared by its absolute path.
+    let identity = |p: &std::path::Path| {
+        std::fs::canonicalize(p)
+            .unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    };
+    let mut seen = std::collections::BTreeMap::new();
+    for t in &targets {
+        if let Some(first) = seen.insert(identity(t), t) {
+            return Err(format!(
+                "two outputs write to `{}` (also given as `{}`): give each its own file",
+                t.display(),
+                first.display()
+            ));
+        }
+    }
+    let linted: std::collections::BTreeSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| match &i.source {
+            engine::Source::Path(p) => Some(identity(p)),
+            engine::Source::Stdin(_) => None,
+        })
+        .collect();
+    for t in targets {
+        let id = identity(t);
+        if linted.contains(&id) {
+            return Err(format!(
+                "refusing to write a report to `{}`: it is one of the files being linted",
+                t.display()
+            ));
+        }
+        if let Ok(bytes) = crate::read::read_capped(t, SMALL_FILE_BYTES * 64) {
+            let kind = crate::loader::FileKind::from_path(&t.to_string_lossy())
+                .unwrap_or(crate::loader::FileKind::Json);
+            if crate::loader::sniff(&bytes, kind) {
+                return Err(format!(
+                    "refusing to write a report to `{}`: it holds a state machine definition or \
+                     template",
+                    t.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn write_report(path: &PathBuf, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
@@ -463,6 +530,9 @@ fn use_color(choice: ColorChoice, stdout_tty: bool) -> bool {
     }
 }
 
+/// The largest configuration or price file read (they are a few KB).
+const SMALL_FILE_BYTES: u64 = 1024 * 1024;
+
 /// `--cost`: the estimate per definition, as a table or as JSON.
 fn cost(args: &Args, inputs: &[engine::Input], configured: &crate::config::CostConfig) -> i32 {
     let task_seconds = args.task_seconds.or(configured.task_seconds).unwrap_or(1.0);
@@ -471,8 +541,7 @@ fn cost(args: &Args, inputs: &[engine::Input], configured: &crate::config::CostC
     }
     let prices = match &args.prices {
         None => crate::cost::Prices::default(),
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
+        Some(path) => match crate::read::read_text_capped(path, SMALL_FILE_BYTES)
             .and_then(|t| crate::cost::Prices::with_overrides(&t))
         {
             Ok(p) => p,

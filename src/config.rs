@@ -233,7 +233,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let display = path.to_string_lossy().replace('\\', "/");
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let text = crate::read::read_text_capped(path, 1024 * 1024).map_err(|e| ConfigError {
             file: display.clone(),
             line: 1,
             column: 1,

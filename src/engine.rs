@@ -4,8 +4,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::Read;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 
@@ -17,6 +15,7 @@ use crate::graph::MachineGraph;
 use crate::loader::tree::Span;
 use crate::loader::{self, Definition, FileKind, LoadProblem};
 use crate::model::Machine;
+use crate::read::{ReadError, read_capped};
 use crate::rules::{self, Context, Rule, file_too_large::MAX_FILE_BYTES};
 use crate::source::LineIndex;
 use crate::suppression;
@@ -244,10 +243,7 @@ pub fn lint_input(input: &Input, settings: &Settings) -> FileReport {
 
 /// [`lint_input`] for a file a template deploys.
 fn lint_linked(input: &Input, settings: &Settings, link: Option<&Link>) -> FileReport {
-    let bytes = match &input.source {
-        Source::Stdin(bytes) => Ok(bytes.clone()),
-        Source::Path(path) => read_capped(path),
-    };
+    let bytes = read_input(input);
     let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(ReadError::TooLarge(size)) => {
@@ -260,6 +256,18 @@ fn lint_linked(input: &Input, settings: &Settings, link: Option<&Link>) -> FileR
     match catch_panic(|| lint_bytes_linked(input, bytes, settings, link)) {
         Ok(report) => report,
         Err(what) => single(input, settings, rules::internal_error::diagnostic(&what)),
+    }
+}
+
+/// An input's bytes: a file read with the cap, or stdin (read by the CLI
+/// with the same cap, so more than the cap means too large).
+fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
+    match &input.source {
+        Source::Stdin(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => {
+            Err(ReadError::TooLarge(None))
+        }
+        Source::Stdin(bytes) => Ok(bytes.clone()),
+        Source::Path(path) => read_capped(path, MAX_FILE_BYTES),
     }
 }
 
@@ -277,59 +285,6 @@ fn single(input: &Input, settings: &Settings, diagnostic: Diagnostic) -> FileRep
         findings,
         text: None,
         links: Vec::new(),
-    }
-}
-
-enum ReadError {
-    TooLarge(u64),
-    Io(String),
-}
-
-/// Reads a regular file, refusing to open anything else (a FIFO would block
-/// forever) and never reading more than the cap.
-fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
-    let io = |e: std::io::Error| ReadError::Io(e.to_string().to_lowercase());
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(ReadError::Io(describe_non_file(&meta)));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(meta.len()));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    File::open(path)
-        .map_err(io)?
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
-    }
-    Ok(bytes)
-}
-
-fn describe_non_file(meta: &std::fs::Metadata) -> String {
-    if meta.is_dir() {
-        return "it is a directory".to_string();
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        let kind = if t.is_fifo() {
-            "a FIFO (named pipe)"
-        } else if t.is_socket() {
-            "a socket"
-        } else if t.is_block_device() || t.is_char_device() {
-            "a device"
-        } else {
-            return "it is not a regular file".to_string();
-        };
-        format!("it is {kind}, not a regular file")
-    }
-    #[cfg(not(unix))]
-    {
-        "it is not a regular file".to_string()
     }
 }
 
@@ -734,10 +689,7 @@ pub struct CostReport {
 pub fn estimate_all(inputs: &[Input], assumptions: &crate::cost::Assumptions) -> Vec<CostReport> {
     let mut out = Vec::new();
     for input in inputs {
-        let bytes = match &input.source {
-            Source::Stdin(bytes) => Ok(bytes.clone()),
-            Source::Path(path) => read_capped(path),
-        };
+        let bytes = read_input(input);
         let fail = |why: String| CostReport {
             file: input.display.clone(),
             definition: None,
@@ -746,8 +698,10 @@ pub fn estimate_all(inputs: &[Input], assumptions: &crate::cost::Assumptions) ->
         let bytes = match bytes {
             Ok(bytes) => bytes,
             Err(ReadError::TooLarge(size)) => {
+                let size =
+                    size.map_or_else(|| "more than the cap".to_string(), |s| format!("{s} bytes"));
                 out.push(fail(format!(
-                    "the file is too large to read ({size} bytes)"
+                    "the file is too large to read ({size}; at most {MAX_FILE_BYTES} bytes are read)"
                 )));
                 continue;
             }

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod graph;
 pub mod loader;
 pub mod model;
+pub mod read;
 pub mod render;
 pub mod rules;
 pub mod source;

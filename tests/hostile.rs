@@ -141,3 +141,99 @@ fn nested_yaml_flow_collections_and_choice_rules_are_parse_errors() {
     let r = lint("choice.asl.yaml", &yaml);
     assert!(has(&r, "invalid-yaml", "error"), "{:?}", findings(&r));
 }
+
+fn run_in(
+    dir: &std::path::Path,
+    args: &[&str],
+    stdin: std::process::Stdio,
+) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(stdin)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn endless_stdin_is_capped_and_reported_as_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let out = run_in(dir.path(), &["--format", "json", "-"], zero.into());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["rule"], "file-too-large");
+}
+
+#[test]
+fn baselines_prices_and_configs_must_be_small_regular_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sm.asl.json"), pass_with("{}")).unwrap();
+    for args in [
+        &["--baseline", "/dev/zero", "sm.asl.json"][..],
+        &["--config", "/dev/zero", "sm.asl.json"][..],
+        &["--cost", "--prices", "/dev/zero", "sm.asl.json"][..],
+    ] {
+        let out = run_in(dir.path(), args, std::process::Stdio::null());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("a device, not a regular file"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn reports_never_overwrite_what_is_being_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let definition = pass_with("{}");
+    std::fs::write(dir.path().join("x.asl.json"), &definition).unwrap();
+    std::fs::create_dir(dir.path().join("other")).unwrap();
+    std::fs::write(dir.path().join("other/y.asl.json"), &definition).unwrap();
+    for args in [
+        // A linted file as the report target.
+        &["--format", "json=x.asl.json", "."][..],
+        &["--write-baseline", "x.asl.json", "."][..],
+        // A definition outside the linted paths.
+        &["--format", "sarif=other/y.asl.json", "x.asl.json"][..],
+        // Two reports to one file.
+        &[
+            "--format",
+            "json=out.json",
+            "--format",
+            "sarif=out.json",
+            "x.asl.json",
+        ][..],
+    ] {
+        let out = run_in(dir.path(), args, std::process::Stdio::null());
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("x.asl.json")).unwrap(),
+            definition
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("other/y.asl.json")).unwrap(),
+            definition
+        );
+        assert!(!dir.path().join("out.json").exists());
+    }
+    // An ordinary report file is still written.
+    let out = run_in(
+        dir.path(),
+        &["--format", "json=report.json", "x.asl.json"],
+        std::process::Stdio::null(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(dir.path().join("report.json").exists());
+}

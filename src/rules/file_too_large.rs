@@ -16,13 +16,18 @@ pub static RULE: Rule = Rule {
 /// anything this large is not a deployable definition.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-pub fn diagnostic(size: u64) -> Diagnostic {
+/// `size` in bytes when known (stdin's is not: it is read only to the cap).
+pub fn diagnostic(size: Option<u64>) -> Diagnostic {
+    let what = match size {
+        Some(size) => format!("file is {size} bytes"),
+        None => "input is larger than that".to_string(),
+    };
     Diagnostic::new(
         &RULE,
         "",
         format!(
-            "file is {} MiB; asl-lint reads at most {} MiB, so it was not linted",
-            size / (1024 * 1024),
+            "asl-lint reads at most {MAX_FILE_BYTES} bytes ({} MiB) of a file, and this {what}, \
+             so it was not linted",
             MAX_FILE_BYTES / (1024 * 1024)
         ),
     )
