@@ -362,11 +362,17 @@ pub fn run(args: Args) -> i32 {
         && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
     {
         let markdown = render::github::step_summary(&reports, &summary);
-        let appended = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .and_then(|mut f| f.write_all(markdown.as_bytes()));
+        // Only a regular file (or none yet): opening a FIFO would block.
+        let regular = std::fs::metadata(&path).map_or(true, |m| m.is_file());
+        let appended = if regular {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(markdown.as_bytes()))
+        } else {
+            Err(std::io::Error::other("it is not a regular file"))
+        };
         if let Err(e) = appended {
             eprintln!("warning: cannot write the GitHub step summary: {e}");
         }

@@ -137,7 +137,7 @@ fn github_commands_cannot_be_forged_by_state_names() {
     );
     assert!(out.starts_with("::error file=h.asl.json,line=1,"));
     assert!(
-        out.contains("%0A::error file=evil,line=1::forged 100%25"),
+        out.contains("\\u{a}::error file=evil,line=1::forged 100%25"),
         "{out}"
     );
     assert!(out.contains("title=asl-lint (unknown-transition-target)::"));
@@ -159,8 +159,8 @@ fn github_writes_every_finding_to_the_step_summary() {
         text.starts_with("earlier step\n## asl-lint"),
         "appends: {text}"
     );
-    assert_eq!(text.matches("| `flows/").count(), 4, "{text}");
-    assert!(text.contains("Refund & <notify>"));
+    assert_eq!(text.matches("| <code>flows/").count(), 4, "{text}");
+    assert!(text.contains("Refund &amp; &lt;notify&gt;"), "{text}");
 }
 
 #[test]

@@ -237,3 +237,109 @@ fn reports_never_overwrite_what_is_being_linted() {
     assert_eq!(out.status.code(), Some(0));
     assert!(dir.path().join("report.json").exists());
 }
+
+/// A name made to break every output: a newline and a workflow command,
+/// an OSC 52 clipboard write, BEL, a right-to-left override, a backtick, a
+/// table bar, HTML, `%`, a C1 control and U+FFFF.
+const EVIL: &str =
+    "x\n::set-output name=x::pwned\u{1b}]52;c;Zm9v\u{7}\u{202e}`<img src=y>|%\u{85}\u{ffff}";
+
+fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[test]
+fn no_format_lets_a_hostile_name_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!("{EVIL}.asl.json");
+    let name = serde_json::to_string(EVIL).unwrap();
+    let definition = format!(
+        r#"{{"StartAt": {name}, "States": {{{name}: {{"Type": "Pass", "Comment": {name}, "Next": {name}}}, "B": {{"Type": "Task", "Resource": {name}, "End": true}}}}}}"#
+    );
+    std::fs::write(dir.path().join(&file), definition).unwrap();
+    let summary = dir.path().join("summary.md");
+    for format in [
+        "text",
+        "concise",
+        "github",
+        "json",
+        "sarif",
+        "junit",
+        "checkstyle",
+        "gitlab",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .args(["--no-config", "--color", "never", "--format", format, "."])
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("TERM", "dumb")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.is_empty(), "{format}");
+        match format {
+            "text" | "concise" | "github" => {
+                let bad: Vec<char> = text.chars().filter(|&c| unsafe_char(c)).collect();
+                assert!(bad.is_empty(), "{format} lets {bad:?} through:\n{text}");
+                if format == "github" {
+                    for line in text.lines() {
+                        assert!(
+                            ["::error file=", "::warning file=", "::notice file="]
+                                .iter()
+                                .any(|p| line.starts_with(p)),
+                            "a line asl-lint did not write: {line}"
+                        );
+                    }
+                }
+                if format == "concise" {
+                    assert!(
+                        text.lines()
+                            .all(|l| l.starts_with("./x") || l.starts_with("x")),
+                        "{text}"
+                    );
+                }
+            }
+            "junit" | "checkstyle" => {
+                roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{format} is not XML: {e}\n{text}"));
+            }
+            _ => {
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .unwrap_or_else(|e| panic!("{format} is not JSON: {e}"));
+            }
+        }
+    }
+    let markdown = std::fs::read_to_string(&summary).unwrap();
+    let bad: Vec<char> = markdown.chars().filter(|&c| unsafe_char(c)).collect();
+    assert!(bad.is_empty(), "the step summary lets {bad:?} through");
+    let tags = markdown.replace("<code>", "").replace("</code>", "");
+    assert!(
+        !tags.contains('<'),
+        "live HTML in the step summary:\n{markdown}"
+    );
+    for line in markdown.lines().filter(|l| l.starts_with("| ")) {
+        // Every table row keeps its four cells.
+        assert!(line.matches(" | ").count() <= 4, "{line}");
+    }
+}
+
+#[test]
+fn a_fifo_step_summary_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sm.asl.json"), pass_with("{}")).unwrap();
+    let fifo = dir.path().join("summary");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("NOTICE: mkfifo is not available; skipping");
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--format", "github", "sm.asl.json"])
+        .env("GITHUB_STEP_SUMMARY", &fifo)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+}

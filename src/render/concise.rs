@@ -3,16 +3,22 @@
 use std::fmt::Write;
 
 use crate::engine::FileReport;
+use crate::render::escape::visible;
 
 pub fn render(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for f in reports.iter().flat_map(|r| &r.findings) {
-        // Newlines in a message would break one-finding-per-line tools.
-        let message = f.message.replace(['\n', '\r'], " ");
+        // Newlines or escapes in a name would break one-finding-per-line
+        // tools, start a workflow command of their own, or drive the terminal.
         let _ = writeln!(
             out,
             "{}:{}:{}: {}: {} [{}]",
-            f.file, f.start.line, f.start.column, f.severity, message, f.rule
+            visible(&f.file),
+            f.start.line,
+            f.start.column,
+            f.severity,
+            visible(&f.message),
+            f.rule
         );
     }
     out

@@ -8,10 +8,13 @@ use std::fmt::Write;
 
 use crate::diagnostic::{Finding, Severity};
 use crate::engine::{FileReport, Summary};
+use crate::render::escape::{markdown_cell, visible};
 
-/// Escapes a message (data) as the Actions toolkit does.
+/// Escapes a message (data) as the Actions toolkit does, after making
+/// control characters visible (a raw one could end the command).
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    visible(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -67,18 +70,19 @@ pub fn step_summary(reports: &[FileReport], summary: &Summary) -> String {
         return out;
     }
     out.push_str("| severity | location | rule | message |\n|---|---|---|---|\n");
-    let cell = |s: &str| s.replace('|', "\\|").replace(['\n', '\r'], " ");
     for f in findings {
+        // Locations and messages hold user text: entity-escaped inside
+        // <code>, which a backtick in a name cannot close.
         let _ = writeln!(
             out,
-            "| {} | `{}:{}:{}` | [`{}`]({}) | {} |",
+            "| {} | <code>{}:{}:{}</code> | [`{}`]({}) | {} |",
             f.severity,
-            cell(&f.file),
+            markdown_cell(&f.file),
             f.start.line,
             f.start.column,
             f.rule,
             crate::rules::doc_url(f.rule),
-            cell(&f.message)
+            markdown_cell(&f.message)
         );
     }
     out

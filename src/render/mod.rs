@@ -4,6 +4,7 @@
 pub mod checkstyle;
 pub mod concise;
 pub mod cost;
+pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod json;

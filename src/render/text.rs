@@ -15,6 +15,7 @@ use miette::{
 
 use crate::diagnostic::{Finding, Severity};
 use crate::loader::tree::Span;
+use crate::render::escape::{same_width, visible};
 use crate::rules;
 use crate::source::{LineIndex, clamp_to_char};
 
@@ -44,12 +45,13 @@ pub fn render_finding(finding: &Finding, text: Option<&str>, options: &TextOptio
         .with_width(options.width)
         .with_links(options.links)
         .with_urls(options.links);
-    let mut spans = vec![(finding.span, finding.label.clone(), true)];
+    let shown = |l: &str| visible(l).into_owned();
+    let mut spans = vec![(finding.span, finding.label.as_deref().map(shown), true)];
     spans.extend(
         finding
             .related
             .iter()
-            .map(|(s, l)| (*s, Some(l.clone()), false)),
+            .map(|(s, l)| (*s, Some(shown(l)), false)),
     );
     let excerpt = text.map(|text| Excerpt::new(&finding.file, text, spans.iter().map(|s| s.0)));
     let labels = excerpt
@@ -84,11 +86,11 @@ pub fn render_finding(finding: &Finding, text: Option<&str>, options: &TextOptio
         // Rendering never fails on our excerpts; stay useful if it does.
         out = format!(
             "{}:{}:{}: {}: {} [{}]\n",
-            finding.file,
+            visible(&finding.file),
             finding.start.line,
             finding.start.column,
             finding.severity,
-            finding.message,
+            visible(&finding.message),
             finding.rule
         );
     }
@@ -103,13 +105,13 @@ struct Report<'a> {
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&visible(&self.finding.message))
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&visible(&self.finding.message))
     }
 }
 
@@ -132,7 +134,7 @@ impl MietteDiagnostic for Report<'_> {
         self.finding
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(visible(h).into_owned()) as Box<dyn fmt::Display>)
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -248,8 +250,10 @@ impl Excerpt {
                 prefix,
             });
         }
+        // Offsets into the excerpt stay valid: replacements keep byte lengths.
+        let text = same_width(&text).into_owned();
         Excerpt {
-            name: name.to_string(),
+            name: visible(name).into_owned(),
             text,
             lines,
         }
