@@ -343,3 +343,79 @@ fn a_fifo_step_summary_is_refused_not_waited_on() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
 }
+
+#[test]
+fn misspelt_names_get_a_bounded_number_of_suggestions() {
+    // 2,000 Nexts that each miss their state by one letter: every one is
+    // reported, the first few with a "did you mean", the rest plainly; a
+    // 100,000-character name gets no suggestion at all.
+    let n = 2000;
+    let mut states: Vec<String> = (0..n)
+        .map(|i| format!(r#""S{i}": {{"Type": "Pass", "Next": "S{}x"}}"#, i + 1))
+        .collect();
+    states.push(format!(r#""S{n}": {{"Type": "Succeed"}}"#));
+    let long = "A".repeat(100_000);
+    states.push(format!(
+        r#""{long}B": {{"Type": "Pass", "Next": "{long}"}}"#
+    ));
+    let definition = format!(r#"{{"StartAt": "S0", "States": {{{}}}}}"#, states.join(","));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("typos.asl.json"), definition).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args([
+            "--no-config",
+            "--select",
+            "unknown-transition-target",
+            "--format",
+            "json",
+            ".",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["diagnostics"].as_array().unwrap();
+    assert_eq!(findings.len(), n + 1);
+    let suggested = findings
+        .iter()
+        .filter(|d| d["help"].as_str().unwrap_or("").starts_with("did you mean"))
+        .count();
+    assert_eq!(suggested, asl_lint::rules::SUGGESTIONS_PER_DEFINITION);
+}
+
+#[test]
+fn dense_choice_graphs_are_analysed_in_one_pass() {
+    // 60 Choices with 60 rules each, every one pointing at every Choice, in
+    // one big loop through a Task and a Wait: a poll with no bound. Every
+    // rule and the cost estimate answer (the benchmark measures how fast).
+    let n = 60;
+    let mut states = Vec::new();
+    for i in 0..n {
+        let rules: Vec<String> = (0..n)
+            .map(|j| format!(r#"{{"Variable": "$.x", "NumericEquals": {j}, "Next": "S{j}"}}"#))
+            .collect();
+        states.push(format!(
+            r#""S{i}": {{"Type": "Choice", "Choices": [{}], "Default": "T{i}"}},
+               "T{i}": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "f"}}, "Next": "W{i}"}},
+               "W{i}": {{"Type": "Wait", "Seconds": 1, "Next": "S{}"}}"#,
+            rules.join(","),
+            (i + 1) % n
+        ));
+    }
+    let definition = format!(r#"{{"StartAt": "S0", "States": {{{}}}}}"#, states.join(","));
+    let r = lint("dense.asl.json", &definition);
+    assert!(
+        has(&r, "unbounded-polling-loop", "warning"),
+        "{:?}",
+        findings(&r)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("dense.asl.json"), &definition).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--cost", "--format", "json", "dense.asl.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let cost: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cost["definitions"][0]["unbounded"], true);
+}

@@ -110,7 +110,11 @@ fn awkward_state_names_cannot_break_line_based_output() {
     let report = lint_text("names.asl.json", text);
     let concise = asl_lint::render::concise::render(std::slice::from_ref(&report));
     assert_eq!(concise.lines().count(), 1, "{concise}");
-    assert!(concise.contains("line break :: 100%"));
+    // The newline and the right-to-left override are shown escaped.
+    assert!(
+        concise.contains(r"line\u{a}break :: 100% \u{202e} RTL 😀"),
+        "{concise}"
+    );
     let json = asl_lint::render::json::render(
         std::slice::from_ref(&report),
         &asl_lint::engine::Summary::of(std::slice::from_ref(&report)),

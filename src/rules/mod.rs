@@ -270,11 +270,32 @@ pub fn doc_url(rule: &str) -> String {
 }
 
 /// "did you mean `X`?" for a misspelt name, from the closest candidate.
+///
+/// Bounded whatever the input: names longer than [`SUGGEST_MAX_CHARS`] get
+/// no suggestion, candidates whose length is far from the name's are
+/// skipped before any distance is computed, and at most
+/// [`SUGGEST_MAX_COMPARED`] candidates are compared. Rules that may ask once
+/// per state also cap how many suggestions they make per definition
+/// ([`SUGGESTIONS_PER_DEFINITION`]), so the whole check stays near-linear.
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if wrong.len() > SUGGEST_MAX_CHARS {
+        return None;
+    }
+    let slack = (wrong.len() / 3).max(2);
     candidates
         .into_iter()
+        .filter(|c| c.len().abs_diff(wrong.len()) <= slack && c.len() <= SUGGEST_MAX_CHARS)
+        .take(SUGGEST_MAX_COMPARED)
         .map(|c| (strsim::jaro_winkler(wrong, c), c))
         .filter(|&(score, c)| score >= 0.85 && c != wrong)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
+
+/// Longer names get no "did you mean".
+pub const SUGGEST_MAX_CHARS: usize = 128;
+/// Candidates compared for one suggestion, at most.
+pub const SUGGEST_MAX_COMPARED: usize = 1000;
+/// Suggestions a rule makes in one definition, at most; later findings say
+/// only what is wrong.
+pub const SUGGESTIONS_PER_DEFINITION: usize = 50;

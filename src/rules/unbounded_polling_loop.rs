@@ -80,7 +80,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .copied()
                 .filter(|&s| m.states[s].ty == StateType::Choice)
                 .collect();
-            let counted = choices.iter().any(|&c| counts_rounds(m, &states, c));
+            let counted = counts_rounds(m, &states, &choices);
             let timed = choices
                 .iter()
                 .any(|&c| checks_elapsed_time(m.states[c].node));
@@ -157,24 +157,27 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 /// Whether a Choice of the loop compares a counter with a limit (a literal
 /// or a path) and a state of the loop changes that counter by a literal
 /// step: `States.MathAdd(<field>, <n>)`, or a JSONata `$v + n` / `$v - n`.
-/// This is the lint's notion of a bound; the estimate proves more.
-fn counts_rounds(m: &crate::model::Machine<'_>, states: &[StateId], choice: StateId) -> bool {
-    let mut compared: Vec<String> = Vec::new();
-    walk(m.states[choice].node, |_, key, node| {
-        match (key, &node.value) {
-            (Some("Condition"), Value::String(text)) => {
-                compared.extend(jsonata_compared_variables(text));
-            }
-            (_, Value::Object(o)) => {
-                let numeric = o.members.iter().any(|mem| mem.key.starts_with("Numeric"));
-                if numeric && let Some(v) = node.get("Variable").and_then(|v| v.as_str()) {
-                    compared.push(v.trim().to_string());
+/// This is the lint's notion of a bound; the estimate proves more. One walk
+/// over the Choices and one over the loop's states, whatever their number.
+fn counts_rounds(m: &crate::model::Machine<'_>, states: &[StateId], choices: &[StateId]) -> bool {
+    let mut compared: std::collections::BTreeSet<String> = Default::default();
+    for &c in choices {
+        walk(m.states[c].node, |_, key, node| {
+            match (key, &node.value) {
+                (Some("Condition"), Value::String(text)) => {
+                    compared.extend(jsonata_compared_variables(text));
                 }
+                (_, Value::Object(o)) => {
+                    let numeric = o.members.iter().any(|mem| mem.key.starts_with("Numeric"));
+                    if numeric && let Some(v) = node.get("Variable").and_then(|v| v.as_str()) {
+                        compared.insert(v.trim().to_string());
+                    }
+                }
+                _ => {}
             }
-            _ => {}
-        }
-        true
-    });
+            true
+        });
+    }
     if compared.is_empty() {
         return false;
     }
@@ -182,7 +185,7 @@ fn counts_rounds(m: &crate::model::Machine<'_>, states: &[StateId], choice: Stat
         let mut found = false;
         walk(m.states[s].node, |_, _, node| {
             if let Value::String(text) = &node.value
-                && compared.iter().any(|f| steps(text, f))
+                && stepped_fields(text).iter().any(|f| compared.contains(*f))
             {
                 found = true;
             }
@@ -216,8 +219,11 @@ fn jsonata_compared_variables(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether `text` changes `field` by a literal step.
-fn steps(text: &str, field: &str) -> bool {
+/// The fields `text` changes by a literal step: the field argument of
+/// `States.MathAdd(<field>, <n>)` (either order, `n` not 0), or each `$v` of a
+/// JSONata `$v + n` / `$v - n`.
+fn stepped_fields(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
     if let Some(inner) = text
         .trim()
         .strip_prefix("States.MathAdd(")
@@ -226,24 +232,37 @@ fn steps(text: &str, field: &str) -> bool {
     {
         let (a, b) = (a.trim(), b.trim());
         let nonzero = |s: &str| s.parse::<i64>().is_ok_and(|n| n != 0);
-        return (a == field && nonzero(b)) || (b == field && nonzero(a));
+        if nonzero(b) {
+            out.push(a);
+        } else if nonzero(a) {
+            out.push(b);
+        }
+        return out;
     }
-    if text.trim_start().starts_with("{%") && field.starts_with('$') && !field.contains('.') {
-        let mut rest = text;
-        while let Some(at) = rest.find(field) {
-            let after = &rest[at + field.len()..];
-            let boundary = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-            let op = after.trim_start();
-            if boundary
-                && let Some(num) = op.strip_prefix('+').or_else(|| op.strip_prefix('-'))
-                && num.trim_start().starts_with(|c: char| c.is_ascii_digit())
-            {
-                return true;
-            }
-            rest = after;
+    if !text.trim_start().starts_with("{%") {
+        return out;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+            i += 1;
+        }
+        let op = text[i..].trim_start();
+        if i > start + 1
+            && let Some(num) = op.strip_prefix('+').or_else(|| op.strip_prefix('-'))
+            && num.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        {
+            out.push(&text[start..i]);
         }
     }
-    false
+    out
 }
 
 /// Whether a Task's result can land on `variable` (its `ResultPath`, `$` by

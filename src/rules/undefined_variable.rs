@@ -50,6 +50,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // Read sites, state by state: a `{% %}` expression in a JSONata state,
     // or a path in a JSONPath state (under a key ending in `.$`, or in a path
     // field). Anywhere else the text is literal.
+    let mut suggestions = crate::rules::SUGGESTIONS_PER_DEFINITION;
     for s in &m.states {
         let jsonata = s.query_language == QueryLanguage::Jsonata;
         walk(s.node, |path, key, node| {
@@ -79,7 +80,13 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let candidates = assigned.iter().copied().chain(BUILT_IN.iter().copied());
-                let help = match suggest(name, candidates) {
+                let close = if suggestions > 0 {
+                    suggestions -= 1;
+                    suggest(name, candidates)
+                } else {
+                    None
+                };
+                let help = match close {
                     Some(close) => format!("did you mean `${close}`?"),
                     None => "assign it with `Assign` in an earlier state, or check the spelling"
                         .to_string(),

@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{ScopeId, ScopeKind, Transition};
-use crate::rules::{Context, Group, Rule, suggest};
+use crate::rules::{Context, Group, Rule, SUGGESTIONS_PER_DEFINITION, suggest};
 
 pub static RULE: Rule = Rule {
     name: "unknown-transition-target",
@@ -18,7 +18,10 @@ const LIST_LIMIT: usize = 8;
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
+    let mut suggestions = SUGGESTIONS_PER_DEFINITION;
     for scope in &m.scopes {
+        // Built once per scope, not once per finding.
+        let names: std::cell::OnceCell<Vec<&str>> = std::cell::OnceCell::new();
         let transitions = scope
             .start_at
             .iter()
@@ -31,18 +34,21 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             if !m.scopes_with_state(t.target).is_empty() {
                 continue;
             }
-            out.push(diagnostic(cx, scope.id, t));
+            let names =
+                names.get_or_init(|| scope.states.iter().map(|&s| m.states[s].name).collect());
+            out.push(diagnostic(cx, scope.id, t, names, &mut suggestions));
         }
     }
 }
 
-fn diagnostic(cx: &Context<'_, '_>, scope: ScopeId, t: &Transition<'_>) -> Diagnostic {
+fn diagnostic(
+    cx: &Context<'_, '_>,
+    scope: ScopeId,
+    t: &Transition<'_>,
+    names: &[&str],
+    suggestions: &mut usize,
+) -> Diagnostic {
     let m = cx.machine;
-    let names: Vec<&str> = m.scopes[scope]
-        .states
-        .iter()
-        .map(|&s| m.states[s].name)
-        .collect();
     let place = match m.scopes[scope].kind {
         ScopeKind::Root => "the state machine",
         ScopeKind::Branch(_) => "this Parallel branch",
@@ -53,7 +59,13 @@ fn diagnostic(cx: &Context<'_, '_>, scope: ScopeId, t: &Transition<'_>) -> Diagn
         t.kind.field(),
         t.target
     );
-    let help = if let Some(close) = suggest(t.target, names.iter().copied()) {
+    let close = if *suggestions > 0 {
+        *suggestions -= 1;
+        suggest(t.target, names.iter().copied())
+    } else {
+        None
+    };
+    let help = if let Some(close) = close {
         format!("did you mean `{close}`?")
     } else if names.is_empty() {
         format!("{place} has no states; add them under `States`")
