@@ -344,14 +344,15 @@ fn lint_bytes_linked(
         for skipped in &template.skipped {
             if let (loader::template::SkipReason::LocalFile(uri), Some(dir)) =
                 (&skipped.reason, dir.as_deref())
-                && dir.join(uri).is_file()
+                && let rules::missing_definition_file::Resolved::File(target) =
+                    rules::missing_definition_file::resolve(dir, uri)
             {
                 let template_dir = input
                     .display
                     .rfind('/')
                     .map_or("", |i| &input.display[..=i]);
                 report.links.push(Link {
-                    target: dir.join(uri),
+                    target,
                     display: crate::discovery::normalize_lexically(&format!("{template_dir}{uri}")),
                     template: input.display.clone(),
                     resource: skipped

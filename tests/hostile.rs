@@ -419,3 +419,68 @@ fn dense_choice_graphs_are_analysed_in_one_pass() {
     let cost: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(cost["definitions"][0]["unbounded"], true);
 }
+
+#[test]
+fn linked_definition_files_stay_inside_the_repository() {
+    let root = tempfile::tempdir().unwrap();
+    let secret = r#"{"StartAt": "TOP-SECRET-TOKEN", "States": {"TOP-SECRET-TOKEN": {"Type": "Pas", "End": true}}}"#;
+    std::fs::write(root.path().join("outside.asl.json"), secret).unwrap();
+    let repo = root.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("sm")).unwrap();
+    std::fs::write(repo.join("sm/inside.asl.json"), pass_with("{}")).unwrap();
+    std::os::unix::fs::symlink(
+        root.path().join("outside.asl.json"),
+        repo.join("sm/link.asl.json"),
+    )
+    .unwrap();
+    let machine = |name: &str, uri: &str| {
+        format!(
+            "  {name}:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: {uri}\n"
+        )
+    };
+    let template = format!(
+        "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n{}{}{}{}{}",
+        machine("Inside", "sm/inside.asl.json"),
+        machine("Parent", "../outside.asl.json"),
+        machine("Symlink", "sm/link.asl.json"),
+        machine("Absolute", "/etc/passwd"),
+        machine("Folder", "sm"),
+    );
+    std::fs::write(repo.join("template.yaml"), template).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--no-config", "--format", "json", "template.yaml"])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains("TOP-SECRET-TOKEN"), "{stdout}");
+    assert!(!stdout.contains("root:"), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "missing-definition-file")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    let outside = messages
+        .iter()
+        .filter(|m| m.contains("outside the repository"))
+        .count();
+    assert_eq!(outside, 3, "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.contains("but it is a directory")),
+        "{messages:#?}"
+    );
+    // The file inside was linted as the template deploys it.
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["file"] != "sm/inside.asl.json"),
+        "{stdout}"
+    );
+    assert_eq!(report["summary"]["files"], 2, "{stdout}");
+}

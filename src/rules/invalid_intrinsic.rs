@@ -69,8 +69,13 @@ fn report(out: &mut Vec<Diagnostic>, ptr: String, key: &str, text: &str) {
     }
     if let Err(e) = expr::check_intrinsic(text) {
         let called = text.trim().split('(').next().unwrap_or("").trim();
-        let help = match suggest(called, expr::intrinsic_names()) {
-            Some(close) if close != called => format!("did you mean `{close}`?"),
+        // A known name with bad arguments needs no "did you mean".
+        let known = expr::intrinsic_names().any(|n| n == called);
+        let close = (!known)
+            .then(|| suggest(called, expr::intrinsic_names()))
+            .flatten();
+        let help = match close {
+            Some(close) => format!("did you mean `{close}`?"),
             _ => "write `States.Name(argument, ...)` with strings in single quotes; see the list of intrinsic functions in the Step Functions Developer Guide".to_string(),
         };
         let shown = crate::diagnostic::shorten(text, 120);
