@@ -484,3 +484,36 @@ fn linked_definition_files_stay_inside_the_repository() {
     );
     assert_eq!(report["summary"]["files"], 2, "{stdout}");
 }
+
+#[test]
+fn yaml_aliases_are_bounded_by_what_they_copy_and_long_lines_by_one_pass() {
+    // One 200,000-character anchor used 500 times would copy 100 MB.
+    let big = "a".repeat(200_000);
+    let mut yaml =
+        format!("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result:\n      big: &big {big}\n");
+    for i in 0..500 {
+        yaml.push_str(&format!("      k{i}: *big\n"));
+    }
+    yaml.push_str("    End: true\n");
+    let r = lint("alias.asl.yaml", &yaml);
+    let messages: Vec<&str> = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("YAML aliases expand to more than")),
+        "{messages:?}"
+    );
+    // A file that needs the lenient retry, with a 100,000-space line and a
+    // 200,000-character scalar: parsed (and rejected) in one pass per line.
+    let spaces = format!(
+        "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: [{}\n   x: ]\n      big: {big}\n   bad: [\n",
+        " ".repeat(100_000)
+    );
+    let r = lint("spaces.asl.yaml", &spaces);
+    assert!(has(&r, "invalid-yaml", "error"), "{:?}", findings(&r));
+}

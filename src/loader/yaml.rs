@@ -29,9 +29,12 @@ pub struct Parsed {
     pub implicit: Vec<ImplicitScalar>,
 }
 
-/// Aliases copy their anchor's nodes; this caps the copies so that a
-/// "billion laughs" file fails cleanly instead of exhausting memory.
-const MAX_ALIAS_NODES: usize = 1_000_000;
+/// Aliases copy their anchor's nodes; this caps what the copies weigh, in
+/// nodes plus the bytes of their strings and keys, so that a "billion
+/// laughs" file, or one long string aliased a thousand times, fails cleanly
+/// instead of exhausting memory. (A node count alone let a 506 KB file
+/// expand to 983 MB.)
+const MAX_ALIAS_WEIGHT: usize = 16 * 1024 * 1024;
 
 /// Character index (what saphyr reports) to byte offset.
 struct Offsets {
@@ -152,37 +155,40 @@ fn indent_flow_lines(text: &str) -> Option<(String, Vec<u32>)> {
         }
         let mut previous = ' ';
         let mut escaped = false;
-        for (i, c) in line.char_indices() {
+        // What `line[..i].trim_end()` ends with, kept as the loop goes, so a
+        // long line costs one pass (re-trimming per character was quadratic:
+        // 100 KB of spaces took 3 s).
+        let mut last_solid: Option<char> = None;
+        let mut word_starts_with_bang = false;
+        for c in line.chars() {
+            let opens_value =
+                last_solid.is_none_or(|l| l == ':' || l == '-') || word_starts_with_bang;
             match quote {
                 Some(('"', _)) if escaped => escaped = false,
                 Some(('"', _)) if c == '\\' => escaped = true,
                 Some((q, _)) if c == q => quote = None,
                 Some(_) => {}
-                None => {
-                    let before = line[..i].trim_end();
-                    let opens_value = before.is_empty()
-                        || before.ends_with(':')
-                        || before.ends_with('-')
-                        || before
-                            .rsplit(' ')
-                            .next()
-                            .is_some_and(|w| w.starts_with('!'));
-                    match c {
-                        '"' | '\'' if depth > 0 => quote = Some((c, false)),
-                        '"' | '\'' if opens_value => {
-                            quote = Some((c, true));
-                            pad = indent + 1;
-                        }
-                        '#' if previous == ' ' || previous == '\t' => break,
-                        '{' | '[' if depth > 0 => depth += 1,
-                        '{' | '[' if opens_value => {
-                            depth = 1;
-                            pad = indent + 1;
-                        }
-                        '}' | ']' if depth > 0 => depth -= 1,
-                        _ => {}
+                None => match c {
+                    '"' | '\'' if depth > 0 => quote = Some((c, false)),
+                    '"' | '\'' if opens_value => {
+                        quote = Some((c, true));
+                        pad = indent + 1;
                     }
+                    '#' if previous == ' ' || previous == '\t' => break,
+                    '{' | '[' if depth > 0 => depth += 1,
+                    '{' | '[' if opens_value => {
+                        depth = 1;
+                        pad = indent + 1;
+                    }
+                    '}' | ']' if depth > 0 => depth -= 1,
+                    _ => {}
+                },
+            }
+            if !c.is_whitespace() {
+                if previous == ' ' || last_solid.is_none() {
+                    word_starts_with_bang = c == '!';
                 }
+                last_solid = Some(c);
             }
             previous = c;
         }
@@ -313,7 +319,8 @@ fn parse_strict(text: &str) -> Result<Parsed, ParseError> {
                         *slot = Some((key, span));
                     }
                     if anchor != 0 {
-                        anchors.push((anchor, node, 1));
+                        let w = weight(&node);
+                        anchors.push((anchor, node, w));
                     }
                     continue;
                 }
@@ -328,10 +335,11 @@ fn parse_strict(text: &str) -> Result<Parsed, ParseError> {
                     ));
                 };
                 copied += size;
-                if copied > MAX_ALIAS_NODES {
+                if copied > MAX_ALIAS_WEIGHT {
                     return Err(ParseError {
                         message: format!(
-                            "YAML aliases expand to more than {MAX_ALIAS_NODES} nodes"
+                            "YAML aliases expand to more than {} MiB of nodes and text",
+                            MAX_ALIAS_WEIGHT / (1024 * 1024)
                         ),
                         label: "expands too far".into(),
                         help: Some("this looks like an alias bomb; write the values out".into()),
@@ -456,18 +464,24 @@ fn finish(
         _ => node,
     };
     if anchor != 0 {
-        anchors.push((anchor, node.clone(), count_nodes(&node)));
+        anchors.push((anchor, node.clone(), weight(&node)));
     }
     node
 }
 
-fn count_nodes(node: &Node) -> usize {
-    let mut n = 1;
-    crate::loader::tree::walk(node, |_, _, _| {
-        n += 1;
+/// What copying `node` costs: one per node, plus the bytes of its strings
+/// and member keys.
+fn weight(node: &Node) -> usize {
+    let text = |n: &Node| match &n.value {
+        Value::String(s) | Value::Opaque(s) => s.len(),
+        _ => 0,
+    };
+    let mut w = 1 + text(node);
+    crate::loader::tree::walk(node, |_, key, n| {
+        w += 1 + text(n) + key.map_or(0, str::len);
         true
     });
-    n
+    w
 }
 
 /// Resolves a scalar with the YAML 1.2 core schema, recording the unquoted
