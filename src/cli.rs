@@ -229,6 +229,9 @@ pub fn run(args: Args) -> i32 {
         );
     }
 
+    if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p == "-") {
+        return usage_error("--stdin-filename names stdin: give `-` among the paths to read it");
+    }
     let stdin = if args.paths.iter().any(|p| p == "-") {
         // Read one byte past the cap, so `asl-lint - < /dev/zero` ends.
         let bytes =
@@ -275,7 +278,10 @@ pub fn run(args: Args) -> i32 {
     let stdout_tty = std::io::stdout().is_terminal();
     let color = use_color(args.color, stdout_tty);
     // Rich text on a terminal, when colour is forced, or into a file.
-    let rich_text = |to_stdout: bool| !to_stdout || stdout_tty || color;
+    // An explicit `--format text` always shows snippets (CI logs are where
+    // most people read findings); only the default adapts to the terminal.
+    let explicit_text = !args.formats.is_empty();
+    let rich_text = |to_stdout: bool| explicit_text || !to_stdout || stdout_tty || color;
     // Only rich text quotes source lines; other formats need no file text.
     let keep_text = outputs
         .iter()
@@ -303,6 +309,18 @@ pub fn run(args: Args) -> i32 {
         .into_iter()
         .filter(|r| r.outcome == Outcome::Linted)
         .collect();
+    if reports.is_empty() {
+        // Say it: "No problems found in 0 files" reads like success.
+        let shown: Vec<String> = if args.paths.is_empty() {
+            vec![".".to_string()]
+        } else {
+            args.paths
+                .iter()
+                .map(|p| render::escape::visible(p).into_owned())
+                .collect()
+        };
+        eprintln!("warning: no definitions found under {}", shown.join(", "));
+    }
     if let Some(path) = &args.baseline {
         match baseline::load(path) {
             Ok(known) => baseline::filter(&mut reports, known),
@@ -531,6 +549,8 @@ fn use_color(choice: ColorChoice, stdout_tty: bool) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto if set("NO_COLOR") => false,
+        // A dumb terminal shows escape codes as text: no colour, no links.
+        ColorChoice::Auto if std::env::var_os("TERM").is_some_and(|t| t == "dumb") => false,
         ColorChoice::Auto if set("CLICOLOR_FORCE") => true,
         ColorChoice::Auto => stdout_tty,
     }
@@ -565,20 +585,51 @@ fn cost(args: &Args, inputs: &[engine::Input], configured: &crate::config::CostC
         express_memory_mb,
         prices,
     };
-    let reports = engine::estimate_all(inputs, &assumptions);
-    let json = args.formats.iter().any(|o| o.format == Format::Json);
-    let out = if json {
-        render::cost::json(&reports)
+    let outputs: Vec<OutputSpec> = if args.formats.is_empty() {
+        vec![OutputSpec {
+            format: Format::Text,
+            file: None,
+        }]
     } else {
-        render::cost::text(&reports, &assumptions)
+        args.formats.clone()
     };
-    let _ = std::io::stdout().write_all(out.as_bytes());
-    for r in &reports {
-        if let Err(why) = &r.estimate {
-            eprintln!("note: `{}` has no estimate: {why}", r.file);
+    if let Some(other) = outputs
+        .iter()
+        .find(|o| !matches!(o.format, Format::Text | Format::Concise | Format::Json))
+    {
+        return usage_error(&format!(
+            "--cost prints `text` or `json`, not `{}`",
+            other.format
+        ));
+    }
+    let reports = engine::estimate_all(inputs, &assumptions);
+    for output in &outputs {
+        let out = match output.format {
+            Format::Json => render::cost::json(&reports),
+            _ => render::cost::text(&reports, &assumptions, args.quiet),
+        };
+        match &output.file {
+            None => {
+                let _ = std::io::stdout().write_all(out.as_bytes());
+            }
+            Some(path) => {
+                if let Err(e) = write_report(path, &out) {
+                    eprintln!("error: cannot write `{}`: {e}", path.display());
+                    return EXIT_USAGE;
+                }
+            }
         }
     }
-    EXIT_OK
+    // A file that does not parse, or a definition that cannot be
+    // estimated, is a failure: the estimate the user asked for is missing.
+    let mut missing = false;
+    for r in &reports {
+        if let Err(why) = &r.estimate {
+            eprintln!("error: `{}` has no estimate: {why}", r.file);
+            missing = true;
+        }
+    }
+    if missing { EXIT_FINDINGS } else { EXIT_OK }
 }
 
 fn list_rules(args: &Args) -> i32 {

@@ -124,7 +124,9 @@ fn walk(root: &Path, excludes: &Patterns, inputs: &mut Vec<Input>) {
 /// `*.asl.*` files always; other JSON files are sniffed when read. Plain YAML
 /// is not a candidate until template support lands.
 fn is_candidate(path: &str) -> bool {
-    loader::is_asl_name(path) || FileKind::from_path(path).is_some()
+    loader::is_asl_name(path)
+        || FileKind::from_path(path).is_some()
+        || path.to_ascii_lowercase().ends_with(".asl")
 }
 
 /// [`normalize`], and `a/../b` folded to `b` (a `DefinitionUri` such as

@@ -170,7 +170,12 @@ pub fn lint_all_with<'s>(
     } else {
         let run = || inputs.par_iter().map(one).collect();
         match jobs {
-            Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            // No more threads than there are files: `--jobs 20000` on eight
+            // files must not start 20,000 threads.
+            Some(n) => match rayon::ThreadPoolBuilder::new()
+                .num_threads(n.min(inputs.len()))
+                .build()
+            {
                 Ok(pool) => pool.install(run),
                 Err(_) => run(),
             },
@@ -308,9 +313,15 @@ fn lint_bytes_linked(
         text: None,
         links: Vec::new(),
     };
-    // Stdin without a name, or an explicit file with another extension, is read as JSON.
-    let kind = FileKind::from_path(&input.display).unwrap_or(FileKind::Json);
-    if !input.explicit && !loader::is_asl_name(&input.display) && !loader::sniff(&bytes, kind) {
+    // Stdin without a name, or a file with another extension, is JSON or
+    // YAML by its content.
+    let kind = FileKind::of(&input.display, &bytes);
+    // A file is linted when its name says ASL or its content is (or, broken,
+    // looks like) a definition or template, whether it was named on the
+    // command line or found in a folder: pre-commit names every JSON and
+    // YAML file. Stdin is always linted.
+    let stdin = matches!(input.source, Source::Stdin(_));
+    if !stdin && !loader::is_asl_name(&input.display) && !loader::sniff(&bytes, kind) {
         report.outcome = Outcome::NotADefinition;
         return report;
     }
@@ -711,8 +722,9 @@ pub fn estimate_all(inputs: &[Input], assumptions: &crate::cost::Assumptions) ->
                 continue;
             }
         };
-        let kind = FileKind::from_path(&input.display).unwrap_or(FileKind::Json);
-        if !input.explicit && !loader::is_asl_name(&input.display) && !loader::sniff(&bytes, kind) {
+        let kind = FileKind::of(&input.display, &bytes);
+        let stdin = matches!(input.source, Source::Stdin(_));
+        if !stdin && !loader::is_asl_name(&input.display) && !loader::sniff(&bytes, kind) {
             continue;
         }
         let result = catch_panic(|| {

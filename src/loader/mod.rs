@@ -22,6 +22,23 @@ pub enum FileKind {
 }
 
 impl FileKind {
+    /// The kind by extension, else by content: a file whose first solid
+    /// character opens an object is JSON, anything else YAML (`.template`
+    /// files and stdin are often YAML; a definition file is JSON or YAML).
+    pub fn of(path: &str, bytes: &[u8]) -> FileKind {
+        FileKind::from_path(path).unwrap_or_else(|| {
+            let first = bytes
+                .strip_prefix("\u{feff}".as_bytes())
+                .unwrap_or(bytes)
+                .iter()
+                .find(|b| !b.is_ascii_whitespace());
+            match first {
+                Some(b'{') | None => FileKind::Json,
+                Some(_) => FileKind::Yaml,
+            }
+        })
+    }
+
     pub fn from_path(path: &str) -> Option<FileKind> {
         let lower = path.to_ascii_lowercase();
         if lower.ends_with(".json") {

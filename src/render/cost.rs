@@ -3,8 +3,19 @@
 use crate::cost::{Assumptions, Estimate};
 use crate::engine::CostReport;
 
+/// Dollars with thousands separators: `$1,234,567.89`.
 fn usd(x: f64) -> String {
-    format!("${x:.2}")
+    let cents = format!("{:.2}", x.abs());
+    let (whole, fraction) = cents.split_once('.').unwrap_or((&cents, "00"));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}${grouped}.{fraction}")
 }
 
 fn range_usd(min: f64, max: Option<f64>) -> String {
@@ -15,8 +26,9 @@ fn range_usd(min: f64, max: Option<f64>) -> String {
     }
 }
 
-/// One block per definition.
-pub fn text(reports: &[CostReport], a: &Assumptions) -> String {
+/// One block per definition, and a footer with the assumptions unless
+/// `quiet`.
+pub fn text(reports: &[CostReport], a: &Assumptions, quiet: bool) -> String {
     let mut out = String::new();
     for r in reports {
         let Ok(e) = &r.estimate else {
@@ -29,6 +41,9 @@ pub fn text(reports: &[CostReport], a: &Assumptions) -> String {
         out.push_str(&format!("{name}\n"));
         out.push_str(&table(e));
         out.push('\n');
+    }
+    if quiet {
+        return out;
     }
     out.push_str(&format!(
         "Per million executions, free tier not subtracted; Map items: {}{}, request-response \
@@ -123,4 +138,15 @@ pub fn json(reports: &[CostReport]) -> String {
     .expect("serializes");
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dollars_have_thousands_separators() {
+        assert_eq!(super::usd(0.0), "$0.00");
+        assert_eq!(super::usd(999.5), "$999.50");
+        assert_eq!(super::usd(1150.0), "$1,150.00");
+        assert_eq!(super::usd(1234567.891), "$1,234,567.89");
+    }
 }

@@ -55,6 +55,13 @@ impl Format {
     ];
 }
 
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let i = Format::ALL.iter().position(|x| x == self).unwrap_or(0);
+        f.write_str(Format::NAMES[i])
+    }
+}
+
 impl FromStr for Format {
     type Err = String;
 
@@ -121,10 +128,16 @@ pub fn render(
             };
             let mut out = String::new();
             for report in reports {
+                let index = report
+                    .text
+                    .as_deref()
+                    .filter(|_| !report.findings.is_empty())
+                    .map(crate::source::LineIndex::new);
+                let source = report.text.as_deref().zip(index.as_ref());
                 for finding in &report.findings {
-                    out.push_str(&text::render_finding(
+                    out.push_str(&text::render_finding_indexed(
                         finding,
-                        report.text.as_deref(),
+                        source,
                         &text_options,
                     ));
                 }

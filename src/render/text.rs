@@ -35,7 +35,19 @@ pub struct TextOptions {
 }
 
 /// Renders one finding. `text` is the file's text when it is available.
+/// Renders one finding, with a snippet of `text` when given.
 pub fn render_finding(finding: &Finding, text: Option<&str>, options: &TextOptions) -> String {
+    let index = text.map(LineIndex::new);
+    render_finding_indexed(finding, text.zip(index.as_ref()), options)
+}
+
+/// [`render_finding`] with the file's line index built once by the caller:
+/// a file with 20,000 findings must not index its text 20,000 times.
+pub fn render_finding_indexed(
+    finding: &Finding,
+    text: Option<(&str, &LineIndex)>,
+    options: &TextOptions,
+) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -53,7 +65,8 @@ pub fn render_finding(finding: &Finding, text: Option<&str>, options: &TextOptio
             .iter()
             .map(|(s, l)| (*s, Some(shown(l)), false)),
     );
-    let excerpt = text.map(|text| Excerpt::new(&finding.file, text, spans.iter().map(|s| s.0)));
+    let excerpt = text
+        .map(|(text, index)| Excerpt::new(&finding.file, text, index, spans.iter().map(|s| s.0)));
     let labels = excerpt
         .as_ref()
         .map(|ex| {
@@ -177,8 +190,12 @@ struct Excerpt {
 }
 
 impl Excerpt {
-    fn new(name: &str, source: &str, spans: impl Iterator<Item = Span>) -> Excerpt {
-        let index = LineIndex::new(source);
+    fn new(
+        name: &str,
+        source: &str,
+        index: &LineIndex,
+        spans: impl Iterator<Item = Span>,
+    ) -> Excerpt {
         let spans: Vec<Span> = spans.collect();
         let last_line = index.line_of(source.len());
         let mut wanted: Vec<usize> = Vec::new();
@@ -360,6 +377,7 @@ mod tests {
         let excerpt = Excerpt::new(
             "x.asl.json",
             &line,
+            &LineIndex::new(&line),
             [Span::new(target, target + 6)].into_iter(),
         );
         assert_eq!(excerpt.lines.len(), 1);

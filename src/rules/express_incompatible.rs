@@ -68,9 +68,14 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                         &RULE,
                         pointer::push(&s.pointer, "Resource"),
                         format!(
-                            "`{}` waits for its job (`{suffix}`), which {what} cannot do: Express \
+                            "`{}` waits for {} (`{suffix}`), which {what} cannot do: Express \
                              supports only request-response integrations",
-                            s.name
+                            s.name,
+                            if suffix == ".waitForTaskToken" {
+                                "a callback"
+                            } else {
+                                "its job"
+                            }
                         ),
                     )
                     .label("not supported in Express")

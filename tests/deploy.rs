@@ -1,0 +1,225 @@
+//! Linting what deploys, as a user runs it: which named files are linted,
+//! file kinds by content, stdin, report choices for people and for `--cost`.
+//! Each test stands for one item a user ran into.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const BROKEN_NEXT: &str =
+    r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}"#;
+
+const YAML_DEFINITION: &str = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: Nowhere\n";
+
+#[test]
+fn named_files_that_are_not_definitions_are_skipped() {
+    // pre-commit with `files: '\.(json|ya?ml)$'` names every JSON and YAML file.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"name": "x", "version": "1.0.0"}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".pre-commit-config.yaml"), "repos: []\n").unwrap();
+    std::fs::write(dir.path().join("ci.yml"), "on: push\njobs: {}\n").unwrap();
+    std::fs::write(dir.path().join("sm.asl.json"), BROKEN_NEXT).unwrap();
+    let out = run(
+        &[
+            "--format",
+            "concise",
+            "package.json",
+            ".pre-commit-config.yaml",
+            "ci.yml",
+            "sm.asl.json",
+        ],
+        dir.path(),
+        None,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.lines().all(|l| l.starts_with("sm.asl.json:")),
+        "{stdout}"
+    );
+    // A broken file that holds a definition's keys is still linted.
+    std::fs::write(
+        dir.path().join("broken.json"),
+        r#"{"StartAt": "A", "States": {"#,
+    )
+    .unwrap();
+    let out = run(&["--format", "concise", "broken.json"], dir.path(), None);
+    assert!(
+        text(&out.stdout).contains("[invalid-json]"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn templates_and_asl_files_are_read_by_their_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = format!(
+        "# a YAML CloudFormation template with a .template name\nAWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: '{BROKEN_NEXT}'\n"
+    );
+    std::fs::write(dir.path().join("stack.template"), template).unwrap();
+    std::fs::write(dir.path().join("statemachine.asl"), BROKEN_NEXT).unwrap();
+    let out = run(&["--format", "concise", "stack.template"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("stack.template:") && stdout.contains("[unknown-transition-target]"),
+        "{stdout}"
+    );
+    let out = run(&["--format", "concise", "."], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("statemachine.asl:"), "{stdout}");
+}
+
+#[test]
+fn an_empty_folder_says_it_found_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = run(&["empty"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("warning: no definitions found under empty"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn stdin_is_json_or_yaml_by_content_and_needs_a_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        &["--format", "concise", "-"],
+        dir.path(),
+        Some(YAML_DEFINITION),
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("[unknown-transition-target]"),
+        "{stdout}{}",
+        text(&out.stderr)
+    );
+    let out = run(&["--stdin-filename", "x.asl.json"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("`-`"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn an_explicit_text_format_shows_snippets_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sm.asl.json"), BROKEN_NEXT).unwrap();
+    let explicit = run(&["--format", "text", "sm.asl.json"], dir.path(), None);
+    assert!(
+        text(&explicit.stdout).contains("╭─["),
+        "{}",
+        text(&explicit.stdout)
+    );
+    let default = run(&["sm.asl.json"], dir.path(), None);
+    assert!(
+        !text(&default.stdout).contains("╭─["),
+        "the default adapts to the pipe"
+    );
+    // TERM=dumb: no colour and no links, even when colour is forced by env.
+    let dumb = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--format", "text", "sm.asl.json"])
+        .current_dir(dir.path())
+        .env("TERM", "dumb")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(
+        !text(&dumb.stdout).contains('\u{1b}'),
+        "{}",
+        text(&dumb.stdout)
+    );
+}
+
+#[test]
+fn cost_writes_where_asked_and_refuses_what_it_cannot_print() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sm.asl.json"),
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#,
+    )
+    .unwrap();
+    let out = run(
+        &["--cost", "--format", "json=cost.json", "sm.asl.json"],
+        dir.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("cost.json")).unwrap())
+            .unwrap();
+    assert_eq!(written["definitions"][0]["transitions"]["min"], 1);
+    let out = run(
+        &["--cost", "--format", "sarif", "sm.asl.json"],
+        dir.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let quiet = run(&["--cost", "-q", "sm.asl.json"], dir.path(), None);
+    assert!(
+        !text(&quiet.stdout).contains("Per million executions"),
+        "{}",
+        text(&quiet.stdout)
+    );
+    std::fs::write(dir.path().join("bad.asl.json"), "{").unwrap();
+    let out = run(&["--cost", "bad.asl.json"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("has no estimate"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn two_reports_to_one_file_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sm.asl.json"), BROKEN_NEXT).unwrap();
+    let out = run(
+        &[
+            "--format",
+            "json=out.json",
+            "--format",
+            "sarif=./out.json",
+            "sm.asl.json",
+        ],
+        dir.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
