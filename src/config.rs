@@ -18,6 +18,21 @@ use crate::rules::{self, Rule, suggest};
 
 pub const FILE_NAME: &str = ".asl-lint.toml";
 
+/// Directory names never descended into (replaced by `exclude`, extended by
+/// `extend-exclude`).
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".git",
+    "node_modules",
+    "target",
+    "cdk.out",
+    ".aws-sam",
+    ".serverless",
+    ".terraform",
+];
+
+pub use crate::model::WorkflowType;
+pub use crate::rules::options::{OptionKind, OptionValue, RuleOption};
+
 /// A located problem in the configuration (exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -37,13 +52,6 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-/// STANDARD or EXPRESS, which the ASL itself does not say.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WorkflowType {
-    Standard,
-    Express,
-}
-
 /// A severity override: a level, or off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -61,32 +69,6 @@ impl Level {
             _ => return None,
         })
     }
-}
-
-/// A rule option's value.
-#[derive(Clone, Debug, PartialEq)]
-pub enum OptionValue {
-    Number(f64),
-    Bool(bool),
-    Text(String),
-    List(Vec<String>),
-}
-
-/// What kind of value a rule option takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OptionKind {
-    Number,
-    Bool,
-    Text,
-    List,
-}
-
-/// A rule option a rule declares: name, kind and what it does.
-#[derive(Debug)]
-pub struct RuleOption {
-    pub name: &'static str,
-    pub kind: OptionKind,
-    pub help: &'static str,
 }
 
 /// The settings that can appear at the top level and in `[[overrides]]`.
@@ -307,10 +289,7 @@ impl Config {
     pub fn excludes(&self) -> Patterns {
         let mut globs: Vec<String> = match &self.exclude {
             Some(list) => list.clone(),
-            None => crate::discovery::DEFAULT_EXCLUDES
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            None => DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
         };
         globs.extend(self.extend_exclude.iter().cloned());
         Patterns::new(&globs).expect("checked when loaded")

@@ -5,9 +5,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::loader::tree::Span;
-use crate::rules::Rule;
 use crate::source::LineCol;
+use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -70,11 +69,22 @@ pub struct Diagnostic {
     pub state: Option<String>,
 }
 
+/// What a finding needs to know of its rule: findings know nothing else of
+/// rules, so this module sits below them.
+pub trait RuleId {
+    fn name(&self) -> &'static str;
+    fn default_severity(&self) -> Severity;
+}
+
 /// Longer messages are cut (see [`Diagnostic::new`]).
 const MAX_MESSAGE_BYTES: usize = 2_000;
 
 impl Diagnostic {
-    pub fn new(rule: &Rule, pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    pub fn new(
+        rule: &(impl RuleId + ?Sized),
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let mut message: String = message.into();
         // A backstop for text quoted from the input: messages stay readable
         // whatever a hostile file holds.
@@ -82,8 +92,8 @@ impl Diagnostic {
             message = shorten(&message, MAX_MESSAGE_BYTES / 4);
         }
         Diagnostic {
-            rule: rule.name,
-            severity: rule.severity,
+            rule: rule.name(),
+            severity: rule.default_severity(),
             message,
             label: None,
             help: None,

@@ -7,19 +7,26 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::Patterns;
-use crate::engine::{Input, Source};
 use crate::loader::{self, FileKind};
 
-/// Directory names never descended into.
-pub const DEFAULT_EXCLUDES: &[&str] = &[
-    ".git",
-    "node_modules",
-    "target",
-    "cdk.out",
-    ".aws-sam",
-    ".serverless",
-    ".terraform",
-];
+/// Where a file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Path(PathBuf),
+    Stdin(Vec<u8>),
+}
+
+/// One file to lint.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The path as reported: forward slashes, no leading `./`.
+    pub display: String,
+    pub source: Source,
+    /// Named on the command line (always linted, never sniffed).
+    pub explicit: bool,
+}
+
+pub use crate::config::DEFAULT_EXCLUDES;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum DiscoveryError {

@@ -21,22 +21,7 @@ use crate::source::LineIndex;
 use crate::suppression;
 use std::collections::BTreeMap;
 
-/// Where a file's bytes come from.
-#[derive(Debug, Clone)]
-pub enum Source {
-    Path(PathBuf),
-    Stdin(Vec<u8>),
-}
-
-/// One file to lint.
-#[derive(Debug, Clone)]
-pub struct Input {
-    /// The path as reported: forward slashes, no leading `./`.
-    pub display: String,
-    pub source: Source,
-    /// Named on the command line (always linted, never sniffed).
-    pub explicit: bool,
-}
+pub use crate::discovery::{Input, Source};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {

@@ -3,6 +3,32 @@
 //! Columns count Unicode scalar values (SARIF `unicodeCodePoints`), so an
 //! emoji in a state name moves later columns by one, not by four.
 
+/// A half-open byte range `[start, end)` in the file's text.
+///
+/// `u32` is enough: files larger than 64 MiB are never read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
 /// Line starts of one text, built once per file that has diagnostics.
 pub struct LineIndex {
     starts: Vec<usize>,

@@ -5,31 +5,7 @@
 
 use crate::loader::pointer;
 
-/// A half-open byte range `[start, end)` in the file's text.
-///
-/// `u32` is enough: files larger than 64 MiB are never read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Span {
-    pub start: u32,
-    pub end: u32,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Span {
-        Span {
-            start: start as u32,
-            end: end as u32,
-        }
-    }
-
-    pub fn len(self) -> usize {
-        (self.end - self.start) as usize
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.start == self.end
-    }
-}
+pub use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Number {

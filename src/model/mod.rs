@@ -16,6 +16,13 @@ pub use resource::{Pattern, Resource, ResourceKind};
 pub type StateId = usize;
 pub type ScopeId = usize;
 
+/// STANDARD or EXPRESS, which the ASL itself does not say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkflowType {
+    Standard,
+    Express,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueryLanguage {
     JsonPath,

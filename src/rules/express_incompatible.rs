@@ -1,7 +1,7 @@
-use crate::config::WorkflowType;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::ENDLESS;
 use crate::loader::pointer;
+use crate::model::WorkflowType;
 use crate::model::{MapMode, ResourceKind, ScopeKind, StateType};
 use crate::rules::{Context, Group, Rule};
 

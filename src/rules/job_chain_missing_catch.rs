@@ -1,10 +1,10 @@
 use petgraph::graph::NodeIndex;
 
-use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::Edge;
 use crate::loader::tree::Node;
 use crate::model::{MapMode, ResourceKind, State, StateId, StateType};
+use crate::rules::options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {

@@ -38,7 +38,7 @@ const SELF_CAPPED: &[(&str, &str)] = &[
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // An Express execution stops after 5 minutes whatever its tasks say
     // (`express-incompatible` reports the waits themselves).
-    if cx.workflow_type == Some(crate::config::WorkflowType::Express) {
+    if cx.workflow_type == Some(crate::model::WorkflowType::Express) {
         return;
     }
     let m = cx.machine;

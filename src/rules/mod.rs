@@ -2,10 +2,13 @@
 //! [`RULES`]. Each rule's doc is `rules/<name>.md`, compiled in, so a missing
 //! doc is a build error and `--explain` needs no files at run time.
 
-use crate::config::{OptionValue, RuleOption, WorkflowType};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::MachineGraph;
+use crate::model::WorkflowType;
 use crate::model::{Machine, expr, schema};
+use options::{OptionValue, RuleOption};
+
+pub mod options;
 
 pub mod byte_order_mark;
 pub mod callback_without_heartbeat;
@@ -190,6 +193,16 @@ pub struct Rule {
     pub check: Option<Check>,
     /// Options users can set in `[rules.<name>]`.
     pub options: &'static [RuleOption],
+}
+
+impl crate::diagnostic::RuleId for Rule {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn default_severity(&self) -> Severity {
+        self.severity
+    }
 }
 
 impl std::fmt::Debug for Rule {

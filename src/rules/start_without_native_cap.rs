@@ -1,9 +1,9 @@
 use crate::catalog::{self, Cap, catalog};
-use crate::config::{OptionKind, RuleOption};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::loader::tree::{Node, Value};
 use crate::model::{State, StateType};
+use crate::rules::options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
