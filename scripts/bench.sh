@@ -51,6 +51,16 @@ for spec in "chain 1000" "chain 5000" "chain 20000" "diamond 2000" "glue 2000" "
     set -- $spec
     python3 scripts/gen_synthetic.py "$1" "$2" "$scratch/$1-$2.asl.json"
 done
+# Hostile shapes at n and at 4n bytes of input (dense doubles n: n*n edges).
+mkdir -p "$scratch/hostile"
+for spec in "dense 50" "dense 100" "typos 5000" "typos 20000" "longname 250000" "longname 1000000" \
+    "intrinsic 5000" "intrinsic 20000" "aliases 25000" "aliases 100000"; do
+    # shellcheck disable=SC2086 # split "kind size" on purpose
+    set -- $spec
+    ext=asl.json
+    [ "$1" = aliases ] && ext=asl.yaml
+    python3 scripts/gen_synthetic.py "$1" "$2" "$scratch/hostile/$1-$2.$ext"
+done
 
 # Peers, installed into the scratch folder at fixed versions.
 peers=""
@@ -108,6 +118,10 @@ for f in "$scratch"/*.asl.json; do
     base="$(basename "$f" .asl.json)"
     cases+=("floor: synthetic $base|fast|$floor $f")
     cases+=("asl-lint: synthetic $base|fast|$lint --fail-on never --format concise $f")
+done
+for f in "$scratch"/hostile/*; do
+    base="$(basename "$f")"
+    cases+=("asl-lint: hostile ${base%%.*}|fast|$lint --fail-on never --format concise $f")
 done
 
 # This machine's speed drifts over minutes, so every fast case is timed in
@@ -209,6 +223,21 @@ if len(chains) >= 2:
     growth = (t1 / t0) / (n1 / n0)
     checks.append((f"chain {n0} -> {n1}: time grows about linearly",
                    f"time x{t1 / t0:.1f} for size x{n1 / n0:.0f}", growth < 2))
+
+hostile = {}
+for tool, what, wall, _, rss in table:
+    if tool == "asl-lint" and what.startswith("hostile "):
+        kind, n = what[len("hostile "):].rsplit("-", 1)
+        hostile.setdefault(kind, []).append((int(n), wall, rss))
+if hostile:
+    print("\n| hostile shape | n -> 4n bytes | time | peak RSS | time ratio |")
+    print("|---|---|---|---|---|")
+    for kind, runs in sorted(hostile.items()):
+        (n0, t0, r0), (n1, t1, r1) = sorted(runs)[0], sorted(runs)[-1]
+        print(f"| {kind} | {n0} -> {n1} | {t0 * 1000:.1f} -> {t1 * 1000:.1f} ms | "
+              f"{r0 / 1024:.1f} -> {r1 / 1024:.1f} MiB | x{t1 / t0:.1f} |")
+        checks.append((f"hostile {kind}: n to 4n costs at most about 4x",
+                       f"x{t1 / t0:.1f}", t1 / t0 <= 5))
 
 print("\n| target | measured | met |")
 print("|---|---|---|")

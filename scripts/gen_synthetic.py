@@ -9,6 +9,13 @@ KIND:
   glue     a Glue session started at the top, then N Choice diamonds, then a stop
   wide     one Parallel with N branches of two states each
   nested   Map and Parallel nested N deep, alternating
+
+Hostile shapes (each benchmarked at N and 4N bytes of input, to show growth):
+  dense    a poll loop through N Choices of N rules each (N*N edges)
+  typos    N Pass states whose Next misses its state by one letter
+  longname one state whose name (and misspelt Next) is N characters
+  intrinsic one Pass whose Parameters nest N intrinsic calls
+  aliases  a YAML definition aliasing one N-character anchor 100 times
 """
 import json
 import sys
@@ -91,14 +98,54 @@ def nested(depth):
     return inner
 
 
+def dense(n):
+    states = {}
+    for i in range(n):
+        rules = [{"Variable": "$.x", "NumericEquals": j, "Next": f"S{j}"} for j in range(n)]
+        states[f"S{i}"] = {"Type": "Choice", "Choices": rules, "Default": f"T{i}"}
+        states[f"T{i}"] = task(f"t{i}", f"W{i}")
+        states[f"W{i}"] = {"Type": "Wait", "Seconds": 1, "Next": f"S{(i + 1) % n}"}
+    return {"StartAt": "S0", "States": states}
+
+
+def typos(n):
+    states = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}x"} for i in range(n)}
+    states[f"S{n}"] = {"Type": "Succeed"}
+    return {"StartAt": "S0", "States": states}
+
+
+def longname(n):
+    name = "A" * n
+    return {"StartAt": name + "B", "States": {name + "B": {"Type": "Pass", "Next": name}}}
+
+
+def intrinsic(n):
+    call = "States.Array(" * n + "1" + ")" * n
+    return {"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"x.$": call}, "End": True}}}
+
+
+def aliases(n):
+    lines = ["StartAt: A", "States:", "  A:", "    Type: Pass", "    Result:", "      big: &big " + "a" * n]
+    lines += [f"      k{i}: *big" for i in range(100)]
+    return "\n".join(lines + ["    End: true", ""])
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     kind, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    make = {"chain": chain, "diamond": diamond, "glue": glue, "wide": wide, "nested": nested}[kind]
+    make = {
+        "chain": chain, "diamond": diamond, "glue": glue, "wide": wide, "nested": nested,
+        "dense": dense, "typos": typos, "longname": longname, "intrinsic": intrinsic,
+        "aliases": aliases,
+    }[kind]
+    made = make(n)
     with open(out, "w", encoding="utf-8") as f:
-        json.dump(make(n), f, indent=2)
-        f.write("\n")
+        if isinstance(made, str):
+            f.write(made)
+        else:
+            json.dump(made, f, indent=2)
+            f.write("\n")
 
 
 if __name__ == "__main__":
