@@ -431,18 +431,21 @@ fn load_config(args: &Args) -> Result<Config, String> {
 fn cli_layer(args: &Args) -> Result<Layer, String> {
     let rule = |name: &str| {
         rules::by_name(name.trim()).map(|r| r.name).ok_or_else(|| {
-            let hint = rules::suggest(name.trim(), rules::RULES.iter().map(|r| r.name))
+            let hint = rules::suggest(name.trim(), rules::selector_names())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_else(|| "; `asl-lint --list-rules` lists them".to_string());
             format!("unknown rule `{}`{hint}", name.trim())
         })
     };
     let list = |names: &[String]| -> Result<Vec<&'static str>, String> {
-        names
-            .iter()
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| rule(n))
-            .collect()
+        let mut out = Vec::new();
+        for n in names.iter().filter(|n| !n.trim().is_empty()) {
+            match rules::select(n.trim()) {
+                Some(names) => out.extend(names),
+                None => out.push(rule(n)?),
+            }
+        }
+        Ok(out)
     };
     let mut layer = Layer {
         select: args.select.as_deref().map(list).transpose()?,
@@ -644,6 +647,7 @@ fn list_rules(args: &Args) -> i32 {
                     "severity": r.severity,
                     "summary": r.summary,
                     "default_enabled": r.default_enabled,
+                    "group": r.group.name(),
                 })
             })
             .collect();

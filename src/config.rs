@@ -364,7 +364,7 @@ impl Parser<'_> {
 
     fn rule(&self, name: &str, at: usize) -> Result<&'static Rule, ConfigError> {
         rules::by_name(name).ok_or_else(|| {
-            let hint = suggest(name, rules::RULES.iter().map(|r| r.name))
+            let hint = suggest(name, rules::selector_names())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_else(|| "; `asl-lint --list-rules` lists them".to_string());
             self.error(at, format!("unknown rule `{name}`{hint}"))
@@ -375,13 +375,17 @@ impl Parser<'_> {
         let Some(items) = value.get_ref().as_array() else {
             return Err(self.error(value.span().start, "expected an array of rule names"));
         };
-        items
-            .iter()
-            .map(|i| match i.get_ref().as_str() {
-                Some(name) => self.rule(name, i.span().start).map(|r| r.name),
-                None => Err(self.error(i.span().start, "expected a rule name")),
-            })
-            .collect()
+        let mut out = Vec::new();
+        for i in items {
+            match i.get_ref().as_str() {
+                Some(name) => match rules::select(name) {
+                    Some(names) => out.extend(names),
+                    None => out.push(self.rule(name, i.span().start)?.name),
+                },
+                None => return Err(self.error(i.span().start, "expected a rule name")),
+            }
+        }
+        Ok(out)
     }
 
     /// "unknown key `prefix.key`", with the closest valid key or the list.

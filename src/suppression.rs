@@ -162,10 +162,10 @@ pub fn apply(
     diagnostics.retain(|d| {
         let hit = suppressions.iter_mut().find(|s| {
             let scope_ok = s.state.is_none() || s.state.as_deref() == d.state.as_deref();
-            let rule_ok = s
-                .rules
-                .as_ref()
-                .is_none_or(|r| r.iter().any(|n| n == d.rule));
+            let rule_ok = s.rules.as_ref().is_none_or(|r| {
+                r.iter()
+                    .any(|n| n == d.rule || rules::select(n).is_some_and(|g| g.contains(&d.rule)))
+            });
             scope_ok && rule_ok
         });
         match hit {
@@ -187,8 +187,8 @@ pub fn apply(
             }
             Some(list) => {
                 for name in list {
-                    if rules::by_name(name).is_none() {
-                        let hint = suggest(name, rules::RULES.iter().map(|r| r.name))
+                    if rules::select(name).is_none() {
+                        let hint = suggest(name, rules::selector_names())
                             .map(|x| format!("did you mean `{x}`?"))
                             .unwrap_or_else(|| {
                                 "`asl-lint --list-rules` lists the rule names".to_string()
@@ -204,6 +204,13 @@ pub fn apply(
                             d = d.span(span);
                         }
                         diagnostics.push(d);
+                    } else if rules::by_name(name).is_none() {
+                        // A group: unused when none of its enabled rules was silenced.
+                        let members = rules::select(name).unwrap_or_default();
+                        let used = members.iter().any(|m| s.used.iter().any(|u| u == m));
+                        if !used && members.iter().any(|m| enabled(m)) {
+                            unused.push(format!("`{name}`"));
+                        }
                     } else if enabled(name) && !s.used.iter().any(|u| u == name) {
                         unused.push(format!("`{name}`"));
                     }

@@ -223,3 +223,68 @@ fn two_reports_to_one_file_is_a_usage_error() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn rule_groups_select_like_rule_names() {
+    let dir = tempfile::tempdir().unwrap();
+    // A job chain (cost) with a missing target (structural).
+    let chain = r#"{"StartAt": "A", "States": {
+      "A": {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "Parameters": {"JobName": "a"}, "TimeoutSeconds": 60, "Next": "B"},
+      "B": {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "Parameters": {"JobName": "b"}, "TimeoutSeconds": 60, "Next": "Nowhere"}}}"#;
+    std::fs::write(dir.path().join("sm.asl.json"), chain).unwrap();
+    let rules_of = |args: &[&str]| -> Vec<(String, String)> {
+        let out = run(args, dir.path(), None);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let groups: std::collections::BTreeMap<String, String> = {
+            let list = run(&["--list-rules", "--format", "json"], dir.path(), None);
+            let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r["name"].as_str().unwrap().to_string(),
+                        r["group"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        };
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let rule = d["rule"].as_str().unwrap().to_string();
+                (groups[&rule].clone(), rule)
+            })
+            .collect()
+    };
+    let cost = rules_of(&["--select", "cost", "--format", "json", "sm.asl.json"]);
+    assert!(
+        !cost.is_empty() && cost.iter().all(|(g, _)| g == "cost"),
+        "{cost:?}"
+    );
+    let no_structural = rules_of(&["--ignore", "structural", "--format", "json", "sm.asl.json"]);
+    assert!(
+        no_structural.iter().all(|(g, _)| g != "structural"),
+        "{no_structural:?}"
+    );
+    let all = rules_of(&["--select", "ALL", "--format", "json", "sm.asl.json"]);
+    assert!(all.iter().any(|(g, _)| g == "structural") && all.iter().any(|(g, _)| g == "cost"));
+    // A directive may name a group too.
+    let quiet = chain.replacen(
+        r#"{"StartAt""#,
+        r#"{"Comment": "asl-lint-disable cost", "StartAt""#,
+        1,
+    );
+    std::fs::write(dir.path().join("sm.asl.json"), quiet).unwrap();
+    let silenced = rules_of(&["--format", "json", "sm.asl.json"]);
+    assert!(silenced.iter().all(|(g, _)| g != "cost"), "{silenced:?}");
+    let bad = run(&["--select", "costs", "sm.asl.json"], dir.path(), None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("did you mean `cost`?"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

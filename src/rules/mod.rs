@@ -277,6 +277,47 @@ pub fn by_name(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)
 }
 
+impl Group {
+    /// The name users write to select the group.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Input => "input",
+            Group::Structural => "structural",
+            Group::Cost => "cost",
+            Group::Suppression => "suppression",
+        }
+    }
+}
+
+/// Group names that select like rule names, and `ALL`.
+pub const GROUP_SELECTORS: &[&str] = &["input", "structural", "cost", "suppression", "ALL"];
+
+/// The rules a selector names: one rule by its name, every rule of a group
+/// (`input`, `structural`, `cost`, `suppression`), or every rule (`ALL`).
+/// Wherever a list of rules is accepted, groups are too.
+pub fn select(selector: &str) -> Option<Vec<&'static str>> {
+    if let Some(rule) = by_name(selector) {
+        return Some(vec![rule.name]);
+    }
+    if selector == "ALL" {
+        return Some(RULES.iter().map(|r| r.name).collect());
+    }
+    let members: Vec<&'static str> = RULES
+        .iter()
+        .filter(|r| r.group.name() == selector)
+        .map(|r| r.name)
+        .collect();
+    (!members.is_empty()).then_some(members)
+}
+
+/// Rule names and group selectors, for "did you mean".
+pub fn selector_names() -> impl Iterator<Item = &'static str> {
+    RULES
+        .iter()
+        .map(|r| r.name)
+        .chain(GROUP_SELECTORS.iter().copied())
+}
+
 /// The URL of a rule's doc, for SARIF `helpUri` and miette's link.
 pub fn doc_url(rule: &str) -> String {
     format!("{}/blob/main/rules/{rule}.md", env!("CARGO_PKG_REPOSITORY"))
