@@ -44,7 +44,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error.";
 pub struct Args {
     /// Files or directories to lint; `-` reads stdin.
     #[arg(default_value = ".")]
-    pub paths: Vec<String>,
+    pub paths: Vec<std::ffi::OsString>,
 
     /// The name to report for stdin (also picks JSON or YAML).
     #[arg(long, value_name = "NAME")]
@@ -316,7 +316,7 @@ pub fn run(args: Args) -> i32 {
         } else {
             args.paths
                 .iter()
-                .map(|p| render::escape::visible(p).into_owned())
+                .map(|p| render::escape::visible(&p.to_string_lossy()).into_owned())
                 .collect()
         };
         eprintln!("warning: no definitions found under {}", shown.join(", "));

@@ -37,7 +37,7 @@ pub enum DiscoveryError {
 /// Expands command-line paths into inputs, sorted by display path with
 /// duplicates removed. `stdin` holds the bytes for `-`, if read.
 pub fn discover(
-    paths: &[String],
+    paths: &[impl AsRef<std::ffi::OsStr>],
     stdin: Option<(String, Vec<u8>)>,
 ) -> Result<Vec<Input>, Vec<DiscoveryError>> {
     let excludes = crate::config::Config::default().excludes();
@@ -46,8 +46,11 @@ pub fn discover(
 
 /// [`discover`] with exclude patterns (config `exclude` / `extend-exclude`).
 /// Files named on the command line are excluded only with `force_exclude`.
+///
+/// Paths stay `OsStr` to the end: a file name that is not UTF-8 is shown
+/// lossily but never merged with another whose lossy form is the same.
 pub fn discover_with(
-    paths: &[String],
+    paths: &[impl AsRef<std::ffi::OsStr>],
     stdin: Option<(String, Vec<u8>)>,
     excludes: &Patterns,
     force_exclude: bool,
@@ -56,7 +59,9 @@ pub fn discover_with(
     let mut errors = Vec::new();
     let mut stdin = stdin;
     for raw in paths {
-        if raw == "-" {
+        let raw_os = raw.as_ref();
+        let raw = raw_os.to_string_lossy();
+        if raw_os == "-" {
             if let Some((name, bytes)) = stdin.take() {
                 inputs.push(Input {
                     display: normalize(&name),
@@ -66,21 +71,21 @@ pub fn discover_with(
             }
             continue;
         }
-        let path = Path::new(raw);
+        let path = Path::new(raw_os);
         // `symlink_metadata` so a dangling symlink named explicitly is an
         // io-error on read, not "does not exist".
         let Ok(meta) = std::fs::symlink_metadata(path) else {
-            errors.push(DiscoveryError::Missing(raw.clone()));
+            errors.push(DiscoveryError::Missing(raw.into_owned()));
             continue;
         };
         let is_dir = meta.is_dir() || (meta.file_type().is_symlink() && path.is_dir());
         if is_dir {
             walk(path, excludes, &mut inputs);
-        } else if force_exclude && excludes.matches(&normalize(raw)) {
+        } else if force_exclude && excludes.matches(&normalize(&raw)) {
             continue;
         } else {
             inputs.push(Input {
-                display: normalize(raw),
+                display: normalize(&raw),
                 source: Source::Path(path.to_path_buf()),
                 explicit: true,
             });
@@ -89,8 +94,14 @@ pub fn discover_with(
     if !errors.is_empty() {
         return Err(errors);
     }
-    inputs.sort_by(|a, b| a.display.cmp(&b.display));
-    inputs.dedup_by(|a, b| a.display == b.display);
+    // Sorted by what is shown, then by the real path, so two names whose
+    // lossy forms agree stay two inputs (and in a fixed order).
+    let key = |i: &Input| match &i.source {
+        Source::Path(p) => Some(p.as_os_str().as_encoded_bytes().to_vec()),
+        Source::Stdin(_) => None,
+    };
+    inputs.sort_by(|a, b| a.display.cmp(&b.display).then_with(|| key(a).cmp(&key(b))));
+    inputs.dedup_by(|a, b| a.display == b.display && key(a) == key(b));
     Ok(inputs)
 }
 

@@ -517,3 +517,31 @@ fn yaml_aliases_are_bounded_by_what_they_copy_and_long_lines_by_one_pass() {
     let r = lint("spaces.asl.yaml", &spaces);
     assert!(has(&r, "invalid-yaml", "error"), "{:?}", findings(&r));
 }
+
+#[test]
+fn file_names_that_are_not_utf8_are_never_merged() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let broken = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}"#;
+    let a = std::ffi::OsStr::from_bytes(b"a\xff.asl.json");
+    let b = std::ffi::OsStr::from_bytes(b"a\xfe.asl.json");
+    std::fs::write(dir.path().join(a), broken).unwrap();
+    std::fs::write(dir.path().join(b), broken).unwrap();
+    for args in [vec![std::ffi::OsStr::new(".")], vec![a, b]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .args(["--no-config", "--format", "json"])
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["summary"]["files"], 2, "{report}");
+        assert_eq!(report["summary"]["errors"], 2, "{report}");
+    }
+}
