@@ -288,3 +288,29 @@ fn rule_groups_select_like_rule_names() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn definition_substitutions_apply_to_every_string() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join("sm.asl.json"),
+        r#"{"StartAt": "Start", "States": {
+          "Start": {"Type": "${StartType}", "Next": "${NextStep}"},
+          "${LastName}": {"Type": "Wait", "Seconds": ${Pause}, "Next": "Done"},
+          "Done": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions:\n        StartType: Pass\n        NextStep: Pause\n        LastName: Pause\n        Pause: '5'\n",
+    )
+    .unwrap();
+    let out = run(&["--format", "concise", "template.yaml"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "no false unknown-target or unreachable: {stdout}"
+    );
+}

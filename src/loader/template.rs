@@ -342,33 +342,62 @@ pub fn literal_substitutions(subs: Option<&Node>) -> Substitutions {
 /// Placeholder name to literal value.
 pub type Substitutions = std::collections::BTreeMap<String, String>;
 
-/// Uses literal `DefinitionSubstitutions` to resolve `Resource` values, so a
-/// placeholder ARN still tells the rules which service is called.
+/// Applies literal `DefinitionSubstitutions` to every string of the
+/// definition, keys included, as the deploy does: `"Type": "${StateType}"`
+/// and `"Next": "${NextStep}"` are the substituted text to every rule. An
+/// unquoted placeholder that resolves to a number or boolean becomes one.
 pub fn resolve_resources(root: &mut Node, subs: &Substitutions) {
     if subs.is_empty() {
         return;
     }
     let mut stack: Vec<&mut Node> = vec![root];
     while let Some(node) = stack.pop() {
+        if let Value::Opaque(s) = &node.value
+            && s.contains("${")
+        {
+            node.value = opaque_resolved(substitute(s, subs));
+            continue;
+        }
         match &mut node.value {
             Value::Object(o) => {
-                for m in &mut o.members {
-                    if &*m.key == "Resource"
-                        && let Value::String(s) | Value::Opaque(s) = &m.value.value
-                        && s.contains("${")
-                    {
-                        let resolved = substitute(s, subs);
-                        if !resolved.contains("${") || matches!(m.value.value, Value::String(_)) {
-                            m.value.value = Value::String(resolved.into());
+                if o.members.iter().any(|m| m.key.contains("${")) {
+                    let mut members = std::mem::take(&mut o.members);
+                    for m in &mut members {
+                        if m.key.contains("${") {
+                            m.key = substitute(&m.key, subs).into();
                         }
-                    } else {
-                        stack.push(&mut m.value);
                     }
+                    // Keys changed: rebuild the object's key index.
+                    *o = crate::loader::tree::Object::new(members);
+                }
+                for m in &mut o.members {
+                    stack.push(&mut m.value);
                 }
             }
             Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::String(s) if s.contains("${") => {
+                let resolved = substitute(s, subs);
+                *s = resolved.into();
+            }
             _ => {}
         }
+    }
+}
+
+/// An unquoted placeholder after substitution: still opaque while a part is
+/// unknown, else the JSON scalar its text spells, else a string.
+fn opaque_resolved(resolved: String) -> Value {
+    let t = resolved.trim();
+    if resolved.contains("${") {
+        Value::Opaque(resolved.into())
+    } else if let Ok(n) = t.parse::<i64>() {
+        Value::Number(crate::loader::tree::Number::Int(n))
+    } else if let Some(f) = t.parse::<f64>().ok().filter(|f| f.is_finite()) {
+        Value::Number(crate::loader::tree::Number::Float(f))
+    } else if t == "true" || t == "false" {
+        Value::Bool(t == "true")
+    } else {
+        Value::String(resolved.into())
     }
 }
 
