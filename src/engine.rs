@@ -57,6 +57,8 @@ pub struct Link {
     pub resource: String,
     pub workflow_type: Option<WorkflowType>,
     pub substitutions: loader::template::Substitutions,
+    /// What the deploy fills in, to find placeholders nothing fills.
+    pub placeholders: Option<loader::template::PlaceholderNames>,
 }
 
 /// Which rules run, and at what severity.
@@ -359,6 +361,10 @@ fn lint_bytes_linked(
                         .to_string(),
                     workflow_type: parse_workflow_type(skipped.workflow_type.as_deref()),
                     substitutions: skipped.substitutions.clone(),
+                    placeholders: file
+                        .tree
+                        .as_ref()
+                        .and_then(|t| loader::template::placeholder_names(t, &skipped.resource)),
                 });
             }
             file_level.extend(rules::unlintable_definition::diagnostic(
@@ -391,7 +397,18 @@ fn lint_bytes_linked(
         let workflow_type = parse_workflow_type(embedded.and_then(|e| e.workflow_type.as_deref()))
             .or(link.and_then(|l| l.workflow_type))
             .or(settings.workflow_type);
-        let cx = Context::new(&machine, &graph).with_settings(&settings.options, workflow_type);
+        // Placeholders a deploy would leave as literal text: known only for
+        // definitions inside a template and the files a template links.
+        let placeholders = match (&definition.pointer, link) {
+            (Some(ptr), _) => file
+                .tree
+                .as_ref()
+                .and_then(|t| loader::template::placeholder_names(t, ptr)),
+            (None, Some(link)) => link.placeholders.clone(),
+            (None, None) => None,
+        };
+        let mut cx = Context::new(&machine, &graph).with_settings(&settings.options, workflow_type);
+        cx.placeholders = placeholders.as_ref();
         let mut diagnostics = if definition.pointer.is_none() {
             file_level.take().unwrap_or_default()
         } else {

@@ -314,3 +314,36 @@ fn definition_substitutions_apply_to_every_string() {
         "no false unknown-target or unreachable: {stdout}"
     );
 }
+
+#[test]
+fn a_placeholder_nothing_substitutes_is_reported_in_the_linked_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let definition = r#"{"StartAt": "Put", "States": {"Put": {"Type": "Task",
+      "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
+      "Parameters": {"Bucket": "${Bucket}", "Key": "${Prefix}/out.json", "Body": {}}, "End": true}}}"#;
+    std::fs::write(dir.path().join("export.asl.json"), definition).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Export:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: export.asl.json\n      DefinitionSubstitutions:\n        Bucket: exports\n",
+    )
+    .unwrap();
+    let out = run(&["--format", "concise", "template.yaml"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("export.asl.json:") && stdout.contains("`${Prefix}` is not filled in"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("${Bucket}"), "{stdout}");
+    // Linted on its own, the file has nothing to compare with.
+    let alone = run(
+        &["--format", "concise", "export.asl.json"],
+        dir.path(),
+        None,
+    );
+    assert!(
+        !text(&alone.stdout).contains("undefined-substitution"),
+        "{}",
+        text(&alone.stdout)
+    );
+}

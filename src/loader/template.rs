@@ -342,6 +342,68 @@ pub fn literal_substitutions(subs: Option<&Node>) -> Substitutions {
 /// Placeholder name to literal value.
 pub type Substitutions = std::collections::BTreeMap<String, String>;
 
+/// The `${Name}` placeholders a deploy fills in for one state machine.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlaceholderNames {
+    /// `DefinitionSubstitutions` keys (any value), and for an `Fn::Sub`
+    /// `DefinitionString` its variables, the template's parameters and
+    /// resources.
+    pub names: std::collections::BTreeSet<String>,
+    /// Inside `Fn::Sub`: pseudo-parameters (`AWS::Region`) and attributes
+    /// (`Resource.Arn`) resolve too.
+    pub fn_sub: bool,
+}
+
+impl PlaceholderNames {
+    pub fn defines(&self, placeholder: &str) -> bool {
+        if self.names.contains(placeholder) {
+            return true;
+        }
+        self.fn_sub
+            && (placeholder.starts_with("AWS::")
+                || placeholder
+                    .split_once('.')
+                    .is_some_and(|(resource, _)| self.names.contains(resource)))
+    }
+}
+
+/// What fills the placeholders of the state machine resource at `resource`
+/// in a CloudFormation or SAM template; `None` where asl-lint cannot tell
+/// (an inline `Definition`, whose intrinsics it turns into placeholders
+/// itself, or anything not a CloudFormation resource).
+pub fn placeholder_names(root: &Node, resource: &str) -> Option<PlaceholderNames> {
+    let resolved = root.resolve(resource);
+    if !resolved.exact {
+        return None;
+    }
+    let props = resolved.node.get("Properties")?;
+    if props.get("Definition").is_some() {
+        return None;
+    }
+    let mut out = PlaceholderNames::default();
+    let keys = |n: Option<&Node>| -> Vec<String> {
+        n.and_then(Node::as_object)
+            .map(|o| o.members.iter().map(|m| m.key.to_string()).collect())
+            .unwrap_or_default()
+    };
+    out.names.extend(keys(props.get("DefinitionSubstitutions")));
+    if let Some(string) = props.get("DefinitionString") {
+        match intrinsic(string) {
+            Some(("Fn::Sub", arg)) => {
+                out.fn_sub = true;
+                out.names.extend(keys(root.get("Parameters")));
+                out.names.extend(keys(root.get("Resources")));
+                if let Some([_, vars]) = arg.as_array() {
+                    out.names.extend(keys(Some(vars)));
+                }
+            }
+            Some(_) => return None,
+            None => {}
+        }
+    }
+    Some(out)
+}
+
 /// Applies literal `DefinitionSubstitutions` to every string of the
 /// definition, keys included, as the deploy does: `"Type": "${StateType}"`
 /// and `"Next": "${NextStep}"` are the substituted text to every rule. An

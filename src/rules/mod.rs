@@ -58,6 +58,7 @@ pub mod transition_out_of_scope;
 pub mod trap_cycle;
 pub mod unbounded_billable_resource;
 pub mod unbounded_polling_loop;
+pub mod undefined_substitution;
 pub mod undefined_variable;
 pub mod unguarded_expensive_ingest;
 pub mod unknown_field;
@@ -86,6 +87,9 @@ pub struct Context<'a, 't> {
     >,
     /// STANDARD or EXPRESS, when known.
     pub workflow_type: Option<WorkflowType>,
+    /// What the deploy fills in, for a definition in or linked from a
+    /// template; `None` for a standalone file.
+    pub placeholders: Option<&'a crate::loader::template::PlaceholderNames>,
 }
 
 /// A payload template (Parameters, ResultSelector, ...). Walk it with
@@ -103,6 +107,7 @@ impl<'a, 't> Context<'a, 't> {
             templates: std::cell::OnceCell::new(),
             options: None,
             workflow_type: None,
+            placeholders: None,
         }
     }
 
@@ -261,6 +266,7 @@ pub static RULES: &[&Rule] = &[
     &trap_cycle::RULE,
     &unbounded_billable_resource::RULE,
     &unbounded_polling_loop::RULE,
+    &undefined_substitution::RULE,
     &undefined_variable::RULE,
     &unguarded_expensive_ingest::RULE,
     &unknown_field::RULE,
