@@ -197,33 +197,84 @@ fn relint_linked<'s>(
             Source::Stdin(_) => None,
         })
         .collect();
-    let mut done = std::collections::HashSet::new();
-    let mut extra = Vec::new();
+    // A file several state machines deploy is linted once per distinct
+    // (workflow type, substitutions) pair, in template order; findings that
+    // only a later pair has say which resource deploys it that way.
+    let mut done: HashMap<PathBuf, Vec<(Option<WorkflowType>, loader::template::Substitutions)>> =
+        HashMap::new();
+    let mut extra: Vec<FileReport> = Vec::new();
+    let mut extra_of: HashMap<PathBuf, usize> = HashMap::new();
     for link in links {
         let Some(target) = canonical(&link.target) else {
             continue;
         };
-        if !done.insert(target.clone()) {
+        let pair = (link.workflow_type, link.substitutions.clone());
+        let seen = done.entry(target.clone()).or_default();
+        if seen.contains(&pair) {
             continue;
         }
-        match by_path.get(&target) {
-            Some(&i) => {
-                reports[i] = lint_linked(&inputs[i], &settings_for(&inputs[i]), Some(&link));
-            }
+        let first = seen.is_empty();
+        seen.push(pair);
+        let report = match by_path.get(&target) {
+            Some(&i) => lint_linked(&inputs[i], &settings_for(&inputs[i]), Some(&link)),
             None => {
                 let input = Input {
                     display: link.display.clone(),
                     source: Source::Path(link.target.clone()),
                     explicit: true,
                 };
-                extra.push(lint_linked(&input, &settings_for(&input), Some(&link)));
+                lint_linked(&input, &settings_for(&input), Some(&link))
             }
+        };
+        let slot = match (by_path.get(&target), extra_of.get(&target)) {
+            (Some(&i), _) => Some(&mut reports[i]),
+            (None, Some(&j)) => Some(&mut extra[j]),
+            (None, None) => None,
+        };
+        match (first, slot) {
+            (true, Some(existing)) => *existing = report,
+            (true, None) => {
+                extra_of.insert(target, extra.len());
+                extra.push(report);
+            }
+            (false, Some(existing)) => merge_deployment(existing, report, &link),
+            (false, None) => {}
         }
     }
     if !extra.is_empty() {
         // Files only a template named join the report in path order.
         reports.extend(extra);
         reports.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+}
+
+/// Adds to `existing` the findings of another deployment of the same file
+/// that it does not already have, naming the resource that deploys it so.
+fn merge_deployment(existing: &mut FileReport, other: FileReport, link: &Link) {
+    let same = |a: &Finding, b: &Finding| {
+        a.rule == b.rule && a.span == b.span && a.message == b.message && a.severity == b.severity
+    };
+    let how = match link.workflow_type {
+        Some(WorkflowType::Express) => " as an Express workflow",
+        Some(WorkflowType::Standard) => " as a Standard workflow",
+        None => "",
+    };
+    for mut f in other.findings {
+        if existing.findings.iter().any(|e| same(e, &f)) {
+            continue;
+        }
+        f.message.push_str(&format!(
+            " (when `{}` deploys it as `{}`{how})",
+            link.template, link.resource
+        ));
+        existing.findings.push(f);
+    }
+    existing
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    existing.suppressed += other.suppressed;
+    if existing.text.is_none() {
+        existing.text = other.text;
     }
 }
 

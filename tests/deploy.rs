@@ -347,3 +347,42 @@ fn a_placeholder_nothing_substitutes_is_reported_in_the_linked_file() {
         text(&alone.stdout)
     );
 }
+
+#[test]
+fn a_file_deployed_by_two_machines_is_linted_for_each() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join("job.asl.json"),
+        r#"{"StartAt": "Run", "States": {"Run": {"Type": "Task",
+          "Resource": "arn:aws:states:::glue:startJobRun.sync", "Parameters": {"JobName": "j"},
+          "TimeoutSeconds": 600, "End": true}}}"#,
+    )
+    .unwrap();
+    let machine = |name: &str, ty: &str| {
+        format!(
+            "  {name}:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Type: {ty}\n      DefinitionUri: job.asl.json\n"
+        )
+    };
+    for order in [["STANDARD", "EXPRESS"], ["EXPRESS", "STANDARD"]] {
+        let template = format!(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n{}{}",
+            machine("First", order[0]),
+            machine("Second", order[1])
+        );
+        std::fs::write(dir.path().join("template.yaml"), template).unwrap();
+        let out = run(&["--format", "json", "template.yaml"], dir.path(), None);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let express: Vec<&serde_json::Value> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "express-incompatible")
+            .collect();
+        assert!(!express.is_empty(), "{order:?}: {report}");
+        assert!(
+            express.iter().all(|d| d["file"] == "job.asl.json"),
+            "{report}"
+        );
+    }
+}
