@@ -85,6 +85,11 @@ pub struct Args {
     #[arg(long)]
     pub cost: bool,
 
+    /// Print one line per rule (count, rule, severity, fixable), most
+    /// frequent first, instead of the findings.
+    #[arg(long, conflicts_with = "cost")]
+    pub statistics: bool,
+
     /// For --cost: the items each Map iterates over (default 1; per Map in
     /// the configuration's `[cost.map-items]`).
     #[arg(long, value_name = "N", requires = "cost")]
@@ -338,6 +343,11 @@ pub fn run(args: Args) -> i32 {
             Err(message) => usage_error(&message),
         };
     }
+    if args.statistics {
+        let json = args.formats.iter().any(|o| o.format == Format::Json);
+        let _ = std::io::stdout().write_all(statistics(&reports, json).as_bytes());
+        return exit_code(&reports, args.fail_on);
+    }
     let summary = Summary::of(&reports);
 
     let width = std::env::var("COLUMNS")
@@ -528,6 +538,47 @@ fn refuse_overwrites(
         }
     }
     Ok(())
+}
+
+/// `--statistics`: per rule, how many findings and how many have a fix
+/// (none yet: `--fix` is to come), most frequent first, then by name. The
+/// severity is the highest the rule reported.
+fn statistics(reports: &[engine::FileReport], json: bool) -> String {
+    let mut by_rule: std::collections::BTreeMap<&str, (usize, crate::diagnostic::Severity)> =
+        Default::default();
+    for f in reports.iter().flat_map(|r| &r.findings) {
+        let e = by_rule.entry(f.rule).or_insert((0, f.severity));
+        e.0 += 1;
+        e.1 = e.1.max(f.severity);
+    }
+    let mut rows: Vec<(&str, usize, crate::diagnostic::Severity)> =
+        by_rule.into_iter().map(|(r, (n, s))| (r, n, s)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(rule, count, severity)| {
+                serde_json::json!({"rule": rule, "severity": severity, "count": count, "fixable": 0})
+            })
+            .collect();
+        let mut out = serde_json::to_string_pretty(&list).expect("serializes");
+        out.push('\n');
+        return out;
+    }
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    let count_width = rows
+        .iter()
+        .map(|r| r.1.to_string().len())
+        .max()
+        .unwrap_or(1);
+    rows.iter()
+        .map(|(rule, count, severity)| {
+            format!(
+                "{count:>count_width$}  {rule:width$}  {:7}  0\n",
+                severity.as_str()
+            )
+        })
+        .collect()
 }
 
 fn write_report(path: &PathBuf, text: &str) -> std::io::Result<()> {

@@ -386,3 +386,56 @@ fn a_file_deployed_by_two_machines_is_linted_for_each() {
         );
     }
 }
+
+#[test]
+fn the_step_summary_stays_under_githubs_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 20_000;
+    let states: Vec<String> = (0..n)
+        .map(|i| format!(r#""S{i}": {{"Type": "Pass", "Next": "S{}x"}}"#, i + 1))
+        .collect();
+    std::fs::write(
+        dir.path().join("sm.asl.json"),
+        format!(r#"{{"StartAt": "S0", "States": {{{}}}}}"#, states.join(",")),
+    )
+    .unwrap();
+    let summary = dir.path().join("summary.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--format", "github", "sm.asl.json"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let markdown = std::fs::read_to_string(&summary).unwrap();
+    assert!(markdown.len() <= 1024 * 1024, "{} bytes", markdown.len());
+    assert!(markdown.contains("more findings are not listed here"));
+}
+
+#[test]
+fn statistics_count_findings_per_rule_most_frequent_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sm.asl.json"),
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "X"}, "B": {"Type": "Pass", "Next": "Y"}, "C": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    let out = run(&["--statistics", "sm.asl.json"], dir.path(), None);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_string).collect();
+    assert!(
+        lines[0].starts_with("2  unknown-transition-target"),
+        "{lines:?}"
+    );
+    assert!(lines.iter().all(|l| l.ends_with("  0")), "{lines:?}");
+    let out = run(
+        &["--statistics", "--format", "json", "sm.asl.json"],
+        dir.path(),
+        None,
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"rule": "unknown-transition-target", "severity": "error", "count": 2, "fixable": 0})
+    );
+}

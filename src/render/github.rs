@@ -61,7 +61,12 @@ pub fn render(reports: &[FileReport]) -> String {
     out
 }
 
-/// Markdown for `$GITHUB_STEP_SUMMARY`: every finding, since annotations are capped.
+/// Bytes of table after which the step summary stops listing findings,
+/// leaving room for the closing line under GitHub's 1 MiB.
+const STEP_SUMMARY_BUDGET: usize = 1024 * 1024 - 16 * 1024;
+
+/// Markdown for `$GITHUB_STEP_SUMMARY`: every finding, since annotations are
+/// capped, up to GitHub's size limit.
 pub fn step_summary(reports: &[FileReport], summary: &Summary) -> String {
     let mut out = String::from("## asl-lint\n\n");
     let _ = writeln!(out, "{}\n", crate::render::summary_line(summary));
@@ -70,7 +75,19 @@ pub fn step_summary(reports: &[FileReport], summary: &Summary) -> String {
         return out;
     }
     out.push_str("| severity | location | rule | message |\n|---|---|---|---|\n");
-    for f in findings {
+    let total = findings.len();
+    for (shown, f) in findings.into_iter().enumerate() {
+        // GitHub accepts at most 1 MiB per step summary: stop short of it
+        // and say how many findings were left out.
+        if out.len() > STEP_SUMMARY_BUDGET {
+            let _ = writeln!(
+                out,
+                "\n{} more findings are not listed here (GitHub caps a step summary at 1 MiB); \
+                 see the annotations or a `--format json` report.",
+                total - shown
+            );
+            break;
+        }
         // Locations and messages hold user text: entity-escaped inside
         // <code>, which a backtick in a name cannot close.
         let _ = writeln!(
