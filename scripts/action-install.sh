@@ -7,7 +7,7 @@ set -euo pipefail
 
 version="${INPUT_VERSION:-latest}"
 repo="${ACTION_REPOSITORY:-asl-lint/asl-lint}"
-cache="${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-/tmp}}/asl-lint/${version}"
+cache="${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-/tmp}}/asl-lint/${RESOLVED_VERSION:-${version}}"
 
 if [ "$version" = "path" ]; then
     command -v asl-lint >/dev/null || { echo "::error::version: path, but asl-lint is not on PATH"; exit 1; }
