@@ -495,21 +495,28 @@ fn lint_bytes_linked(
         if kind == FileKind::Yaml {
             suppressions.extend(suppression::yaml_comments(&machine, &file.text));
         }
+        // The resource's `Metadata: {asl-lint: {ignore: [...]}}` is a
+        // directive for the whole definition, checked like any other.
+        if let (Some(e), Some(ptr), Some(tree)) = (embedded, &definition.pointer, &file.tree)
+            && !e.ignore.is_empty()
+        {
+            let list = tree.resolve(&format!("{ptr}/Metadata/asl-lint/ignore"));
+            if list.exact {
+                suppressions.push(suppression::Suppression::metadata(
+                    e.ignore.clone(),
+                    list.node.span,
+                ));
+            }
+        }
         report.suppressed += suppression::apply(&mut suppressions, &mut diagnostics, &|r| {
             settings.enabled(r)
         });
-        if let Some(e) = embedded {
-            // The resource's `Metadata: {asl-lint: {ignore: [...]}}`.
-            let before = diagnostics.len();
-            diagnostics.retain(|d| !e.ignore.iter().any(|r| r == d.rule));
-            report.suppressed += before - diagnostics.len();
-            if e.approximate {
-                for d in &mut diagnostics {
-                    d.message.push_str(
-                        " (position approximate: this part of `DefinitionString` could not \
-                         be mapped back to the template, so the finding points at its start)",
-                    );
-                }
+        if embedded.is_some_and(|e| e.approximate) {
+            for d in &mut diagnostics {
+                d.message.push_str(
+                    " (position approximate: this part of `DefinitionString` could not \
+                     be mapped back to the template, so the finding points at its start)",
+                );
             }
         }
         diagnostics.retain(|d| settings.enabled(d.rule));

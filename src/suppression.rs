@@ -29,6 +29,21 @@ pub struct Suppression {
     used: Vec<String>,
 }
 
+impl Suppression {
+    /// A template resource's `Metadata: {asl-lint: {ignore: [...]}}`, which
+    /// applies to its whole definition; `span` is the list in the template,
+    /// where unknown names and unused entries are reported.
+    pub fn metadata(rules: Vec<String>, span: Span) -> Suppression {
+        Suppression {
+            state: None,
+            rules: Some(rules),
+            pointer: String::new(),
+            span: Some(span),
+            used: Vec::new(),
+        }
+    }
+}
+
 /// The rule list of a directive in a comment: `None` when there is no
 /// directive, `Some(vec![])` for a bare one.
 pub fn parse(comment: &str) -> Option<Vec<String>> {
@@ -80,37 +95,84 @@ pub fn collect(machine: &Machine<'_>) -> Vec<Suppression> {
     out
 }
 
-/// Directives in YAML comments (`# asl-lint-disable ...`) on the key line of
-/// a state or of a top-level field of the definition.
+/// Directives in YAML comments (`# asl-lint-disable ...`). On the key line of
+/// a state, or of a top-level field of the definition, a directive applies
+/// to that state or to the whole definition. On a line of its own it applies
+/// to the key on the next line that is not a comment: a state's key, a field
+/// inside a state (then to that state) or a top-level key; before the first
+/// key of the definition, to the whole definition.
 pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
     if !text.contains(DIRECTIVE) {
         return out;
     }
-    // Line start offset of each key line that can carry a directive.
-    let line_of = |offset: usize| {
-        text[..offset.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1)
-    };
-    let mut owners: std::collections::HashMap<usize, (Option<&str>, String)> = Default::default();
+    // One line index for the file: key lines by number, not by re-scanning
+    // the text before each key (quadratic on 20,000 states).
+    let index = crate::source::LineIndex::new(text);
+    let mut owners: std::collections::BTreeMap<usize, (Option<&str>, String)> = Default::default();
     if let Some(root) = machine.root.as_object() {
         for m in &root.members {
-            owners.insert(line_of(m.key_span.start as usize), (None, String::new()));
-        }
-    }
-    for s in &machine.states {
-        if let Some(key) = machine.root.resolve(&s.pointer).key_span {
             owners.insert(
-                line_of(key.start as usize),
-                (Some(s.name), s.pointer.clone()),
+                index.line_of(m.key_span.start as usize),
+                (None, String::new()),
             );
         }
     }
+    let mut state_lines: Vec<(usize, usize)> = Vec::new();
+    for s in &machine.states {
+        if let Some(key) = machine.root.resolve(&s.pointer).key_span {
+            let line = index.line_of(key.start as usize);
+            owners.insert(line, (Some(s.name), s.pointer.clone()));
+            // The state's node ends where its value ends.
+            let end = index.line_of(s.node.span.end as usize);
+            state_lines.push((line, end));
+        }
+    }
+    state_lines.sort_unstable();
+    let first_key = owners.keys().next().copied().unwrap_or(0);
+    // Whom a line's key belongs to: its own owner, else the innermost state
+    // whose lines hold it, else the whole definition.
+    let owner_of = |line: usize| -> (Option<&str>, String) {
+        if let Some(o) = owners.get(&line) {
+            return o.clone();
+        }
+        // The latest state starting at or before the line, walking back
+        // past siblings that already ended (a bounded walk: nesting is
+        // shallow, and this runs once per directive).
+        let at = state_lines.partition_point(|&(start, _)| start <= line);
+        let holder = state_lines[..at]
+            .iter()
+            .rev()
+            .take(64)
+            .find(|&&(start, end)| start <= line && line <= end);
+        match holder.and_then(|(start, _)| owners.get(start)) {
+            Some(o) => o.clone(),
+            None => (None, String::new()),
+        }
+    };
+    let mut pending: Vec<(Vec<String>, Span)> = Vec::new();
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for (n, line) in text.split_inclusive('\n').enumerate() {
         let start = offset;
         offset += line.len();
+        let trimmed = line.trim();
+        let own_line = trimmed.starts_with('#');
+        if !own_line && !trimmed.is_empty() && !pending.is_empty() {
+            let (state, pointer) = if n < first_key {
+                (None, String::new())
+            } else {
+                owner_of(n)
+            };
+            for (list, span) in pending.drain(..) {
+                out.push(Suppression {
+                    state: state.map(str::to_string),
+                    rules: (!list.is_empty()).then_some(list),
+                    pointer: pointer.clone(),
+                    span: Some(span),
+                    used: Vec::new(),
+                });
+            }
+        }
         let Some(hash) = comment_start(line) else {
             continue;
         };
@@ -118,15 +180,20 @@ pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
         let Some(list) = parse(comment) else {
             continue;
         };
-        let Some((state, pointer)) = owners.get(&start) else {
+        let end = start + line.trim_end().len();
+        let span = Span::new(start + hash, end);
+        if own_line {
+            pending.push((list, span));
+            continue;
+        }
+        let Some((state, pointer)) = owners.get(&n) else {
             continue;
         };
-        let end = start + line.trim_end().len();
         out.push(Suppression {
             state: state.map(str::to_string),
             rules: (!list.is_empty()).then_some(list),
             pointer: pointer.clone(),
-            span: Some(Span::new(start + hash, end)),
+            span: Some(span),
             used: Vec::new(),
         });
     }

@@ -439,3 +439,62 @@ fn statistics_count_findings_per_rule_most_frequent_first() {
         serde_json::json!({"rule": "unknown-transition-target", "severity": "error", "count": 2, "fixable": 0})
     );
 }
+
+#[test]
+fn yaml_directives_on_their_own_line_apply_to_the_next_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sm.asl.yaml"),
+        "# asl-lint-disable no-terminal-state -- before the first key: the whole definition\nStartAt: A\nStates:\n  # asl-lint-disable missing-required-field\n  A:\n    Type: Pass\n  B:\n    # asl-lint-disable unreachable-state -- inside B: B\n    Type: Pass\n    End: true\n  C:\n    Type: Pass\n    End: true\n",
+    )
+    .unwrap();
+    let out = run(&["--format", "json", "sm.asl.yaml"], dir.path(), None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let left: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["state"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        left,
+        [("unreachable-state".to_string(), "C".to_string())],
+        "{report}"
+    );
+    assert_eq!(report["summary"]["suppressed"], 3, "{report}");
+}
+
+#[test]
+fn template_metadata_ignore_lists_are_checked_like_directives() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n    Metadata:\n      asl-lint:\n        ignore: [unreachable-sate, cost]\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Pass, End: true}\n          B: {Type: Pass, End: true}\n",
+    )
+    .unwrap();
+    let out = run(&["--format", "json", "template.yaml"], dir.path(), None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    // The misspelt name does not silence unreachable-state and is reported;
+    // the group that silenced nothing is unused.
+    assert!(rules.contains(&"unreachable-state"), "{report}");
+    assert!(rules.contains(&"unknown-rule"), "{report}");
+    assert!(rules.contains(&"unused-suppression"), "{report}");
+    let unknown = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "unknown-rule")
+        .unwrap();
+    assert_eq!(unknown["line"], 7, "{report}");
+}
