@@ -85,6 +85,11 @@ pub struct Args {
     #[arg(long)]
     pub cost: bool,
 
+    /// Print each file that would be linted and why, and each skipped file
+    /// with the reason; lint nothing.
+    #[arg(long, conflicts_with_all = ["cost", "statistics"])]
+    pub show_files: bool,
+
     /// Print one line per rule (count, rule, severity, fixable), most
     /// frequent first, instead of the findings.
     #[arg(long, conflicts_with = "cost")]
@@ -274,6 +279,11 @@ pub fn run(args: Args) -> i32 {
 
     if let Err(message) = refuse_overwrites(&outputs, args.write_baseline.as_ref(), &inputs) {
         return usage_error(&message);
+    }
+
+    if args.show_files {
+        let _ = std::io::stdout().write_all(show_files(&inputs, &config).as_bytes());
+        return EXIT_OK;
     }
 
     if args.cost {
@@ -538,6 +548,79 @@ fn refuse_overwrites(
         }
     }
     Ok(())
+}
+
+/// `--show-files`: for each input, whether it would be linted and why, the
+/// files templates link, and the configuration that governs them.
+fn show_files(inputs: &[engine::Input], config: &Config) -> String {
+    use crate::loader::{self, FileKind};
+    let governing = config.path.as_ref().map_or_else(
+        || "no configuration".to_string(),
+        |p| p.display().to_string(),
+    );
+    let mut out = String::new();
+    let mut linked: Vec<(String, String)> = Vec::new();
+    for input in inputs {
+        let shown = render::escape::visible(&input.display).into_owned();
+        let bytes = match &input.source {
+            engine::Source::Stdin(b) => Ok(b.clone()),
+            engine::Source::Path(p) => {
+                crate::read::read_capped(p, rules::file_too_large::MAX_FILE_BYTES)
+            }
+        };
+        let Ok(bytes) = bytes else {
+            out.push_str(&format!(
+                "lint  {shown}  (cannot be read: reported as a finding)  {governing}\n"
+            ));
+            continue;
+        };
+        let kind = FileKind::of(&input.display, &bytes);
+        let asl_name = loader::is_asl_name(&input.display);
+        let sniffed = asl_name || loader::sniff(&bytes, kind);
+        let stdin = matches!(input.source, engine::Source::Stdin(_));
+        if !sniffed && !stdin {
+            out.push_str(&format!(
+                "skip  {shown}  (holds no state machine definition or template)\n"
+            ));
+            continue;
+        }
+        let file = loader::load(bytes, kind);
+        let why = match (&file.template, kind) {
+            (Some(t), FileKind::Terraform) => format!(
+                "Terraform, {} state machine(s)",
+                t.definitions.len() + t.skipped.len()
+            ),
+            (Some(t), _) => format!(
+                "template, {} state machine(s)",
+                t.definitions.len() + t.skipped.len()
+            ),
+            (None, _) if asl_name => "`*.asl.*` name".to_string(),
+            (None, _) if stdin => "stdin".to_string(),
+            (None, _) => "sniffed definition".to_string(),
+        };
+        out.push_str(&format!("lint  {shown}  ({why})  {governing}\n"));
+        if let Some(t) = &file.template {
+            let dir = input
+                .display
+                .rfind('/')
+                .map_or("", |i| &input.display[..=i]);
+            for s in &t.skipped {
+                if let loader::template::SkipReason::LocalFile(uri) = &s.reason {
+                    linked.push((
+                        crate::discovery::normalize_lexically(&format!("{dir}{uri}")),
+                        format!("linked from {shown} {}", s.resource),
+                    ));
+                }
+            }
+        }
+    }
+    for (file, why) in linked {
+        out.push_str(&format!(
+            "lint  {}  ({why})  {governing}\n",
+            render::escape::visible(&file)
+        ));
+    }
+    out
 }
 
 /// `--statistics`: per rule, how many findings and how many have a fix

@@ -498,3 +498,34 @@ fn template_metadata_ignore_lists_are_checked_like_directives() {
         .unwrap();
     assert_eq!(unknown["line"], 7, "{report}");
 }
+
+#[test]
+fn show_files_says_what_would_be_linted_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sm.asl.json"), BROKEN_NEXT).unwrap();
+    std::fs::write(dir.path().join("package.json"), r#"{"name": "x"}"#).unwrap();
+    std::fs::write(dir.path().join("plain.json"), BROKEN_NEXT).unwrap();
+    let out = run(
+        &["--show-files", "sm.asl.json", "package.json", "plain.json"],
+        dir.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("lint  sm.asl.json  (`*.asl.*` name)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("skip  package.json  (holds no state machine"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("lint  plain.json  (sniffed definition)"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("unknown-transition-target"),
+        "it lints nothing: {stdout}"
+    );
+}
