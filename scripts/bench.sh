@@ -4,7 +4,7 @@
 # hyperfine and GNU time (Debian packages `hyperfine` and `time`), Python 3
 # for the synthetic inputs and the table, Node.js + npm for the peers.
 #
-#   scripts/bench.sh [CORPUS_DIR]     (default: ../shared/corpus/real)
+#   scripts/bench.sh [CORPUS_DIR]     (default: the shared test corpus beside the checkout)
 #
 # Environment: BENCH_RUNS (default 30) runs per fast case, spread over
 # BENCH_ROUNDS (default 5) interleaved rounds; BENCH_PEER_RUNS (default 3)

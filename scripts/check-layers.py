@@ -9,7 +9,7 @@ below, never above):
   2  model                         states, scopes, expressions
   3  graph, catalog                the graph per scope; the resource data
   4  cost                          the estimate
-  5  rules                         the checks
+  5  rules, rule_options          the checks, and what options they declare
   6  config, suppression           settings and what silences findings
   7  discovery                     which files to lint
   8  engine                        the driver
@@ -29,7 +29,7 @@ LAYERS = [
     {"model"},
     {"graph", "catalog"},
     {"cost"},
-    {"rules"},
+    {"rules", "rule_options"},
     {"config", "suppression"},
     {"discovery"},
     {"engine"},

@@ -1,4 +1,4 @@
-//! The command line: flags (CONTRACT.md), exit codes, and where reports go.
+//! The command line: flags (`asl-lint --help`, the README), exit codes, and where reports go.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -15,7 +15,7 @@ use crate::engine::{self, Outcome, Settings, Summary};
 use crate::render::{self, Format, OutputSpec, RenderOptions};
 use crate::rules;
 
-/// Exit codes (CONTRACT.md).
+/// Exit codes, as the README documents them.
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;

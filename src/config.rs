@@ -31,7 +31,7 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
 ];
 
 pub use crate::model::WorkflowType;
-pub use crate::rules::options::{OptionKind, OptionValue, RuleOption};
+pub use crate::rule_options::{OptionKind, OptionValue, RuleOption};
 
 /// A located problem in the configuration (exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -192,7 +192,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The contract's order: file, line, column, rule, message.
+    /// The documented report order: file, line, column, rule, message.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
         (
             &self.file,

@@ -18,6 +18,7 @@ pub mod loader;
 pub mod model;
 pub mod read;
 pub mod render;
+pub mod rule_options;
 pub mod rules;
 pub mod source;
 pub mod suppression;

@@ -1,7 +1,7 @@
 //! The state graph: one petgraph graph per scope (the top level, each
 //! Parallel branch, each Map processor), and the analyses path rules share.
 //!
-//! # Semantics (fixed by the contract; every path rule relies on them)
+//! # Semantics (documented in the README; every path rule relies on them)
 //!
 //! - Each scope has two virtual nodes: a success exit and a failure exit.
 //! - Edges: `Next`, `Default`, each Choice rule's `Next`, each Catch's `Next`,
@@ -619,7 +619,7 @@ impl<'g> Flat<'g> {
         self.total + exit as usize
     }
 
-    /// Successors of a global node, following the contract: a nested scope's
+    /// Successors of a global node, as the README documents them: a nested scope's
     /// exits continue at its Parallel or Map state's success or failure edges.
     fn successors(&self, id: usize, out: &mut Vec<(usize, Edge)>) {
         out.clear();
@@ -813,7 +813,7 @@ mod tests {
     }
 
     #[test]
-    fn edges_follow_the_contract() {
+    fn edges_follow_the_documented_semantics() {
         let (parsed, _) = machine_graph(
             r#"{"StartAt": "T", "States": {
                 "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "C",

@@ -1,4 +1,4 @@
-//! `--cost` output: a compact table per definition, or the contract's JSON.
+//! `--cost` output: a compact table per definition, or the JSON of `schemas/cost.v1.json`.
 
 use crate::cost::{Assumptions, Estimate};
 use crate::engine::CostReport;
@@ -104,7 +104,7 @@ fn table(e: &Estimate) -> String {
     out
 }
 
-/// `{"version":1,"definitions":[...]}` as the contract fixes it.
+/// `{"version":1,"definitions":[...]}` as `schemas/cost.v1.json` fixes it.
 pub fn json(reports: &[CostReport]) -> String {
     let definitions: Vec<serde_json::Value> = reports
         .iter()

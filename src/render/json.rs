@@ -1,4 +1,4 @@
-//! The JSON report, version 1 (see CONTRACT.md and `schemas/report.v1.json`).
+//! The JSON report, version 1 (fields in `schemas/report.v1.json`, described in the README).
 
 use serde::Serialize;
 

@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::Edge;
 use crate::loader::tree::Node;
 use crate::model::{MapMode, ResourceKind, State, StateId, StateType};
-use crate::rules::options::{OptionKind, RuleOption};
+use crate::rule_options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {

@@ -6,9 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::MachineGraph;
 use crate::model::WorkflowType;
 use crate::model::{Machine, expr, schema};
-use options::{OptionValue, RuleOption};
-
-pub mod options;
+use crate::rule_options::{OptionValue, RuleOption};
 
 pub mod byte_order_mark;
 pub mod callback_without_heartbeat;

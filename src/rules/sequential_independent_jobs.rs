@@ -14,8 +14,8 @@ use crate::diagnostic::{Diagnostic, Severity, Target};
 use crate::graph::Edge;
 use crate::loader::tree::{Node, Value};
 use crate::model::{QueryLanguage, State, StateId, StateType, dataflow};
+use crate::rule_options::{OptionKind, RuleOption};
 use crate::rules::job_chain_missing_catch::{is_member, long_running_kinds};
-use crate::rules::options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::model::WorkflowType;
-use crate::rules::options::{OptionKind, RuleOption};
+use crate::rule_options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {

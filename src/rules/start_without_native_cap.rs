@@ -3,7 +3,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::loader::tree::{Node, Value};
 use crate::model::{State, StateType};
-use crate::rules::options::{OptionKind, RuleOption};
+use crate::rule_options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {

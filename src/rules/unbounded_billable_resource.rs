@@ -2,7 +2,7 @@ use crate::catalog::{self, Billable, catalog};
 use crate::diagnostic::{Diagnostic, Severity, Target};
 use crate::graph::{Direction, failure_exit, success_exit};
 use crate::model::{Machine, StateId, StateType};
-use crate::rules::options::{OptionKind, RuleOption};
+use crate::rule_options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{Direction, Dominators, Edge, ScopeGraph};
 use crate::loader::tree::Node;
 use crate::model::{Machine, ScopeId, State, StateId, StateType, dataflow};
-use crate::rules::options::{OptionKind, RuleOption};
+use crate::rule_options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -40,7 +40,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let cat = catalog();
     let m = cx.machine;
     let lambda_words: Option<Vec<String>> = match cx.option(&RULE, "lookup-lambda-pattern") {
-        Some(crate::rules::options::OptionValue::Text(p)) => Some(
+        Some(crate::rule_options::OptionValue::Text(p)) => Some(
             p.split('|')
                 .map(|w| w.trim().to_ascii_lowercase())
                 .filter(|w| !w.is_empty())
