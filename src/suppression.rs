@@ -30,6 +30,17 @@ pub struct Suppression {
 }
 
 impl Suppression {
+    /// A YAML comment directive for `state` (or the whole definition).
+    fn yaml(state: Option<&str>, pointer: &str, list: Vec<String>, span: Span) -> Suppression {
+        Suppression {
+            state: state.map(str::to_string),
+            rules: (!list.is_empty()).then_some(list),
+            pointer: pointer.to_string(),
+            span: Some(span),
+            used: Vec::new(),
+        }
+    }
+
     /// A template resource's `Metadata: {asl-lint: {ignore: [...]}}`, which
     /// applies to its whole definition; `span` is the list in the template,
     /// where unknown names and unused entries are reported.
@@ -164,13 +175,7 @@ pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
                 owner_of(n)
             };
             for (list, span) in pending.drain(..) {
-                out.push(Suppression {
-                    state: state.map(str::to_string),
-                    rules: (!list.is_empty()).then_some(list),
-                    pointer: pointer.clone(),
-                    span: Some(span),
-                    used: Vec::new(),
-                });
+                out.push(Suppression::yaml(state, &pointer, list, span));
             }
         }
         let Some(hash) = comment_start(line) else {
@@ -189,13 +194,7 @@ pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
         let Some((state, pointer)) = owners.get(&n) else {
             continue;
         };
-        out.push(Suppression {
-            state: state.map(str::to_string),
-            rules: (!list.is_empty()).then_some(list),
-            pointer: pointer.clone(),
-            span: Some(span),
-            used: Vec::new(),
-        });
+        out.push(Suppression::yaml(*state, pointer, list, span));
     }
     out
 }

@@ -51,6 +51,17 @@ fn findings(report: &serde_json::Value) -> Vec<(String, String)> {
     out
 }
 
+/// Asserts that some finding's message contains `part`.
+fn assert_message(report: &serde_json::Value, part: &str) {
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(messages.iter().any(|m| m.contains(part)), "{messages:?}");
+}
+
 fn has(report: &serde_json::Value, rule: &str, severity: &str) -> bool {
     findings(report)
         .iter()
@@ -85,18 +96,7 @@ fn nested_path_brackets_are_an_error_not_an_abort() {
 fn a_closing_paren_inside_brackets_is_reported_as_such() {
     // `$[)]` once underflowed a bracket depth counter.
     let r = lint("paren.asl.json", &pass_with(r#"{"x.$":"$[)]"}"#));
-    let messages: Vec<&str> = r["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["message"].as_str().unwrap())
-        .collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("`)` with no matching `(`")),
-        "{messages:?}"
-    );
+    assert_message(&r, "`)` with no matching `(`");
 }
 
 #[test]
@@ -496,18 +496,7 @@ fn yaml_aliases_are_bounded_by_what_they_copy_and_long_lines_by_one_pass() {
     }
     yaml.push_str("    End: true\n");
     let r = lint("alias.asl.yaml", &yaml);
-    let messages: Vec<&str> = r["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["message"].as_str().unwrap())
-        .collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("YAML aliases expand to more than")),
-        "{messages:?}"
-    );
+    assert_message(&r, "YAML aliases expand to more than");
     // A file that needs the lenient retry, with a 100,000-space line and a
     // 200,000-character scalar: parsed (and rejected) in one pass per line.
     let spaces = format!(

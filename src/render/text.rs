@@ -97,15 +97,7 @@ pub fn render_finding_indexed(
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
         // Rendering never fails on our excerpts; stay useful if it does.
-        out = format!(
-            "{}:{}:{}: {}: {} [{}]\n",
-            visible(&finding.file),
-            finding.start.line,
-            finding.start.column,
-            finding.severity,
-            visible(&finding.message),
-            finding.rule
-        );
+        out = format!("{}\n", crate::render::concise::line(finding));
     }
     out
 }
