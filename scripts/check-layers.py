@@ -4,7 +4,8 @@
 The pipeline, bottom up (a module may use anything in its own layer or
 below, never above):
 
-  0  source, read, diagnostic      positions, capped reads, findings
+  0  source, read, diagnostic,     positions, capped reads, findings,
+     edit                          fixes as tree edits
   1  loader                        text to a tree with spans
   2  model                         states, scopes, expressions
   3  graph, catalog                the graph per scope; the resource data
@@ -12,7 +13,7 @@ below, never above):
   5  rules, rule_options          the checks, and what options they declare
   6  config, suppression           settings and what silences findings
   7  discovery                     which files to lint
-  8  engine                        the driver
+  8  engine, fix                   the driver; fixes applied and written
   9  render, baseline              reports, and the baseline over them
  10  cli, lib, main                the command line
 
@@ -24,7 +25,7 @@ import sys
 from pathlib import Path
 
 LAYERS = [
-    {"source", "read", "diagnostic"},
+    {"source", "read", "diagnostic", "edit"},
     {"loader"},
     {"model"},
     {"graph", "catalog"},
@@ -32,7 +33,7 @@ LAYERS = [
     {"rules", "rule_options"},
     {"config", "suppression"},
     {"discovery"},
-    {"engine"},
+    {"engine", "fix"},
     {"render", "baseline"},
     {"cli", "lib", "main"},
 ]

@@ -12,6 +12,7 @@ use crate::config::{self, Config, Layer, Level, WorkflowType};
 use crate::diagnostic::Severity;
 use crate::discovery::{self, DiscoveryError};
 use crate::engine::{self, Outcome, Settings, Summary};
+use crate::fix;
 use crate::render::{self, Format, OutputSpec, RenderOptions};
 use crate::rules;
 
@@ -89,6 +90,19 @@ pub struct Args {
     /// with the reason; lint nothing.
     #[arg(long, conflicts_with_all = ["cost", "statistics"])]
     pub show_files: bool,
+
+    /// Apply the safe fixes to the files in place (with `-`, print the fixed
+    /// text to stdout and the remaining findings to stderr).
+    #[arg(long, conflicts_with_all = ["cost", "show_files", "diff"])]
+    pub fix: bool,
+
+    /// Also apply the unsafe fixes (with --fix or --diff); review them.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what --fix would change; write nothing.
+    #[arg(long, conflicts_with_all = ["cost", "show_files"])]
+    pub diff: bool,
 
     /// Print one line per rule (count, rule, severity, fixable), most
     /// frequent first, instead of the findings.
@@ -336,6 +350,89 @@ pub fn run(args: Args) -> i32 {
         };
         eprintln!("warning: no definitions found under {}", shown.join(", "));
     }
+    let mut fixed_stdin = None;
+    let mut would_change = false;
+    if args.fix || args.diff {
+        let mut diffs = String::new();
+        let (mut applied, mut files) = (0, 0);
+        for report in reports.iter_mut() {
+            if !fix::has_fixes(report, args.unsafe_fixes) {
+                continue;
+            }
+            let Some(input) = inputs.iter().find(|i| i.display == report.path) else {
+                continue;
+            };
+            let Ok(bytes) = engine::read_input(input) else {
+                continue;
+            };
+            let fixed = fix::fix_bytes(input, bytes, &settings_for(input), args.unsafe_fixes);
+            for dropped in &fixed.dropped {
+                eprintln!("warning: {}", render::escape::visible(dropped));
+            }
+            if !fixed.changed() {
+                continue;
+            }
+            would_change = true;
+            if args.diff {
+                diffs.push_str(&fix::unified_diff(
+                    &report.path,
+                    &fixed.original,
+                    &fixed.fixed,
+                ));
+            } else if let engine::Source::Path(path) = &input.source {
+                if let Err(e) = fix::write_atomically(path, &fixed.fixed) {
+                    eprintln!(
+                        "error: cannot write the fixes to `{}`: {e}",
+                        render::escape::visible(&report.path)
+                    );
+                    continue;
+                }
+            } else {
+                fixed_stdin = Some(fixed.fixed.clone());
+            }
+            applied += fixed.applied;
+            files += 1;
+            *report = fixed.report;
+        }
+        if args.diff {
+            let _ = std::io::stdout().write_all(diffs.as_bytes());
+            let remaining = exit_code(&reports, args.fail_on);
+            return if would_change {
+                EXIT_FINDINGS
+            } else {
+                remaining
+            };
+        }
+        if !args.quiet && applied > 0 {
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            eprintln!(
+                "Fixed {} in {}.",
+                plural(applied, "finding"),
+                plural(files, "file")
+            );
+        }
+    }
+    // `--fix` on stdin prints the text (fixed or not) to stdout, so the
+    // findings go to stderr.
+    let stdin_fix = args.fix
+        && inputs
+            .iter()
+            .any(|i| matches!(i.source, engine::Source::Stdin(_)));
+    if stdin_fix {
+        let text = match fixed_stdin {
+            Some(text) => text,
+            None => inputs
+                .iter()
+                .find_map(|i| match &i.source {
+                    engine::Source::Stdin(bytes) => Some(bytes.clone()),
+                    engine::Source::Path(_) => None,
+                })
+                .unwrap_or_default(),
+        };
+        let _ = std::io::stdout().write_all(&text);
+    }
+    let _ = would_change;
     if let Some(path) = &args.baseline {
         match baseline::load(path) {
             Ok(known) => baseline::filter(&mut reports, known),
@@ -373,6 +470,9 @@ pub fn run(args: Args) -> i32 {
         };
         let text = render::render(output.format, &reports, &summary, &options);
         match &output.file {
+            None if stdin_fix => {
+                let _ = std::io::stderr().write_all(text.as_bytes());
+            }
             None => {
                 let mut stdout = std::io::stdout().lock();
                 // A closed pipe (`| head`) is not an error worth reporting.
@@ -623,25 +723,28 @@ fn show_files(inputs: &[engine::Input], config: &Config) -> String {
     out
 }
 
-/// `--statistics`: per rule, how many findings and how many have a fix
-/// (none yet: `--fix` is to come), most frequent first, then by name. The
-/// severity is the highest the rule reported.
+/// `--statistics`: per rule, how many findings and how many have a fix,
+/// most frequent first, then by name. The severity is the highest the rule
+/// reported.
 fn statistics(reports: &[engine::FileReport], json: bool) -> String {
-    let mut by_rule: std::collections::BTreeMap<&str, (usize, crate::diagnostic::Severity)> =
+    let mut by_rule: std::collections::BTreeMap<&str, (usize, crate::diagnostic::Severity, usize)> =
         Default::default();
     for f in reports.iter().flat_map(|r| &r.findings) {
-        let e = by_rule.entry(f.rule).or_insert((0, f.severity));
+        let e = by_rule.entry(f.rule).or_insert((0, f.severity, 0));
         e.0 += 1;
         e.1 = e.1.max(f.severity);
+        e.2 += usize::from(f.fix.is_some());
     }
-    let mut rows: Vec<(&str, usize, crate::diagnostic::Severity)> =
-        by_rule.into_iter().map(|(r, (n, s))| (r, n, s)).collect();
+    let mut rows: Vec<(&str, usize, crate::diagnostic::Severity, usize)> = by_rule
+        .into_iter()
+        .map(|(r, (n, s, fixable))| (r, n, s, fixable))
+        .collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     if json {
         let list: Vec<serde_json::Value> = rows
             .iter()
-            .map(|(rule, count, severity)| {
-                serde_json::json!({"rule": rule, "severity": severity, "count": count, "fixable": 0})
+            .map(|(rule, count, severity, fixable)| {
+                serde_json::json!({"rule": rule, "severity": severity, "count": count, "fixable": fixable})
             })
             .collect();
         let mut out = serde_json::to_string_pretty(&list).expect("serializes");
@@ -655,9 +758,9 @@ fn statistics(reports: &[engine::FileReport], json: bool) -> String {
         .max()
         .unwrap_or(1);
     rows.iter()
-        .map(|(rule, count, severity)| {
+        .map(|(rule, count, severity, fixable)| {
             format!(
-                "{count:>count_width$}  {rule:width$}  {:7}  0\n",
+                "{count:>count_width$}  {rule:width$}  {:7}  {fixable}\n",
                 severity.as_str()
             )
         })

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::edit::{Fix, PlacedFix};
 use crate::source::LineCol;
 use crate::source::Span;
 
@@ -67,6 +68,8 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// The state the finding is about; filled from the pointer when unset.
     pub state: Option<String>,
+    /// The edits that would resolve it, when the remedy is mechanical.
+    pub fix: Option<Fix>,
 }
 
 /// What a finding needs to know of its rule: findings know nothing else of
@@ -102,6 +105,7 @@ impl Diagnostic {
             span: None,
             related: Vec::new(),
             state: None,
+            fix: None,
         }
     }
 
@@ -127,6 +131,11 @@ impl Diagnostic {
             Some(help) => format!("{help}; {note}"),
             None => note.to_string(),
         });
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     pub fn span(mut self, span: Span) -> Self {
@@ -189,6 +198,8 @@ pub struct Finding {
     pub end: LineCol,
     pub related: Vec<(Span, String)>,
     pub fingerprint: String,
+    /// The fix, placed as byte edits of this file.
+    pub fix: Option<PlacedFix>,
 }
 
 impl Finding {

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::{Layer, Level, OptionValue, WorkflowType};
 use crate::diagnostic::{Diagnostic, Finding, Severity, Target, fingerprint};
+use crate::edit::{Applicability, PlacedFix, TextEdit};
 use crate::graph::MachineGraph;
 use crate::loader::tree::Span;
 use crate::loader::{self, Definition, FileKind, LoadProblem};
@@ -304,7 +305,7 @@ fn lint_linked(input: &Input, settings: &Settings, link: Option<&Link>) -> FileR
 
 /// An input's bytes: a file read with the cap, or stdin (read by the CLI
 /// with the same cap, so more than the cap means too large).
-fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
+pub fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
     match &input.source {
         Source::Stdin(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => {
             Err(ReadError::TooLarge(None))
@@ -316,7 +317,7 @@ fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
 
 fn single(input: &Input, settings: &Settings, diagnostic: Diagnostic) -> FileReport {
     let findings = if settings.enabled(diagnostic.rule) {
-        place(&input.display, "", None, vec![diagnostic])
+        place(&input.display, "", FileKind::Json, None, vec![diagnostic])
     } else {
         Vec::new()
     };
@@ -328,6 +329,15 @@ fn single(input: &Input, settings: &Settings, diagnostic: Diagnostic) -> FileRep
         findings,
         text: None,
         links: Vec::new(),
+    }
+}
+
+/// [`lint_bytes`] with a panic reported as `internal-error`, as for files
+/// read from disk (`--fix` lints text it made).
+pub fn lint_bytes_guarded(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileReport {
+    match catch_panic(|| lint_bytes(input, bytes, settings)) {
+        Ok(report) => report,
+        Err(what) => single(input, settings, rules::internal_error::diagnostic(&what)),
     }
 }
 
@@ -537,6 +547,7 @@ fn lint_bytes_linked(
         findings.extend(place(
             &input.display,
             &file.text,
+            kind,
             Some(definition),
             diagnostics,
         ));
@@ -548,7 +559,7 @@ fn lint_bytes_linked(
                 d.severity = s;
             }
         }
-        findings.extend(place(&input.display, &file.text, None, rest));
+        findings.extend(place(&input.display, &file.text, kind, None, rest));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
@@ -590,10 +601,14 @@ fn attribute_states(machine: &Machine<'_>, diagnostics: &[Diagnostic]) -> Vec<Op
         .collect()
 }
 
+/// A fix as byte edits, before lines and columns are known.
+type ResolvedFix = (Applicability, String, Vec<(Span, String)>);
+
 /// Resolves pointers to spans and spans to lines and columns.
 fn place(
     path: &str,
     text: &str,
+    kind: FileKind,
     definition: Option<&Definition<'_>>,
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Finding> {
@@ -616,10 +631,33 @@ fn place(
         .iter()
         .map(|d| resolve(&d.pointer, d.target, d.span))
         .collect();
+    // A fix that cannot be written in this file (a Terraform string, an
+    // approximate `DefinitionString`) is not offered.
+    let fixes: Vec<Option<ResolvedFix>> = diagnostics
+        .iter()
+        .map(|d| {
+            let fix = d.fix.as_ref()?;
+            let edits = loader::edits::resolve(
+                text,
+                kind,
+                definition.map(|d| d.root),
+                definition.and_then(|d| d.embedded),
+                &fix.edits,
+            )
+            .ok()?;
+            Some((fix.applicability, fix.message.clone(), edits))
+        })
+        .collect();
     let mut offsets = Vec::with_capacity(spans.len() * 2);
     for s in &spans {
         offsets.push(s.start as usize);
         offsets.push(s.end as usize);
+    }
+    for (_, _, edits) in fixes.iter().flatten() {
+        for (s, _) in edits {
+            offsets.push(s.start as usize);
+            offsets.push(s.end as usize);
+        }
     }
     let positions = if offsets.is_empty() {
         Vec::new()
@@ -627,10 +665,37 @@ fn place(
         LineIndex::new(text).positions(text, &offsets)
     };
     let definition_pointer = definition.and_then(|d| d.pointer.clone());
+    let default_position = crate::source::LineCol { line: 1, column: 1 };
+    let mut next_edit_position = 2 * spans.len();
+    let placed_fixes: Vec<Option<PlacedFix>> = fixes
+        .into_iter()
+        .map(|fix| {
+            let (applicability, message, edits) = fix?;
+            let edits = edits
+                .into_iter()
+                .map(|(span, content)| {
+                    let at = next_edit_position;
+                    next_edit_position += 2;
+                    TextEdit {
+                        span,
+                        content,
+                        start: positions.get(at).copied().unwrap_or(default_position),
+                        end: positions.get(at + 1).copied().unwrap_or(default_position),
+                    }
+                })
+                .collect();
+            Some(PlacedFix {
+                applicability,
+                message,
+                edits,
+            })
+        })
+        .collect();
     diagnostics
         .into_iter()
+        .zip(placed_fixes)
         .enumerate()
-        .map(|(i, d)| {
+        .map(|(i, (d, fix))| {
             let related = d
                 .related
                 .iter()
@@ -663,6 +728,7 @@ fn place(
                     .copied()
                     .unwrap_or(crate::source::LineCol { line: 1, column: 1 }),
                 related,
+                fix,
             }
         })
         .collect()
@@ -724,6 +790,12 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub suppressed: usize,
+    /// Findings with a safe fix, and with an unsafe one (not in the JSON
+    /// report, whose summary is fixed).
+    #[serde(skip)]
+    pub fixable: usize,
+    #[serde(skip)]
+    pub unsafe_fixable: usize,
 }
 
 impl Summary {
@@ -737,6 +809,11 @@ impl Summary {
             s.definitions += r.definitions;
             s.suppressed += r.suppressed;
             for f in &r.findings {
+                match f.fix.as_ref().map(|x| x.applicability) {
+                    Some(crate::edit::Applicability::Safe) => s.fixable += 1,
+                    Some(crate::edit::Applicability::Unsafe) => s.unsafe_fixable += 1,
+                    None => {}
+                }
                 match f.severity {
                     Severity::Error => s.errors += 1,
                     Severity::Warning => s.warnings += 1,

@@ -24,6 +24,34 @@ fn fences(doc: &str) -> Vec<(String, String)> {
     out
 }
 
+/// A rule that offers fixes (it has `tests/fixtures/<rule>/fix/`) says in
+/// its doc what the fix does and whether it is safe.
+#[test]
+fn every_fixable_rule_documents_its_fix() {
+    for rule in rules::RULES {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(rule.name)
+            .join("fix");
+        let documented = rule.doc.contains("## Fix\n");
+        assert_eq!(
+            fixtures.is_dir(),
+            documented,
+            "{}: a `## Fix` section and a fix/ fixture folder go together",
+            rule.name
+        );
+        if documented {
+            let section = rule.doc.split("## Fix\n").nth(1).unwrap_or_default();
+            assert!(
+                section.trim_start().starts_with("Safe")
+                    || section.trim_start().starts_with("Unsafe"),
+                "{}: the Fix section starts with its applicability",
+                rule.name
+            );
+        }
+    }
+}
+
 #[test]
 fn every_doc_has_the_template_sections() {
     for rule in rules::RULES {

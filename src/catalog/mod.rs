@@ -79,6 +79,69 @@ pub struct Billable {
     /// begin at the Task's failure handling.
     #[serde(default)]
     pub leaks_when_wait_fails: bool,
+    /// How a cleanup Task stops one started in the same execution (the
+    /// `--fix` for a leaking path).
+    pub cleanup: Option<Cleanup>,
+    /// The event-triggered safety net `--reaper` generates.
+    pub reaper: Option<Reaper>,
+}
+
+/// The stop call for a resource started earlier in the same execution.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cleanup {
+    /// A key of `stop`.
+    pub action: String,
+    /// The stop call's parameter that names the resource.
+    pub parameter: String,
+    /// The parameter takes a list of ids.
+    #[serde(default)]
+    pub list: bool,
+    /// A parameter of the start call that already names the resource
+    /// (Glue's session `Id`), used when it is a literal.
+    pub request_id: Option<String>,
+    /// Per start key: where the id is in the start call's result (a
+    /// JSONPath below the result, `Instances[*].InstanceId`).
+    #[serde(default)]
+    pub result_ids: std::collections::BTreeMap<String, String>,
+}
+
+/// What `--reaper KIND` needs: the start as CloudTrail records it, how to
+/// tell whether the resource still runs, and how to stop it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reaper {
+    /// The kind's name on the command line (`glue-session`).
+    pub kind: String,
+    /// CloudTrail `eventSource` and the `eventName`s of the starts.
+    pub event_source: String,
+    pub event_names: Vec<String>,
+    /// Where the resource's id is in the CloudTrail event, as JSONPath from
+    /// the event (`$.detail.requestParameters.id`).
+    pub event_id: String,
+    /// The id path yields a list (EC2 instance sets).
+    #[serde(default)]
+    pub event_id_list: bool,
+    /// The describe call (an `aws-sdk:` key), its id parameter, whether it
+    /// takes a list, and where the state is in its result.
+    pub describe: String,
+    pub describe_parameter: String,
+    #[serde(default)]
+    pub describe_list: bool,
+    pub state_path: String,
+    /// States in which the resource still bills.
+    pub running_states: Vec<String>,
+    /// The stop call (an `aws-sdk:` key of `stop`) and its id parameter.
+    pub stop: String,
+    pub stop_parameter: String,
+    #[serde(default)]
+    pub stop_list: bool,
+    /// IAM actions the reaper's role needs.
+    pub iam_actions: Vec<String>,
+    /// Errors that mean the resource is already gone or stopped.
+    pub gone_errors: Vec<String>,
+    /// Errors that mean "slow down": retried with backoff.
+    pub throttling_errors: Vec<String>,
 }
 
 impl Billable {
@@ -257,6 +320,11 @@ impl Catalog {
             _ => "request-response",
         };
         (b.start_patterns.is_empty() || b.start_patterns.iter().any(|p| p == pattern)).then_some(b)
+    }
+
+    /// Every resource the catalogue knows.
+    pub fn billables(&self) -> &[Billable] {
+        &self.data.billable
     }
 
     /// Whether `state` stops what `billable` starts.

@@ -3,6 +3,7 @@
 //! The loader owns positions: everything downstream speaks JSON pointers, and
 //! the tree resolves them back to spans.
 
+pub mod edits;
 pub mod json;
 pub mod pointer;
 pub mod template;

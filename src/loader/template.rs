@@ -32,6 +32,33 @@ pub struct Embedded {
     /// The construct path CDK records in the resource's metadata
     /// (`aws:cdk:path`), which names the code that made the definition.
     pub cdk_path: Option<String>,
+    /// For a `DefinitionString`: the string scalars its text is decoded
+    /// from, so that an edit inside one is escaped as that scalar is
+    /// written. Empty for an inline definition (its spans are the file's).
+    pub strings: Vec<StringScalar>,
+}
+
+/// How a string scalar is written in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    /// JSON, or YAML `"..."`: backslash escapes.
+    DoubleQuoted,
+    /// YAML `'...'`: a quote is doubled.
+    SingleQuoted,
+    /// YAML `|` or `>`: text as is, lines indented.
+    Block,
+    /// A YAML plain scalar.
+    Plain,
+}
+
+/// One string scalar a `DefinitionString` is decoded from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StringScalar {
+    /// The scalar as written, quotes or block header included.
+    pub span: Span,
+    pub style: ScalarStyle,
+    /// The scalar is an `Fn::Sub` template: a literal `${` is written `${!`.
+    pub sub: bool,
 }
 
 /// A state machine resource whose definition cannot be linted here.
@@ -240,6 +267,7 @@ fn embedded(root: Node, chars: usize) -> Embedded {
         approximate: false,
         chars,
         cdk_path: None,
+        strings: Vec::new(),
     }
 }
 
@@ -491,6 +519,8 @@ pub struct Mapped {
     pub text: String,
     pub map: Vec<u32>,
     pub exact: bool,
+    /// The scalars the text was decoded from, exactly.
+    pub scalars: Vec<StringScalar>,
 }
 
 impl Mapped {
@@ -544,6 +574,9 @@ fn from_string(text: &str, node: &Node) -> Result<Embedded, String> {
                 .as_str()
                 .ok_or("its `Fn::Sub` is not built from a string")?;
             scalar_text(text, target, s, &mut mapped);
+            for scalar in &mut mapped.scalars {
+                scalar.sub = true;
+            }
         }
         (_, Some(("Fn::Join", arg))) => {
             let [delimiter, parts] = arg.as_array().ok_or("its `Fn::Join` is malformed")? else {
@@ -587,6 +620,7 @@ fn from_string(text: &str, node: &Node) -> Result<Embedded, String> {
         chars,
     );
     e.approximate = !mapped.exact;
+    e.strings = std::mem::take(&mut mapped.scalars);
     match parsed {
         Ok(parsed) => {
             let mut root = parsed.root;
@@ -636,6 +670,12 @@ fn scalar_text(text: &str, node: &Node, value: &str, out: &mut Mapped) {
     if ok {
         out.text.push_str(&attempt.text);
         out.map.extend(attempt.map);
+        let (skip, style) = scalar_style(raw);
+        out.scalars.push(StringScalar {
+            span: Span::new(base + skip, base + raw.len()),
+            style,
+            sub: false,
+        });
     } else {
         out.exact = false;
         out.push_str(value, base);
@@ -669,11 +709,7 @@ fn block_header_before(text: &str, start: usize) -> usize {
 /// single-quoted one, a `|` or `>` block, or a plain one-line scalar. A
 /// leading CloudFormation tag (`!Sub`) is skipped.
 fn decode_raw(raw: &str, base: usize, out: &mut Mapped) -> bool {
-    let mut skip = 0;
-    if raw.starts_with('!') {
-        skip = raw.find(|c: char| c.is_whitespace()).unwrap_or(raw.len());
-        skip += raw[skip..].len() - raw[skip..].trim_start_matches([' ', '\t']).len();
-    }
+    let skip = tag_length(raw);
     let body = &raw[skip..];
     let base = base + skip;
     match body.chars().next() {
@@ -687,6 +723,27 @@ fn decode_raw(raw: &str, base: usize, out: &mut Mapped) -> bool {
         }
         _ => false,
     }
+}
+
+/// The length of a leading CloudFormation tag (`!Sub `) and its spaces.
+fn tag_length(raw: &str) -> usize {
+    if !raw.starts_with('!') {
+        return 0;
+    }
+    let skip = raw.find(|c: char| c.is_whitespace()).unwrap_or(raw.len());
+    skip + raw[skip..].len() - raw[skip..].trim_start_matches([' ', '\t']).len()
+}
+
+/// Where a scalar's body starts after its tag, and how it is written.
+fn scalar_style(raw: &str) -> (usize, ScalarStyle) {
+    let skip = tag_length(raw);
+    let style = match raw[skip..].chars().next() {
+        Some('"') => ScalarStyle::DoubleQuoted,
+        Some('\'') => ScalarStyle::SingleQuoted,
+        Some('|' | '>') => ScalarStyle::Block,
+        _ => ScalarStyle::Plain,
+    };
+    (skip, style)
 }
 
 impl Mapped {

@@ -29,6 +29,23 @@ struct Entry<'a> {
     end_line: usize,
     end_column: usize,
     fingerprint: &'a str,
+    fix: Option<FixEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixEntry<'a> {
+    applicability: &'static str,
+    message: &'a str,
+    edits: Vec<EditEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditEntry<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    content: &'a str,
 }
 
 pub fn render(reports: &[FileReport], summary: &Summary) -> String {
@@ -49,6 +66,21 @@ pub fn render(reports: &[FileReport], summary: &Summary) -> String {
             end_line: f.end.line,
             end_column: f.end.column,
             fingerprint: &f.fingerprint,
+            fix: f.fix.as_ref().map(|fix| FixEntry {
+                applicability: fix.applicability.as_str(),
+                message: &fix.message,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|e| EditEntry {
+                        line: e.start.line,
+                        column: e.start.column,
+                        end_line: e.end.line,
+                        end_column: e.end.column,
+                        content: &e.content,
+                    })
+                    .collect(),
+            }),
         })
         .collect();
     let report = Report {

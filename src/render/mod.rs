@@ -171,6 +171,12 @@ pub fn summary_line(summary: &Summary) -> String {
     if parts.is_empty() {
         return format!("No problems found in {files}.");
     }
+    let fixable = match (summary.fixable, summary.unsafe_fixable) {
+        (0, 0) => String::new(),
+        (0, m) => format!("\n{m} fixable with --fix --unsafe-fixes."),
+        (n, 0) => format!("\n[*] {n} fixable with --fix."),
+        (n, m) => format!("\n[*] {n} fixable with --fix ({m} more with --unsafe-fixes)."),
+    };
     let list = match parts.len() {
         1 => parts[0].clone(),
         _ => format!(
@@ -179,7 +185,7 @@ pub fn summary_line(summary: &Summary) -> String {
             parts[parts.len() - 1]
         ),
     };
-    format!("Found {list} in {files}.")
+    format!("Found {list} in {files}.{fixable}")
 }
 
 #[cfg(test)]

@@ -72,7 +72,7 @@ pub fn render(reports: &[FileReport]) -> String {
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
-            json!({
+            let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": index[f.rule],
                 "level": level(f.severity),
@@ -89,7 +89,26 @@ pub fn render(reports: &[FileReport]) -> String {
                     }
                 }],
                 "partialFingerprints": { "asl-lint/v1": f.fingerprint }
-            })
+            });
+            if let Some(fix) = &f.fix {
+                result["fixes"] = json!([{
+                    "description": { "text": fix.message },
+                    "artifactChanges": [{
+                        "artifactLocation": { "uri": uri(&f.file) },
+                        "replacements": fix.edits.iter().map(|e| json!({
+                            "deletedRegion": {
+                                "startLine": e.start.line,
+                                "startColumn": e.start.column,
+                                "endLine": e.end.line,
+                                "endColumn": e.end.column,
+                            },
+                            "insertedContent": { "text": e.content }
+                        })).collect::<Vec<_>>()
+                    }]
+                }]);
+                result["properties"] = json!({ "fixApplicability": fix.applicability.as_str() });
+            }
+            result
         })
         .collect();
     let log = json!({

@@ -124,7 +124,13 @@ impl std::error::Error for Report<'_> {}
 
 impl MietteDiagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.finding.rule))
+        // `[*]`: `--fix` resolves it, as ruff marks it.
+        match &self.finding.fix {
+            Some(fix) if fix.applicability == crate::edit::Applicability::Safe => {
+                Some(Box::new(format!("{} [*]", self.finding.rule)))
+            }
+            _ => Some(Box::new(self.finding.rule)),
+        }
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -136,10 +142,22 @@ impl MietteDiagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
+        let fix = self
+            .finding
+            .fix
             .as_ref()
-            .map(|h| Box::new(visible(h).into_owned()) as Box<dyn fmt::Display>)
+            .map(|fix| match fix.applicability {
+                crate::edit::Applicability::Safe => format!("fix: {}", visible(&fix.message)),
+                crate::edit::Applicability::Unsafe => {
+                    format!("fix (unsafe, --unsafe-fixes): {}", visible(&fix.message))
+                }
+            });
+        let help = self.finding.help.as_ref().map(|h| visible(h).into_owned());
+        match (help, fix) {
+            (None, None) => None,
+            (Some(text), None) | (None, Some(text)) => Some(Box::new(text)),
+            (Some(help), Some(fix)) => Some(Box::new(format!("{help}\n{fix}"))),
+        }
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {

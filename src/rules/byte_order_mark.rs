@@ -1,4 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix};
 use crate::loader::tree::Span;
 use crate::rules::{Group, Rule};
 
@@ -18,4 +19,11 @@ pub fn diagnostic(span: Span) -> Diagnostic {
         .span(span)
         .label("byte order mark")
         .help("save the file as UTF-8 without a BOM; JSON text must not start with one")
+        .fix(Fix::safe(
+            "Remove the byte order mark",
+            vec![Edit::File {
+                span,
+                content: String::new(),
+            }],
+        ))
 }

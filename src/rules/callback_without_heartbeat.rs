@@ -1,6 +1,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity;
+use crate::edit::{Edit, Fix, NewValue};
 use crate::model::{Pattern, ResourceKind, StateType};
+use crate::rule_options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -11,8 +13,15 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/callback-without-heartbeat.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[],
+    options: &[RuleOption {
+        name: "fix-heartbeat-seconds",
+        kind: OptionKind::Number,
+        help: "the `HeartbeatSeconds` that `--fix --unsafe-fixes` sets (default 300)",
+    }],
 };
+
+/// Option `fix-heartbeat-seconds`: five minutes between heartbeats.
+const FIX_HEARTBEAT_SECONDS: f64 = 300.0;
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for s in cx.machine.states.iter().filter(|s| s.ty == StateType::Task) {
@@ -50,23 +59,43 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        out.push(
-            Diagnostic::new(
-                &RULE,
-                s.pointer.clone(),
-                format!(
-                    "`{}` {what} with no `HeartbeatSeconds`: if the worker dies, nothing notices \
-                     until `TimeoutSeconds` (a year by default)",
-                    s.name
-                ),
-            )
-            .on_key()
-            .label("no heartbeat")
-            .help(
-                "set `HeartbeatSeconds` and have the worker call `SendTaskHeartbeat`; catch \
-                 `States.HeartbeatTimeout` to clean up",
+        // Below the timeout, which a heartbeat must stay under.
+        let timeout = s
+            .get("TimeoutSeconds")
+            .and_then(|t| t.as_number())
+            .map(|t| t.as_f64());
+        let mut seconds = cx.number_option(&RULE, "fix-heartbeat-seconds", FIX_HEARTBEAT_SECONDS);
+        if let Some(timeout) = timeout {
+            seconds = seconds.min((timeout / 2.0).floor());
+        }
+        let mut d = Diagnostic::new(
+            &RULE,
+            s.pointer.clone(),
+            format!(
+                "`{}` {what} with no `HeartbeatSeconds`: if the worker dies, nothing notices \
+                 until `TimeoutSeconds` (a year by default)",
+                s.name
             ),
+        )
+        .on_key()
+        .label("no heartbeat")
+        .help(
+            "set `HeartbeatSeconds` and have the worker call `SendTaskHeartbeat`; catch \
+             `States.HeartbeatTimeout` to clean up",
         );
+        // Unsafe: the worker must then send heartbeats, or the task fails.
+        if seconds >= 1.0 {
+            let seconds = seconds as i64;
+            d = d.fix(Fix::unsafe_(
+                format!("Set `HeartbeatSeconds` to {seconds} (the worker must send heartbeats)"),
+                vec![Edit::InsertMember {
+                    object: s.pointer.clone(),
+                    key: "HeartbeatSeconds".into(),
+                    value: NewValue::Integer(seconds),
+                }],
+            ));
+        }
+        out.push(d);
     }
 }
 

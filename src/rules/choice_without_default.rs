@@ -1,7 +1,8 @@
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix, NewValue};
 use crate::loader::tree::Node;
 use crate::model::StateType;
-use crate::rules::{Context, Group, Rule};
+use crate::rules::{Context, Group, Rule, add_state, new_state_name};
 
 pub static RULE: Rule = Rule {
     name: "choice-without-default",
@@ -28,6 +29,33 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .on_key()
             .label("no Default")
             .help("add `\"Default\"` naming the state for everything else, even if it is a Fail state with a clear error");
+        // The fix names the failure instead of letting Step Functions raise
+        // `States.NoChoiceMatched`: unsafe, as the author may have meant a
+        // real state for everything else.
+        let fail = new_state_name(cx.machine, s.scope, &format!("{} No Match", s.name));
+        d = d.fix(Fix::unsafe_(
+            format!("Add `Default` to a new Fail state `{fail}`"),
+            vec![
+                Edit::InsertMember {
+                    object: s.pointer.clone(),
+                    key: "Default".into(),
+                    value: NewValue::string(fail.clone()),
+                },
+                add_state(
+                    cx.machine,
+                    s.scope,
+                    &fail,
+                    NewValue::object([
+                        ("Type", NewValue::string("Fail")),
+                        ("Error", NewValue::string("NoChoiceMatched")),
+                        (
+                            "Cause",
+                            NewValue::string(format!("no rule of Choice `{}` matched", s.name)),
+                        ),
+                    ]),
+                ),
+            ],
+        ));
         if let Some(why) = exhaustive(rules) {
             d.message = format!(
                 "Choice `{}` has no `Default`, but its rules cover every value ({why}); a \

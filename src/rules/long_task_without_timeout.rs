@@ -1,6 +1,8 @@
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix, NewValue};
 use crate::loader::pointer;
 use crate::model::{Pattern, ResourceKind, StateType};
+use crate::rule_options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -11,8 +13,16 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/long-task-without-timeout.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[],
+    options: &[RuleOption {
+        name: "fix-timeout-seconds",
+        kind: OptionKind::Number,
+        help: "the `TimeoutSeconds` that `--fix --unsafe-fixes` sets (default 3600)",
+    }],
 };
+
+/// Option `fix-timeout-seconds`: an hour, for the user to set to about
+/// twice the longest normal run.
+const FIX_TIMEOUT_SECONDS: f64 = 3600.0;
 
 /// Jobs whose service stops them by default, so a missing state timeout is
 /// only worth an info: (catalogue key, the service's cap).
@@ -114,6 +124,25 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 "set `TimeoutSeconds` to about twice the longest normal run, and catch \
              `States.Timeout` to notify someone",
             );
+        // Above any heartbeat, which must stay below the timeout.
+        let heartbeat_seconds = s
+            .get("HeartbeatSeconds")
+            .and_then(|h| h.as_number())
+            .map_or(0.0, |h| h.as_f64());
+        let seconds = cx
+            .number_option(&RULE, "fix-timeout-seconds", FIX_TIMEOUT_SECONDS)
+            .max(heartbeat_seconds * 2.0)
+            .max(1.0) as i64;
+        if s.get("TimeoutSecondsPath").is_none() {
+            d = d.fix(Fix::unsafe_(
+                format!("Set `TimeoutSeconds` to {seconds}"),
+                vec![Edit::InsertMember {
+                    object: s.pointer.clone(),
+                    key: "TimeoutSeconds".into(),
+                    value: NewValue::Integer(seconds),
+                }],
+            ));
+        }
         if let Some(bound) = bound {
             d.message.push_str(&format!("; {bound}"));
             d = d.severity(Severity::Info);
@@ -121,6 +150,10 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
     if long_running > 0 && m.root.get("TimeoutSeconds").is_none() {
+        // Above the waits in a row at the timeout the fix gives each.
+        let backstop = (cx.number_option(&RULE, "fix-timeout-seconds", FIX_TIMEOUT_SECONDS)
+            * long_running as f64)
+            .clamp(1.0, 99_999_999.0) as i64;
         out.push(
             Diagnostic::new(
                 &RULE,
@@ -133,7 +166,15 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .label("no execution timeout")
             .help(
                 "add a top-level `TimeoutSeconds` as a backstop above the sum of the task timeouts",
-            ),
+            )
+            .fix(Fix::unsafe_(
+                format!("Set the state machine's `TimeoutSeconds` to {backstop}"),
+                vec![Edit::InsertMember {
+                    object: String::new(),
+                    key: "TimeoutSeconds".into(),
+                    value: NewValue::Integer(backstop),
+                }],
+            )),
         );
     }
 }

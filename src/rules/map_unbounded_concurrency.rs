@@ -1,5 +1,6 @@
 use crate::catalog;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix, NewValue};
 use crate::model::{Machine, MapMode, ResourceKind, ScopeId, StateType};
 use crate::rule_options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
@@ -12,16 +13,27 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../rules/map-unbounded-concurrency.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[RuleOption {
-        name: "high-concurrency",
-        kind: OptionKind::Number,
-        help: "a Distributed Map `MaxConcurrency` at or above this over paid work is an info (default 1000)",
-    }],
+    options: &[
+        RuleOption {
+            name: "high-concurrency",
+            kind: OptionKind::Number,
+            help: "a Distributed Map `MaxConcurrency` at or above this over paid work is an info (default 1000)",
+        },
+        RuleOption {
+            name: "fix-max-concurrency",
+            kind: OptionKind::Number,
+            help: "the `MaxConcurrency` that `--fix --unsafe-fixes` sets (default 10)",
+        },
+    ],
 };
 
 /// Option `high-concurrency`: Distributed Map children run 10,000 at a time
 /// unless told otherwise; this many or more is still worth an info.
 const DISTRIBUTED_HIGH: f64 = 1000.0;
+
+/// Option `fix-max-concurrency`: a cautious start that most downstream
+/// quotas take; the user raises it knowing their service.
+const FIX_MAX_CONCURRENCY: f64 = 10.0;
 
 /// A literal item list this short cannot fan out far (Inline Map runs up to
 /// 40 at a time anyway).
@@ -98,24 +110,45 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             Some(call) if distributed => format!(", each calling `{}`", call.key),
             _ => String::new(),
         };
-        out.push(
-            Diagnostic::new(
-                &RULE,
-                s.pointer.clone(),
-                format!(
-                    "Map `{}` sets no useful `MaxConcurrency`: {why}{what}; throttled calls turn \
-                     into retries and bursts of paid work",
-                    s.name
-                ),
-            )
-            .on_key()
-            .severity(severity)
-            .label("unbounded fan-out")
-            .help(
-                "set `MaxConcurrency` to what the downstream service or account quota can take; \
-                 for a Distributed Map also batch items (`ItemBatcher`)",
+        let mut d = Diagnostic::new(
+            &RULE,
+            s.pointer.clone(),
+            format!(
+                "Map `{}` sets no useful `MaxConcurrency`: {why}{what}; throttled calls turn \
+                 into retries and bursts of paid work",
+                s.name
             ),
+        )
+        .on_key()
+        .severity(severity)
+        .label("unbounded fan-out")
+        .help(
+            "set `MaxConcurrency` to what the downstream service or account quota can take; \
+             for a Distributed Map also batch items (`ItemBatcher`)",
         );
+        if unset {
+            let n = cx
+                .number_option(&RULE, "fix-max-concurrency", FIX_MAX_CONCURRENCY)
+                .max(1.0) as i64;
+            let value = NewValue::Integer(n);
+            let edit = if s.get("MaxConcurrency").is_some() {
+                Edit::ReplaceValue {
+                    pointer: crate::loader::pointer::push(&s.pointer, "MaxConcurrency"),
+                    value,
+                }
+            } else {
+                Edit::InsertMember {
+                    object: s.pointer.clone(),
+                    key: "MaxConcurrency".into(),
+                    value,
+                }
+            };
+            d = d.fix(Fix::unsafe_(
+                format!("Set `MaxConcurrency` to {n}"),
+                vec![edit],
+            ));
+        }
+        out.push(d);
     }
 }
 

@@ -350,6 +350,76 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// A name for a state a fix adds to `scope`: `base`, or `base 2`, `base 3`
+/// ... when taken, within AWS's 80 characters.
+pub fn new_state_name(
+    m: &crate::model::Machine<'_>,
+    scope: crate::model::ScopeId,
+    base: &str,
+) -> String {
+    let limit = invalid_state_name::MAX_NAME_CHARS;
+    let cut = |s: &str, room: usize| s.chars().take(room).collect::<String>();
+    let mut name = cut(base, limit);
+    let mut n = 2;
+    while m.target(scope, &name).is_some() {
+        let suffix = format!(" {n}");
+        name = format!("{}{suffix}", cut(base, limit - suffix.len()));
+        n += 1;
+    }
+    name
+}
+
+/// The edit that adds state `name` to the `States` of `scope`.
+pub fn add_state(
+    m: &crate::model::Machine<'_>,
+    scope: crate::model::ScopeId,
+    name: &str,
+    state: crate::edit::NewValue,
+) -> crate::edit::Edit {
+    crate::edit::Edit::InsertMember {
+        object: crate::loader::pointer::push(&m.scopes[scope].pointer, "States"),
+        key: name.to_string(),
+        value: state,
+    }
+}
+
+/// The correction a safe fix may make for a misspelt name: the closest
+/// candidate when it is close (Jaro-Winkler at least 0.9, or equal ignoring
+/// case) and no other candidate comes near it, so that the fix cannot pick
+/// the wrong one of two similar names.
+pub fn unique_correction<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    if wrong.len() > SUGGEST_MAX_CHARS {
+        return None;
+    }
+    let slack = (wrong.len() / 3).max(2);
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .filter(|c| c.len().abs_diff(wrong.len()) <= slack && c.len() <= SUGGEST_MAX_CHARS)
+        .take(SUGGEST_MAX_COMPARED)
+        .filter(|&c| c != wrong)
+        .map(|c| {
+            let score = if c.eq_ignore_ascii_case(wrong) {
+                1.0
+            } else {
+                strsim::jaro_winkler(wrong, c)
+            };
+            (score, c)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    match scored.as_slice() {
+        [(best, name), rest @ ..]
+            if *best >= 0.9 && rest.first().is_none_or(|(second, _)| best - second >= 0.05) =>
+        {
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
 /// Longer names get no "did you mean".
 pub const SUGGEST_MAX_CHARS: usize = 128;
 /// Candidates compared for one suggestion, at most.

@@ -1,4 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix};
 use crate::loader::tree::{Segment, pointer_at, walk};
 use crate::rules::{Context, Group, Rule};
 
@@ -89,6 +90,17 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     .on_key()
                     .label("no `.$` on this key")
                     .help(format!("rename the key to `{key}.$` to read the value from the path; AWS reports this as NO_DOLLAR"));
+                // Unsafe: the value is then read from the input, which
+                // fails the state when the path is absent there.
+                if !weak {
+                    d = d.fix(Fix::unsafe_(
+                        format!("Rename `{key}` to `{key}.$`"),
+                        vec![Edit::RenameKey {
+                            pointer: pointer_at(&template.at.pointer, path),
+                            key: format!("{key}.$"),
+                        }],
+                    ));
+                }
                 if weak {
                     d.message.push_str(
                         " (an info: a lone `$` or a path from an array index is often meant as text)",

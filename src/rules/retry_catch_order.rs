@@ -1,4 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity, Target};
+use crate::edit::{Edit, Fix};
 use crate::loader::pointer;
 use crate::loader::tree::Node;
 use crate::rules::{Context, Group, Rule};
@@ -50,10 +51,24 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                         )
                         .label("matches everything")
                         .related(pointer::push_index(&base, i + 1), Target::Value, "never reached")
-                        .help(format!("move this entry to the end of `{field}`")),
+                        .help(format!("move this entry to the end of `{field}`"))
+                        .fix(move_last(&base, entries.len(), i, field)),
                     );
                 }
             }
         }
     }
+}
+
+/// Moves the catch-all entry to the end; the others keep their order, so
+/// each now gets the errors it names, as its author meant.
+fn move_last(array: &str, len: usize, at: usize, field: &str) -> Fix {
+    let order = (0..len).filter(|&j| j != at).chain([at]).collect();
+    Fix::safe(
+        format!("Move the `States.ALL` entry to the end of `{field}`"),
+        vec![Edit::Reorder {
+            array: array.to_string(),
+            order,
+        }],
+    )
 }

@@ -1,9 +1,12 @@
 use crate::catalog::{self, Billable, catalog};
 use crate::diagnostic::{Diagnostic, Severity, Target};
-use crate::graph::{Direction, failure_exit, success_exit};
-use crate::model::{Machine, StateId, StateType};
+use crate::edit::{Edit, Fix, NewValue};
+use crate::graph::{Direction, Target as GraphTarget, failure_exit, success_exit};
+use crate::loader::pointer;
+use crate::loader::tree::Node;
+use crate::model::{Machine, QueryLanguage, StateId, StateType};
 use crate::rule_options::{OptionKind, RuleOption};
-use crate::rules::{Context, Group, Rule};
+use crate::rules::{Context, Group, Rule, add_state, new_state_name};
 
 pub static RULE: Rule = Rule {
     name: "unbounded-billable-resource",
@@ -100,6 +103,9 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .severity(severity)
             .label(format!("starts {}", billable.name))
             .help(help);
+        if let Some(fix) = cleanup_fix(cx, start, billable, &is_stop) {
+            d = d.fix(fix);
+        }
         if let Some(last) = escape.steps.last() {
             let label = if some_path_stops {
                 "this path ends without a stop"
@@ -238,4 +244,212 @@ fn parallel_or_map_always_stops(cx: &Context<'_, '_>, billable: &Billable) -> Ve
         }
     }
     stops
+}
+
+/// The talk's fix: every Catch that leaves the region where the resource
+/// runs goes through a new cleanup Task that calls the catalogue's stop
+/// action, then on to where it went before; the cleanup has its own Catch,
+/// so a failed stop still reaches that target. Offered when the resource's
+/// id is known at the catch (a literal in the start's parameters, or the
+/// start's `ResultPath`) and a Catch is where it leaks.
+fn cleanup_fix(
+    cx: &Context<'_, '_>,
+    start: &crate::model::State<'_>,
+    billable: &Billable,
+    is_stop: &dyn Fn(StateId) -> bool,
+) -> Option<Fix> {
+    let m = cx.machine;
+    let cleanup = billable.cleanup.as_ref()?;
+    if start.query_language == QueryLanguage::Jsonata {
+        return None;
+    }
+    let ids = id_parameter(start, cleanup)?;
+    // The states that run while the resource does: from the start's
+    // successes to the first stop. A failure of the start itself leaves
+    // nothing running.
+    let mut region = vec![false; m.states.len()];
+    let mut stack: Vec<StateId> = Vec::new();
+    let push_successes = |s: StateId, stack: &mut Vec<StateId>, region: &mut Vec<bool>| {
+        for (edge, to) in cx.graph.successors(s) {
+            if let (false, GraphTarget::State(t)) = (edge.is_failure(), to)
+                && !region[t]
+                && !is_stop(t)
+            {
+                region[t] = true;
+                stack.push(t);
+            }
+        }
+    };
+    push_successes(start.id, &mut stack, &mut region);
+    while let Some(s) = stack.pop() {
+        push_successes(s, &mut stack, &mut region);
+    }
+    // One cleanup state per (target, whether the error replaced the input).
+    let mut cleanups: Vec<(StateId, bool, String)> = Vec::new();
+    let mut edits = Vec::new();
+    let mut reroutes = 0;
+    for (id, _) in region.iter().enumerate().filter(|(_, r)| **r) {
+        let state = &m.states[id];
+        if state.query_language == QueryLanguage::Jsonata {
+            continue;
+        }
+        let Some(catches) = state.get("Catch").and_then(Node::as_array) else {
+            continue;
+        };
+        for (i, catcher) in catches.iter().enumerate() {
+            let Some(target) = catcher
+                .get("Next")
+                .and_then(Node::as_str)
+                .and_then(|n| m.target(state.scope, n))
+            else {
+                continue;
+            };
+            if is_stop(target) || cx.graph.escape(target, is_stop).is_none() {
+                continue;
+            }
+            let catch_ptr = pointer::push_index(&pointer::push(&state.pointer, "Catch"), i);
+            // The id is in the state's input; a Catch without `ResultPath`
+            // would replace it by the error, so the error goes beside it and
+            // the cleanup passes on just the error, as before.
+            let replaces_input = catcher
+                .get("ResultPath")
+                .is_none_or(|p| p.as_str() == Some("$"));
+            if replaces_input {
+                let value = NewValue::string(CAUGHT_ERROR_PATH);
+                edits.push(match catcher.get("ResultPath") {
+                    Some(_) => Edit::ReplaceValue {
+                        pointer: pointer::push(&catch_ptr, "ResultPath"),
+                        value,
+                    },
+                    None => Edit::InsertMember {
+                        object: catch_ptr.clone(),
+                        key: "ResultPath".into(),
+                        value,
+                    },
+                });
+            }
+            let name = match cleanups
+                .iter()
+                .find(|(t, r, _)| *t == target && *r == replaces_input)
+            {
+                Some((_, _, name)) => name.clone(),
+                None => {
+                    let base = if cleanups.is_empty() {
+                        format!("Stop {}", start.name)
+                    } else {
+                        format!("Stop {} before {}", start.name, m.states[target].name)
+                    };
+                    let mut name = new_state_name(m, start.scope, &base);
+                    while cleanups.iter().any(|(_, _, n)| *n == name) {
+                        name.push('\'');
+                    }
+                    cleanups.push((target, replaces_input, name.clone()));
+                    name
+                }
+            };
+            edits.push(Edit::ReplaceValue {
+                pointer: pointer::push(&catch_ptr, "Next"),
+                value: NewValue::string(name),
+            });
+            reroutes += 1;
+        }
+    }
+    if reroutes == 0 {
+        return None;
+    }
+    for (target, replaces_input, name) in &cleanups {
+        let target = m.states[*target].name;
+        let mut state = vec![
+            ("Type".to_string(), NewValue::string("Task")),
+            (
+                "Comment".to_string(),
+                NewValue::string(format!(
+                    "Stops what `{}` started when a later state fails",
+                    start.name
+                )),
+            ),
+            (
+                "Resource".to_string(),
+                NewValue::string(format!("arn:aws:states:::{}", cleanup.action)),
+            ),
+            (
+                "Parameters".to_string(),
+                NewValue::Object(vec![ids.clone()]),
+            ),
+            ("ResultPath".to_string(), NewValue::Null),
+        ];
+        if *replaces_input {
+            state.push((
+                "OutputPath".to_string(),
+                NewValue::string(CAUGHT_ERROR_PATH),
+            ));
+        }
+        state.push((
+            "Catch".to_string(),
+            NewValue::Array(vec![NewValue::object([
+                (
+                    "ErrorEquals",
+                    NewValue::Array(vec![NewValue::string("States.ALL")]),
+                ),
+                ("ResultPath", NewValue::Null),
+                ("Next", NewValue::string(target)),
+            ])]),
+        ));
+        state.push(("Next".to_string(), NewValue::string(target)));
+        edits.push(add_state(m, start.scope, name, NewValue::Object(state)));
+    }
+    Some(Fix::unsafe_(
+        format!(
+            "Route {reroutes} Catch{} through a cleanup Task that calls `{}`",
+            if reroutes == 1 { "" } else { "es" },
+            cleanup.action
+        ),
+        edits,
+    ))
+}
+
+/// Where a rerouted Catch puts the error, beside the state's data.
+const CAUGHT_ERROR_PATH: &str = "$.caughtError";
+
+/// The stop call's id parameter: the literal the start was given, or the
+/// id read from where the start put its result.
+fn id_parameter(
+    start: &crate::model::State<'_>,
+    cleanup: &crate::catalog::Cleanup,
+) -> Option<(String, NewValue)> {
+    let params = start.get("Parameters");
+    if let Some(literal) = cleanup
+        .request_id
+        .as_deref()
+        .and_then(|name| params?.get(name))
+    {
+        let value = match &literal.value {
+            crate::loader::tree::Value::String(s) => NewValue::string(s.to_string()),
+            crate::loader::tree::Value::Array(items) => NewValue::Array(
+                items
+                    .iter()
+                    .map(|i| i.as_str().map(|s| NewValue::string(s.to_string())))
+                    .collect::<Option<_>>()?,
+            ),
+            _ => return None,
+        };
+        let value = match value {
+            NewValue::String(_) if cleanup.list => NewValue::Array(vec![value]),
+            other => other,
+        };
+        return Some((cleanup.parameter.clone(), value));
+    }
+    let key = start.resource.as_ref().and_then(catalog::key)?;
+    let below = cleanup.result_ids.get(key)?;
+    let result_path = start.get("ResultPath")?.as_str()?;
+    if result_path == "$" || start.get("ResultSelector").is_some() {
+        return None;
+    }
+    let path = format!("{result_path}.{below}");
+    let value = if cleanup.list && !below.contains("[*]") {
+        format!("States.Array({path})")
+    } else {
+        path
+    };
+    Some((format!("{}.$", cleanup.parameter), NewValue::string(value)))
 }

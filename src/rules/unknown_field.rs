@@ -1,7 +1,8 @@
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix};
 use crate::loader::pointer;
 use crate::model::schema::{self, ObjectKind};
-use crate::rules::{Context, Group, Rule, suggest};
+use crate::rules::{Context, Group, Rule, suggest, unique_correction};
 
 pub static RULE: Rule = Rule {
     name: "unknown-field",
@@ -37,16 +38,28 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     crate::diagnostic::quoted_list(&names, names.len())
                 ),
             };
-            out.push(
-                Diagnostic::new(
-                    &RULE,
-                    pointer::push(&obj.pointer, key),
-                    format!("`{key}` is not a field of {}", obj.kind.describe()),
-                )
-                .on_key()
-                .label("unknown field")
-                .help(help),
-            );
+            let mut d = Diagnostic::new(
+                &RULE,
+                pointer::push(&obj.pointer, key),
+                format!("`{key}` is not a field of {}", obj.kind.describe()),
+            )
+            .on_key()
+            .label("unknown field")
+            .help(help);
+            // A misspelt field is renamed only when the right name is not
+            // already there (two members of one name would be worse).
+            if let Some(correct) = unique_correction(key, names.iter().copied())
+                && obj.node.get(correct).is_none()
+            {
+                d = d.fix(Fix::safe(
+                    format!("Rename `{key}` to `{correct}`"),
+                    vec![Edit::RenameKey {
+                        pointer: pointer::push(&obj.pointer, key),
+                        key: correct.to_string(),
+                    }],
+                ));
+            }
+            out.push(d);
         }
     }
 }

@@ -1,8 +1,9 @@
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix, NewValue};
 use crate::loader::pointer;
 use crate::loader::tree::Node;
 use crate::model::schema::ObjectKind;
-use crate::rules::{Context, Group, Rule, suggest};
+use crate::rules::{Context, Group, Rule, suggest, unique_correction};
 
 pub static RULE: Rule = Rule {
     name: "unknown-states-error",
@@ -75,17 +76,33 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     .label("reserved prefix")
                     .help("this machine's own Fail state throws it, so it matches, but `States.` names are reserved for Step Functions; rename it (for example `Quorum.Met`) in both places")
             } else {
-                let help = match close {
+                let help = match &close {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => "nothing raises it: `States.` names are Step Functions' own errors; use your own prefix for custom errors".to_string(),
                 };
-                Diagnostic::new(
+                let correction = close.as_ref().and_then(|_| {
+                    unique_correction(
+                        &name["States.".len()..],
+                        STATES_ERRORS.iter().map(|&n| bare(n)),
+                    )
+                });
+                let mut d = Diagnostic::new(
                     &RULE,
-                    ptr,
+                    ptr.clone(),
                     format!("`{name}` is not a Step Functions error, so this never matches"),
                 )
                 .label("unknown error name")
-                .help(help)
+                .help(help);
+                if let Some(correct) = correction {
+                    d = d.fix(Fix::safe(
+                        format!("Change `{name}` to `States.{correct}`"),
+                        vec![Edit::ReplaceValue {
+                            pointer: ptr,
+                            value: NewValue::string(format!("States.{correct}")),
+                        }],
+                    ));
+                }
+                d
             };
             out.push(d);
         }

@@ -1,6 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix, NewValue};
 use crate::model::{ScopeId, ScopeKind, Transition};
-use crate::rules::{Context, Group, Rule, SUGGESTIONS_PER_DEFINITION, suggest};
+use crate::rules::{Context, Group, Rule, SUGGESTIONS_PER_DEFINITION, suggest, unique_correction};
 
 pub static RULE: Rule = Rule {
     name: "unknown-transition-target",
@@ -75,7 +76,20 @@ fn diagnostic(
     } else {
         "check the spelling: state names are case-sensitive".to_string()
     };
-    Diagnostic::new(&RULE, m.transition_pointer(t), message)
+    let pointer = m.transition_pointer(t);
+    let mut d = Diagnostic::new(&RULE, pointer.clone(), message)
         .label("no such state")
-        .help(help)
+        .help(help);
+    if close.is_some()
+        && let Some(correct) = unique_correction(t.target, names.iter().copied())
+    {
+        d = d.fix(Fix::safe(
+            format!("Change `{}` to `{correct}`", t.target),
+            vec![Edit::ReplaceValue {
+                pointer,
+                value: NewValue::string(correct),
+            }],
+        ));
+    }
+    d
 }

@@ -1,4 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix};
 use crate::loader::yaml::ImplicitScalar;
 use crate::rules::{Group, Rule};
 
@@ -27,5 +28,12 @@ pub fn diagnostic(scalar: &ImplicitScalar) -> Diagnostic {
     .help(format!(
         "quote it (\"{}\") so every tool reads the same string",
         scalar.text
+    ))
+    .fix(Fix::safe(
+        format!("Quote `{}`", scalar.text),
+        vec![Edit::File {
+            span: scalar.span,
+            content: format!("\"{}\"", scalar.text),
+        }],
     ))
 }

@@ -1,0 +1,383 @@
+//! `--fix`, `--unsafe-fixes` and `--diff`.
+//!
+//! Every fixture in `tests/fixtures/<rule>/fix/` is fixed: its diff is a
+//! snapshot, the rule's finding is gone afterwards, no error appears, and a
+//! second fix changes nothing. The corpus (when `../shared/corpus` is there)
+//! is fixed on a scratch copy: files whose findings have no fix stay byte
+//! for byte, the others still parse and reach a fixed point in one run.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use asl_lint::diagnostic::Severity;
+use asl_lint::engine::{self, Input, Settings, Source};
+use asl_lint::fix;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_asl-lint"));
+    c.arg("--no-config");
+    c
+}
+
+fn input(display: &str, path: &Path) -> Input {
+    Input {
+        display: display.to_string(),
+        source: Source::Path(path.to_path_buf()),
+        explicit: true,
+    }
+}
+
+fn fix_fixtures() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for rule in std::fs::read_dir(common::root().join("tests/fixtures")).unwrap() {
+        let dir = rule.unwrap().path().join("fix");
+        if !dir.is_dir() {
+            continue;
+        }
+        let name = dir
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for file in common::files_in(&dir) {
+            out.push((name.clone(), file));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_fix_fixture_is_fixed_cleanly_and_idempotently() {
+    let settings = Settings::default();
+    let fixtures = fix_fixtures();
+    assert!(fixtures.len() >= 15, "only {} fix fixtures", fixtures.len());
+    let mut rules_with_fixes = std::collections::BTreeSet::new();
+    for (rule, path) in &fixtures {
+        let display = common::display(path);
+        let bytes = std::fs::read(path).unwrap();
+        let before = engine::lint_bytes(&input(&display, path), bytes.clone(), &settings);
+        let offered = before
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule && f.fix.is_some())
+            .count();
+        assert!(offered > 0, "{display}: no `{rule}` finding with a fix");
+        rules_with_fixes.insert(rule.clone());
+
+        let fixed = fix::fix_bytes(&input(&display, path), bytes.clone(), &settings, true);
+        assert!(fixed.changed(), "{display}: nothing changed");
+        assert!(fixed.dropped.is_empty(), "{display}: {:?}", fixed.dropped);
+        let remaining: Vec<_> = fixed
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.message.clone())
+            .collect();
+        assert!(remaining.is_empty(), "{display}: still {remaining:?}");
+        let new_errors: Vec<_> = fixed
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .filter(|f| !before.findings.iter().any(|b| b.rule == f.rule))
+            .map(|f| format!("{}: {}", f.rule, f.message))
+            .collect();
+        assert!(
+            new_errors.is_empty(),
+            "{display}: new errors {new_errors:?}"
+        );
+
+        let again = fix::fix_bytes(&input(&display, path), fixed.fixed.clone(), &settings, true);
+        assert!(
+            !again.changed(),
+            "{display}: a second --fix changed it again:\n{}",
+            fix::unified_diff(&display, &fixed.fixed, &again.fixed)
+        );
+
+        let diff = fix::unified_diff(&display, &bytes, &fixed.fixed);
+        let name = display.replace('/', "__");
+        insta::assert_snapshot!(format!("fix__{name}"), diff);
+    }
+    println!(
+        "{} fix fixtures over {} rules",
+        fixtures.len(),
+        rules_with_fixes.len()
+    );
+}
+
+#[test]
+fn safe_fixes_only_without_unsafe_fixes() {
+    let path = common::root().join("tests/fixtures/choice-without-default/fix/choice.asl.json");
+    let out = bin().arg("--diff").arg(&path).output().unwrap();
+    assert!(
+        out.stdout.is_empty(),
+        "an unsafe fix was applied without --unsafe-fixes"
+    );
+    let out = bin()
+        .args(["--diff", "--unsafe-fixes"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("+      \"Default\": \"Route No Match\"")
+    );
+}
+
+fn scratch_copy(fixture: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let source = common::root().join(fixture);
+    let target = dir.path().join(source.file_name().unwrap());
+    std::fs::copy(&source, &target).unwrap();
+    (dir, target)
+}
+
+#[test]
+fn fix_writes_in_place_keeps_permissions_and_exit_reflects_what_remains() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, path) = scratch_copy("tests/fixtures/unknown-transition-target/fix/next.asl.yaml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let before = std::fs::read_to_string(&path).unwrap();
+
+    let diff = bin().arg("--diff").arg(&path).output().unwrap();
+    assert_eq!(
+        diff.status.code(),
+        Some(1),
+        "--diff exits 1 when a fix would apply"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        before,
+        "--diff wrote"
+    );
+
+    let out = bin().arg("--fix").arg(&path).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(after, before.replace("Next: Dnoe", "Next: Done"));
+    assert!(after.contains("# typo"), "the comment is kept");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    // No temporary file is left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".asl-lint-fix-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // Clean now: --fix and --diff change nothing and exit 0.
+    let again = bin().arg("--fix").arg(&path).output().unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
+    let diff = bin().arg("--diff").arg(&path).output().unwrap();
+    assert_eq!(diff.status.code(), Some(0));
+    assert!(diff.stdout.is_empty());
+}
+
+#[test]
+fn fix_never_writes_through_a_symlink() {
+    let (dir, path) =
+        scratch_copy("tests/fixtures/unknown-transition-target/fix/start-at.asl.json");
+    let link = dir.path().join("link.asl.json");
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let out = bin().arg("--fix").arg(&link).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(out.status.code(), Some(1), "the finding remains");
+}
+
+#[test]
+fn fix_on_stdin_prints_the_text_and_sends_findings_to_stderr() {
+    use std::io::Write;
+    let text = std::fs::read(
+        common::root().join("tests/fixtures/unknown-transition-target/fix/start-at.asl.json"),
+    )
+    .unwrap();
+    let mut child = bin()
+        .args([
+            "--fix",
+            "-",
+            "--stdin-filename",
+            "m.asl.json",
+            "--format",
+            "concise",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&text).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        String::from_utf8(text)
+            .unwrap()
+            .replace("\"Frist\"", "\"First\"")
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn reports_carry_the_fix() {
+    let path = common::root().join("tests/fixtures/unknown-transition-target/fix/next.asl.yaml");
+    let out = bin()
+        .args(["--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fix = &report["diagnostics"][0]["fix"];
+    assert_eq!(fix["applicability"], "safe");
+    assert_eq!(fix["message"], "Change `Dnoe` to `Done`");
+    assert_eq!(
+        fix["edits"][0],
+        serde_json::json!({"line": 5, "column": 11, "end_line": 5, "end_column": 15, "content": "Done"})
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("schemas/report.v1.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&report));
+
+    let out = bin()
+        .args(["--format", "sarif"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let replacement =
+        &sarif["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "Done");
+    assert_eq!(replacement["deletedRegion"]["startColumn"], 11);
+
+    let out = bin()
+        .args(["--format", "text"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("unknown-transition-target [*]"), "{text}");
+    assert!(text.contains("fix: Change `Dnoe` to `Done`"), "{text}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("[*] 1 fixable with --fix."), "{stderr}");
+
+    let out = bin().arg("--statistics").arg(&path).output().unwrap();
+    let stats = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stats.contains("unknown-transition-target  error    1"),
+        "{stats}"
+    );
+}
+
+/// Files whose findings offer no fix are never touched; the others parse
+/// after one run and a second run changes nothing.
+#[test]
+fn corpus_fixes_preserve_bytes_and_reach_a_fixed_point() {
+    let Some(corpus) = common::corpus() else {
+        println!("NOTICE: ../shared/corpus not found; skipping the corpus --fix check");
+        return;
+    };
+    let settings = Settings::default();
+    let (mut untouched, mut fixed_files, mut applied) = (0, 0, 0);
+    for set in ["real", "embedded"] {
+        let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(corpus.join(set))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        paths.sort();
+        for path in paths {
+            let display = common::display(&path);
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let source = input(&display, &path);
+            let before = engine::lint_bytes(&source, bytes.clone(), &settings);
+            let fixable = before.findings.iter().any(|f| f.fix.is_some());
+            let fixed = fix::fix_bytes(&source, bytes.clone(), &settings, true);
+            if !fixable {
+                assert!(!fixed.changed(), "{display}: changed without a fix");
+                untouched += 1;
+                continue;
+            }
+            if !fixed.changed() {
+                continue;
+            }
+            fixed_files += 1;
+            applied += fixed.applied;
+            assert!(
+                !fixed
+                    .report
+                    .findings
+                    .iter()
+                    .any(|f| matches!(f.rule, "invalid-json" | "invalid-yaml" | "internal-error")),
+                "{display}: the fixed text does not parse"
+            );
+            let again = fix::fix_bytes(&source, fixed.fixed.clone(), &settings, true);
+            assert!(
+                !again.changed(),
+                "{display}: not a fixed point:\n{}",
+                fix::unified_diff(&display, &fixed.fixed, &again.fixed)
+            );
+        }
+    }
+    println!(
+        "corpus --fix: {untouched} files without fixes untouched, {fixed_files} files fixed \
+         ({applied} fixes), each a fixed point"
+    );
+}
+
+#[test]
+fn the_cleanup_fix_stops_the_instance_in_moto() {
+    let python = std::env::var("ASL_LINT_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let has_moto = Command::new(&python)
+        .args(["-c", "import moto, boto3"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_moto {
+        println!(
+            "NOTICE: skipping the moto run of the cleanup fix: `{python}` cannot import moto \
+             (set ASL_LINT_PYTHON to a Python with moto; .ci/run does)"
+        );
+        return;
+    }
+    let root = common::root();
+    let out = Command::new(&python)
+        .arg(root.join("scripts/fix_moto.py"))
+        .arg(env!("CARGO_BIN_EXE_asl-lint"))
+        .arg(root.join("tests/fixtures/unbounded-billable-resource/fix/ec2-catch.asl.json"))
+        .arg(root.join("tests/fixtures/unbounded-billable-resource/fix/ec2-catch.asl.yaml"))
+        .output()
+        .expect("run fix_moto.py");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    assert!(
+        out.status.success() && stdout.contains(" 0 failed"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
