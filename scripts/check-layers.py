@@ -14,7 +14,8 @@ below, never above):
   6  config, suppression           settings and what silences findings
   7  discovery                     which files to lint
   8  engine, fix                   the driver; fixes applied and written
-  9  render, baseline              reports, and the baseline over them
+  9  render, baseline, reaper      reports, the baseline over them, the
+                                   generated reaper template
  10  cli, lib, main                the command line
 
 Prints every upward import and exits 1 when there is one.
@@ -34,7 +35,7 @@ LAYERS = [
     {"config", "suppression"},
     {"discovery"},
     {"engine", "fix"},
-    {"render", "baseline"},
+    {"render", "baseline", "reaper"},
     {"cli", "lib", "main"},
 ]
 LEVEL = {m: i for i, layer in enumerate(LAYERS) for m in layer}

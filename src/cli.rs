@@ -91,6 +91,20 @@ pub struct Args {
     #[arg(long, conflicts_with_all = ["cost", "statistics"])]
     pub show_files: bool,
 
+    /// Print a SAM template for the event-triggered Wait-then-stop safety
+    /// net for KIND (`list` prints the kinds).
+    #[arg(long, value_name = "KIND")]
+    pub reaper: Option<String>,
+
+    /// For --reaper: how long to wait before stopping (`90m`, `2h`, `3600s`).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "1h",
+        requires = "reaper"
+    )]
+    pub reaper_wait: String,
+
     /// Apply the safe fixes to the files in place (with `-`, print the fixed
     /// text to stdout and the remaining findings to stderr).
     #[arg(long, conflicts_with_all = ["cost", "show_files", "diff"])]
@@ -237,6 +251,9 @@ pub fn run(args: Args) -> i32 {
     }
     if let Some(name) = &args.explain {
         return explain(name);
+    }
+    if let Some(kind) = &args.reaper {
+        return reaper(kind, &args.reaper_wait);
     }
 
     let outputs = if args.formats.is_empty() {
@@ -903,6 +920,26 @@ fn list_rules(args: &Args) -> i32 {
     }
     let _ = std::io::stdout().write_all(out.as_bytes());
     EXIT_OK
+}
+
+/// `--reaper KIND`: the template on stdout; an unknown or refused kind,
+/// or a bad wait, is a usage error.
+fn reaper(kind: &str, wait: &str) -> i32 {
+    if kind == "list" {
+        let _ = std::io::stdout().write_all(crate::reaper::list().as_bytes());
+        return EXIT_OK;
+    }
+    let seconds = match crate::reaper::parse_wait(wait) {
+        Ok(s) => s,
+        Err(message) => return usage_error(&format!("--reaper-wait: {message}")),
+    };
+    match crate::reaper::template(kind, seconds) {
+        Some(text) => {
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            EXIT_OK
+        }
+        None => usage_error(&crate::reaper::refusal(kind)),
+    }
 }
 
 fn explain(name: &str) -> i32 {

@@ -19,6 +19,7 @@ pub mod graph;
 pub mod loader;
 pub mod model;
 pub mod read;
+pub mod reaper;
 pub mod render;
 pub mod rule_options;
 pub mod rules;

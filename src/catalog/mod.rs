@@ -20,6 +20,16 @@ struct Data {
     ingest: Ingest,
     billable: Vec<Billable>,
     cap: Vec<Cap>,
+    #[serde(default)]
+    reaper_refusal: Vec<ReaperRefusal>,
+}
+
+/// A kind people may ask a reaper for that gets none, and why.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReaperRefusal {
+    kind: String,
+    reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -320,6 +330,15 @@ impl Catalog {
             _ => "request-response",
         };
         (b.start_patterns.is_empty() || b.start_patterns.iter().any(|p| p == pattern)).then_some(b)
+    }
+
+    /// Why `kind` gets no reaper, when the catalogue says.
+    pub fn reaper_refusal(&self, kind: &str) -> Option<&str> {
+        self.data
+            .reaper_refusal
+            .iter()
+            .find(|r| r.kind == kind)
+            .map(|r| r.reason.as_str())
     }
 
     /// Every resource the catalogue knows.

@@ -327,6 +327,17 @@ fn pretty_json(value: &NewValue, indent: &str, unit: &str, newline: &str) -> Str
     }
 }
 
+/// A YAML document of `value` (an object) in block style, two-space indents.
+pub fn yaml_document(value: &NewValue) -> String {
+    match value {
+        NewValue::Object(members) => members
+            .iter()
+            .map(|(k, v)| format!("{}:{}\n", yaml_key(k), yaml_block(v, "", "  ", "\n")))
+            .collect(),
+        other => format!("{}\n", compact_json(other)),
+    }
+}
+
 /// The text after `key:` in a block mapping whose keys are at `indent`.
 fn yaml_block(value: &NewValue, indent: &str, unit: &str, newline: &str) -> String {
     let inner = format!("{indent}{unit}");
