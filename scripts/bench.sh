@@ -244,3 +244,7 @@ print("|---|---|---|")
 for what, value, ok in checks:
     print(f"| {what} | {value} | {'yes' if ok else 'no'} |")
 PY
+
+echo
+echo "## The language server (scripts/bench_lsp.py)"
+python3 scripts/bench_lsp.py "$lint" "$runs"

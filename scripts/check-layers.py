@@ -16,7 +16,7 @@ below, never above):
   8  engine, fix                   the driver; fixes applied and written
   9  render, baseline, reaper      reports, the baseline over them, the
                                    generated reaper template
- 10  cli, lib, main                the command line
+ 10  cli, lib, main, lsp           the command line and the language server
 
 Prints every upward import and exits 1 when there is one.
 """
@@ -36,7 +36,7 @@ LAYERS = [
     {"discovery"},
     {"engine", "fix"},
     {"render", "baseline", "reaper"},
-    {"cli", "lib", "main"},
+    {"cli", "lib", "main", "lsp"},
 ]
 LEVEL = {m: i for i, layer in enumerate(LAYERS) for m in layer}
 USE = re.compile(r"\bcrate::([a-z_]+)")

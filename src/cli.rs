@@ -91,6 +91,10 @@ pub struct Args {
     #[arg(long, conflicts_with_all = ["cost", "statistics"])]
     pub show_files: bool,
 
+    /// Run a Language Server Protocol server on stdin/stdout.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "cost", "reaper"])]
+    pub lsp: bool,
+
     /// Print a SAM template for the event-triggered Wait-then-stop safety
     /// net for KIND (`list` prints the kinds).
     #[arg(long, value_name = "KIND")]
@@ -251,6 +255,9 @@ pub fn run(args: Args) -> i32 {
     }
     if let Some(name) = &args.explain {
         return explain(name);
+    }
+    if args.lsp {
+        return crate::lsp::run();
     }
     if let Some(kind) = &args.reaper {
         return reaper(kind, &args.reaper_wait);

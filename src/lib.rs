@@ -17,6 +17,7 @@ pub mod engine;
 pub mod fix;
 pub mod graph;
 pub mod loader;
+pub mod lsp;
 pub mod model;
 pub mod read;
 pub mod reaper;

@@ -18,7 +18,7 @@ fn usd(x: f64) -> String {
     format!("{sign}${grouped}.{fraction}")
 }
 
-fn range_usd(min: f64, max: Option<f64>) -> String {
+pub fn range_usd(min: f64, max: Option<f64>) -> String {
     match max {
         Some(max) if (max - min).abs() < 0.005 => usd(min),
         Some(max) => format!("{} – {}", usd(min), usd(max)),

@@ -36,7 +36,9 @@ pub fn uri(path: &str) -> String {
 }
 
 /// The "What it does" paragraph of a rule's doc, for `fullDescription`.
-fn what_it_does(doc: &str) -> String {
+/// The first paragraph of a rule doc's "What it does", on one line (SARIF's
+/// full description, the language server's hover).
+pub fn what_it_does(doc: &str) -> String {
     let section = doc.split("## What it does").nth(1).unwrap_or("");
     let paragraph = section.trim_start().split("\n\n").next().unwrap_or("");
     let text = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -1,0 +1,285 @@
+//! What the editor asks about a document: quick fixes and "fix all",
+//! "disable this rule for this state", hover, and the cost at a glance.
+
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeLens, Command, Hover,
+    HoverContents, MarkupContent, MarkupKind, Position, Range, TextEdit, WorkspaceEdit,
+};
+
+use super::position::{Encoding, Lines};
+use super::{Document, display_path, lint_document};
+use crate::diagnostic::Finding;
+use crate::edit::{Applicability, Edit, NewValue};
+use crate::engine::{self, Input, Source};
+use crate::fix;
+use crate::loader::{self, FileKind, pointer};
+use crate::model::Machine;
+use crate::rules;
+
+fn edit_for(uri: &lsp_types::Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    WorkspaceEdit {
+        changes: Some([(uri.clone(), edits)].into_iter().collect()),
+        ..Default::default()
+    }
+}
+
+fn overlaps(a: Range, b: Range) -> bool {
+    !(a.end < b.start || b.end < a.start)
+}
+
+/// Each finding's fix in the range as a quick fix (safe ones preferred),
+/// "disable this rule for this state", and "fix all safe problems".
+pub fn code_actions(
+    doc: &Document,
+    params: &CodeActionParams,
+    encoding: Encoding,
+) -> Vec<CodeActionOrCommand> {
+    let (report, settings) = lint_document(doc);
+    let lines = Lines::new(&doc.text, encoding);
+    let uri = &params.text_document.uri;
+    let wanted = |kind: &CodeActionKind| {
+        params
+            .context
+            .only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|o| kind.as_str().starts_with(o.as_str())))
+    };
+    let mut out = Vec::new();
+    if wanted(&CodeActionKind::QUICKFIX) {
+        for f in &report.findings {
+            let range = Range::new(
+                lines.from_line_column(f.start.line, f.start.column),
+                lines.from_line_column(f.end.line, f.end.column),
+            );
+            if !overlaps(range, params.range) {
+                continue;
+            }
+            if let Some(placed) = &f.fix {
+                let edits = placed
+                    .edits
+                    .iter()
+                    .map(|e| TextEdit {
+                        range: Range::new(
+                            lines.position(e.span.start as usize),
+                            lines.position(e.span.end as usize),
+                        ),
+                        new_text: e.content.clone(),
+                    })
+                    .collect();
+                let unsafe_note = match placed.applicability {
+                    Applicability::Safe => "",
+                    Applicability::Unsafe => " (unsafe: review it)",
+                };
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("{}{unsafe_note} [{}]", placed.message, f.rule),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    is_preferred: Some(placed.applicability == Applicability::Safe),
+                    edit: Some(edit_for(uri, edits)),
+                    ..Default::default()
+                }));
+            }
+            if let Some(edits) = disable_for_state(doc, f, &lines) {
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!(
+                        "Disable `{}` for state `{}`",
+                        f.rule,
+                        f.state.as_deref().unwrap_or_default()
+                    ),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    edit: Some(edit_for(uri, edits)),
+                    ..Default::default()
+                }));
+            }
+        }
+    }
+    if wanted(&CodeActionKind::SOURCE_FIX_ALL) && fix::has_fixes(&report, false) {
+        let input = Input {
+            display: display_path(&doc.path),
+            source: Source::Path(doc.path.clone()),
+            explicit: true,
+        };
+        let fixed = fix::fix_bytes(&input, doc.text.clone().into_bytes(), &settings, false);
+        if fixed.changed()
+            && let Ok(text) = String::from_utf8(fixed.fixed)
+        {
+            let whole = Range::new(Position::new(0, 0), lines.end());
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Fix all safe problems ({} fixes)", fixed.applied),
+                kind: Some(CodeActionKind::SOURCE_FIX_ALL),
+                edit: Some(edit_for(
+                    uri,
+                    vec![TextEdit {
+                        range: whole,
+                        new_text: text,
+                    }],
+                )),
+                ..Default::default()
+            }));
+        }
+    }
+    out
+}
+
+/// The `asl-lint-disable RULE` directive in the state's `Comment`: appended
+/// to a Comment that has none, or a new `Comment`.
+fn disable_for_state(doc: &Document, f: &Finding, lines: &Lines<'_>) -> Option<Vec<TextEdit>> {
+    let state = f.state.as_deref()?;
+    let kind = FileKind::of(&display_path(&doc.path), doc.text.as_bytes());
+    let file = loader::load(doc.text.clone().into_bytes(), kind);
+    let definitions = file.definitions();
+    let definition = definitions
+        .iter()
+        .find(|d| d.pointer.as_deref() == f.definition.as_deref())?;
+    let machine = Machine::build(definition.root);
+    let target = machine
+        .states
+        .iter()
+        .find(|s| s.name == state && pointer::is_prefix(&s.pointer, &f.pointer))?;
+    let directive = format!("asl-lint-disable {}", f.rule);
+    let edit = match target.get("Comment") {
+        Some(comment) => {
+            let text = comment.as_str()?;
+            // One directive a Comment: a second would join the first's list.
+            if text.contains("asl-lint-disable") {
+                return None;
+            }
+            Edit::ReplaceValue {
+                pointer: pointer::push(&target.pointer, "Comment"),
+                value: NewValue::string(format!("{text} {directive}")),
+            }
+        }
+        None => Edit::InsertMember {
+            object: target.pointer.clone(),
+            key: "Comment".into(),
+            value: NewValue::string(directive),
+        },
+    };
+    let edits = loader::edits::resolve(
+        &file.text,
+        kind,
+        Some(definition.root),
+        definition.embedded,
+        &[edit],
+    )
+    .ok()?;
+    Some(
+        edits
+            .into_iter()
+            .map(|(span, content)| TextEdit {
+                range: Range::new(
+                    lines.position(span.start as usize),
+                    lines.position(span.end as usize),
+                ),
+                new_text: content,
+            })
+            .collect(),
+    )
+}
+
+/// The rule's summary and the first paragraph of its doc, for a finding
+/// under the cursor or a rule name in a directive.
+pub fn hover(doc: &Document, at: Position, encoding: Encoding) -> Option<Hover> {
+    let lines = Lines::new(&doc.text, encoding);
+    let offset = lines.offset(at);
+    let (report, _) = lint_document(doc);
+    let rule = report
+        .findings
+        .iter()
+        .find(|f| f.span.start as usize <= offset && offset <= f.span.end as usize)
+        .map(|f| f.rule)
+        .or_else(|| directive_rule_at(&doc.text, offset))?;
+    let rule = rules::by_name(rule)?;
+    let value = format!(
+        "**{}** ({}): {}\n\n{}\n\n[Rule documentation]({})",
+        rule.name,
+        rule.severity,
+        rule.summary,
+        crate::render::sarif::what_it_does(rule.doc),
+        rules::doc_url(rule.name)
+    );
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range: None,
+    })
+}
+
+/// The rule name under `offset` on a line holding a directive.
+fn directive_rule_at(text: &str, offset: usize) -> Option<&'static str> {
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line_end = text[offset.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i);
+    let line = &text[line_start..line_end];
+    if !line.contains("asl-lint-disable") {
+        return None;
+    }
+    let word = |c: char| c.is_ascii_lowercase() || c == '-';
+    let at = offset - line_start;
+    let start = line[..at].rfind(|c: char| !word(c)).map_or(0, |i| i + 1);
+    let end = line[at..]
+        .find(|c: char| !word(c))
+        .map_or(line.len(), |i| at + i);
+    rules::by_name(&line[start..end]).map(|r| r.name)
+}
+
+/// A code lens on each definition's `StartAt` with `--cost`'s estimate.
+pub fn cost_lenses(doc: &Document, encoding: Encoding) -> Vec<CodeLens> {
+    let display = display_path(&doc.path);
+    let kind = FileKind::of(&display, doc.text.as_bytes());
+    let file = loader::load(doc.text.clone().into_bytes(), kind);
+    let lines = Lines::new(&doc.text, encoding);
+    let estimates = engine::estimate_all(
+        &[Input {
+            display: display.clone(),
+            source: Source::Stdin(doc.text.clone().into_bytes()),
+            explicit: true,
+        }],
+        &crate::cost::Assumptions::default(),
+    );
+    let mut out = Vec::new();
+    for definition in file.definitions() {
+        let Some(start_at) = definition
+            .root
+            .as_object()
+            .and_then(|o| o.member("StartAt"))
+        else {
+            continue;
+        };
+        let Some(estimate) = estimates
+            .iter()
+            .find(|e| e.definition == definition.pointer)
+            .and_then(|e| e.estimate.as_ref().ok())
+        else {
+            continue;
+        };
+        let t = &estimate.transitions;
+        let transitions = match t.max {
+            Some(max) if max == t.min => format!("{max} transitions"),
+            Some(max) => format!("{}–{max} transitions", t.min),
+            None => format!("{}+ transitions (a loop nothing bounds)", t.min),
+        };
+        let dollars = crate::render::cost::range_usd(
+            estimate.standard_usd_per_million.min,
+            estimate.standard_usd_per_million.max,
+        );
+        let range = Range::new(
+            lines.position(start_at.key_span.start as usize),
+            lines.position(start_at.key_span.end as usize),
+        );
+        out.push(CodeLens {
+            range,
+            command: Some(Command {
+                title: format!("{transitions} · {dollars} per million executions (Standard)"),
+                command: String::new(),
+                arguments: None,
+            }),
+            data: None,
+        });
+    }
+    out
+}

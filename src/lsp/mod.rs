@@ -1,0 +1,538 @@
+//! `asl-lint --lsp`: a Language Server Protocol 3.17 server on stdin/stdout.
+//!
+//! It lints the editor's text through the same engine and configuration as
+//! the command line, so a document shows what `asl-lint FILE` prints for the
+//! saved text. Linting runs on a worker thread: changes are debounced, and a
+//! result for a version the editor has already replaced is dropped, so a
+//! burst of edits publishes once. Types come from `lsp-types`; the framing
+//! is in [`transport`].
+
+mod actions;
+pub mod position;
+pub mod transport;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::config::{self, Config};
+use crate::diagnostic::{Finding, Severity};
+use crate::engine::{self, FileReport, Input, Outcome, Settings, Source};
+use crate::render::escape::visible;
+use crate::rules;
+use position::{Encoding, Lines};
+
+/// Quiet time after the last change before a document is linted.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+
+// JSON-RPC and LSP error codes.
+const PARSE_ERROR: i64 = -32700;
+const INVALID_REQUEST: i64 = -32600;
+const METHOD_NOT_FOUND: i64 = -32601;
+const INVALID_PARAMS: i64 = -32602;
+const INTERNAL_ERROR: i64 = -32603;
+const SERVER_NOT_INITIALIZED: i64 = -32002;
+
+/// An open document: the editor's text, not the file on disk.
+#[derive(Clone)]
+struct Document {
+    text: String,
+    version: i32,
+    path: PathBuf,
+}
+
+struct Shared {
+    documents: Mutex<BTreeMap<String, Document>>,
+    out: Mutex<std::io::Stdout>,
+    encoding: Mutex<Encoding>,
+}
+
+impl Shared {
+    fn send(&self, message: &Value) {
+        if let Ok(mut out) = self.out.lock() {
+            let _ = transport::write(&mut *out, message);
+        }
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn encoding(&self) -> Encoding {
+        *self.encoding.lock().unwrap()
+    }
+}
+
+/// Runs the server until `exit` or the end of stdin; the process's exit code.
+pub fn run() -> i32 {
+    engine::install_panic_hook();
+    let shared = Arc::new(Shared {
+        documents: Mutex::new(BTreeMap::new()),
+        out: Mutex::new(std::io::stdout()),
+        encoding: Mutex::new(Encoding::Utf16),
+    });
+    let (lint_tx, lint_rx) = mpsc::channel::<String>();
+    let worker = {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || lint_worker(&shared, &lint_rx))
+    };
+    let mut stdin = std::io::stdin().lock();
+    let mut server = Server {
+        shared: Arc::clone(&shared),
+        lint: lint_tx,
+        initialized: false,
+        shutdown: false,
+    };
+    let code = loop {
+        match transport::read(&mut stdin) {
+            transport::Frame::Closed => break 0,
+            transport::Frame::Malformed(why) => {
+                server.error(Value::Null, PARSE_ERROR, &why);
+            }
+            transport::Frame::Message(message) => {
+                if let Some(code) = server.handle(message) {
+                    break code;
+                }
+            }
+        }
+    };
+    drop(server);
+    let _ = worker.join();
+    code
+}
+
+struct Server {
+    shared: Arc<Shared>,
+    lint: mpsc::Sender<String>,
+    initialized: bool,
+    shutdown: bool,
+}
+
+impl Server {
+    fn reply(&self, id: Value, result: Value) {
+        self.shared
+            .send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
+    }
+
+    fn error(&self, id: Value, code: i64, message: &str) {
+        self.shared.send(&json!({
+            "jsonrpc": "2.0", "id": id,
+            "error": {"code": code, "message": message}
+        }));
+    }
+
+    /// One message; `Some(code)` ends the server.
+    fn handle(&mut self, message: Value) -> Option<i32> {
+        let Some(method) = message.get("method").and_then(Value::as_str) else {
+            // A response to a request of ours (none are sent) or garbage.
+            if message.get("id").is_none() || message.get("result").is_none() {
+                self.error(
+                    message.get("id").cloned().unwrap_or(Value::Null),
+                    INVALID_REQUEST,
+                    "not a JSON-RPC request or notification",
+                );
+            }
+            return None;
+        };
+        let method = method.to_string();
+        let params = message.get("params").cloned().unwrap_or(Value::Null);
+        let id = message.get("id").cloned();
+        if method == "exit" {
+            return Some(if self.shutdown { 0 } else { 1 });
+        }
+        let Some(id) = id else {
+            if self.initialized {
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    self.notification(&method, params)
+                }));
+                if outcome.is_err() {
+                    self.shared.notify(
+                        "window/logMessage",
+                        json!({"type": 1, "message": format!("asl-lint: internal error handling {method}")}),
+                    );
+                }
+            }
+            return None;
+        };
+        if method == "initialize" {
+            self.initialize(id, &params);
+            return None;
+        }
+        if !self.initialized {
+            self.error(id, SERVER_NOT_INITIALIZED, "initialize first");
+            return None;
+        }
+        if self.shutdown {
+            self.error(id, INVALID_REQUEST, "the server is shutting down");
+            return None;
+        }
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.request(&method, params)
+        }));
+        match outcome {
+            Ok(Ok(result)) => self.reply(id, result),
+            Ok(Err((code, why))) => self.error(id, code, &why),
+            Err(_) => self.error(id, INTERNAL_ERROR, &format!("asl-lint failed on {method}")),
+        }
+        None
+    }
+
+    fn initialize(&mut self, id: Value, params: &Value) {
+        let offered: Option<Vec<lsp_types::PositionEncodingKind>> = params
+            .pointer("/capabilities/general/positionEncodings")
+            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        let encoding = Encoding::negotiate(offered.as_deref());
+        *self.shared.encoding.lock().unwrap() = encoding;
+        self.initialized = true;
+        let capabilities = lsp_types::ServerCapabilities {
+            position_encoding: Some(encoding.kind()),
+            text_document_sync: Some(lsp_types::TextDocumentSyncCapability::Options(
+                lsp_types::TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(lsp_types::TextDocumentSyncKind::FULL),
+                    save: Some(lsp_types::TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                },
+            )),
+            code_action_provider: Some(lsp_types::CodeActionProviderCapability::Options(
+                lsp_types::CodeActionOptions {
+                    code_action_kinds: Some(vec![
+                        lsp_types::CodeActionKind::QUICKFIX,
+                        lsp_types::CodeActionKind::SOURCE_FIX_ALL,
+                    ]),
+                    ..Default::default()
+                },
+            )),
+            hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+            code_lens_provider: Some(lsp_types::CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            ..Default::default()
+        };
+        let result = lsp_types::InitializeResult {
+            capabilities,
+            server_info: Some(lsp_types::ServerInfo {
+                name: "asl-lint".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+        };
+        self.reply(id, serde_json::to_value(result).unwrap_or(Value::Null));
+    }
+
+    fn notification(&mut self, method: &str, params: Value) {
+        match method {
+            "textDocument/didOpen" => {
+                let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params)
+                else {
+                    return;
+                };
+                let uri = p.text_document.uri.as_str().to_string();
+                if is_config(&uri) {
+                    return self.relint_all();
+                }
+                let Some(path) = file_path(&uri) else { return };
+                self.shared.documents.lock().unwrap().insert(
+                    uri.clone(),
+                    Document {
+                        text: p.text_document.text,
+                        version: p.text_document.version,
+                        path,
+                    },
+                );
+                let _ = self.lint.send(uri);
+            }
+            "textDocument/didChange" => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(params)
+                else {
+                    return;
+                };
+                let uri = p.text_document.uri.as_str().to_string();
+                // Full sync: the last change holds the whole text.
+                let Some(change) = p.content_changes.into_iter().last() else {
+                    return;
+                };
+                if change.range.is_some() {
+                    return;
+                }
+                let mut documents = self.shared.documents.lock().unwrap();
+                if let Some(doc) = documents.get_mut(&uri) {
+                    doc.text = change.text;
+                    doc.version = p.text_document.version;
+                    drop(documents);
+                    let _ = self.lint.send(uri);
+                }
+            }
+            "textDocument/didSave" => {
+                let uri = params
+                    .pointer("/textDocument/uri")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                if is_config(&uri) {
+                    self.relint_all();
+                }
+            }
+            "textDocument/didClose" => {
+                let uri = params
+                    .pointer("/textDocument/uri")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                if self.shared.documents.lock().unwrap().remove(&uri).is_some() {
+                    self.shared.notify(
+                        "textDocument/publishDiagnostics",
+                        json!({"uri": uri, "diagnostics": []}),
+                    );
+                }
+            }
+            // A configuration file changed on disk, or the editor's settings.
+            "workspace/didChangeWatchedFiles" | "workspace/didChangeConfiguration" => {
+                self.relint_all();
+            }
+            _ => {}
+        }
+    }
+
+    fn relint_all(&self) {
+        let uris: Vec<String> = self
+            .shared
+            .documents
+            .lock()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        for uri in uris {
+            let _ = self.lint.send(uri);
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Result<Value, (i64, String)> {
+        let bad = |e: serde_json::Error| (INVALID_PARAMS, format!("invalid params: {e}"));
+        match method {
+            "shutdown" => {
+                self.shutdown = true;
+                Ok(Value::Null)
+            }
+            "textDocument/codeAction" => {
+                let p: lsp_types::CodeActionParams = serde_json::from_value(params).map_err(bad)?;
+                let Some(doc) = self.document(p.text_document.uri.as_str()) else {
+                    return Ok(json!([]));
+                };
+                let actions = actions::code_actions(&doc, &p, self.shared.encoding());
+                Ok(serde_json::to_value(actions).unwrap_or(json!([])))
+            }
+            "textDocument/hover" => {
+                let p: lsp_types::HoverParams = serde_json::from_value(params).map_err(bad)?;
+                let uri = p.text_document_position_params.text_document.uri;
+                let Some(doc) = self.document(uri.as_str()) else {
+                    return Ok(Value::Null);
+                };
+                let hover = actions::hover(
+                    &doc,
+                    p.text_document_position_params.position,
+                    self.shared.encoding(),
+                );
+                Ok(serde_json::to_value(hover).unwrap_or(Value::Null))
+            }
+            "textDocument/codeLens" => {
+                let p: lsp_types::CodeLensParams = serde_json::from_value(params).map_err(bad)?;
+                let Some(doc) = self.document(p.text_document.uri.as_str()) else {
+                    return Ok(json!([]));
+                };
+                let lenses = actions::cost_lenses(&doc, self.shared.encoding());
+                Ok(serde_json::to_value(lenses).unwrap_or(json!([])))
+            }
+            _ => Err((
+                METHOD_NOT_FOUND,
+                format!("asl-lint does not serve `{method}`"),
+            )),
+        }
+    }
+
+    fn document(&self, uri: &str) -> Option<Document> {
+        self.shared.documents.lock().unwrap().get(uri).cloned()
+    }
+}
+
+/// Lints what the main loop queues, newest text first, after a quiet spell.
+fn lint_worker(shared: &Shared, queue: &mpsc::Receiver<String>) {
+    while let Ok(first) = queue.recv() {
+        let mut pending = BTreeSet::from([first]);
+        loop {
+            match queue.recv_timeout(DEBOUNCE) {
+                Ok(uri) => {
+                    pending.insert(uri);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        for uri in pending {
+            let Some(doc) = shared.documents.lock().unwrap().get(&uri).cloned() else {
+                continue;
+            };
+            let (report, _) = lint_document(&doc);
+            // Dropped when the editor has moved on (a later change, a close).
+            let current = shared
+                .documents
+                .lock()
+                .unwrap()
+                .get(&uri)
+                .map(|d| d.version);
+            if current != Some(doc.version) {
+                continue;
+            }
+            let lines = Lines::new(&doc.text, shared.encoding());
+            let diagnostics: Vec<lsp_types::Diagnostic> = report
+                .findings
+                .iter()
+                .map(|f| diagnostic(f, &lines, &uri))
+                .collect();
+            shared.notify(
+                "textDocument/publishDiagnostics",
+                json!({"uri": uri, "version": doc.version, "diagnostics": diagnostics}),
+            );
+        }
+    }
+}
+
+/// The document linted as the command line lints the file: the nearest
+/// `.asl-lint.toml` from its folder up, its overrides, the same engine.
+fn lint_document(doc: &Document) -> (FileReport, Settings) {
+    let settings = settings_for(&doc.path);
+    let input = Input {
+        display: display_path(&doc.path),
+        source: Source::Path(doc.path.clone()),
+        explicit: true,
+    };
+    let report = engine::lint_bytes_guarded(&input, doc.text.clone().into_bytes(), &settings);
+    let report = if report.outcome == Outcome::NotADefinition {
+        FileReport {
+            findings: Vec::new(),
+            ..report
+        }
+    } else {
+        report
+    };
+    (report, settings)
+}
+
+fn settings_for(path: &Path) -> Settings {
+    let config = path
+        .parent()
+        .and_then(config::find)
+        .and_then(|p| Config::load(&p).ok());
+    let Some(config) = config else {
+        return Settings::default();
+    };
+    // Override globs are relative to the configuration's folder.
+    let relative = config
+        .path
+        .as_ref()
+        .and_then(|c| c.parent())
+        .and_then(|root| path.strip_prefix(root).ok())
+        .map_or_else(|| display_path(path), display_path);
+    Settings::from_layer(&config.layer_for(&relative))
+}
+
+fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+fn is_config(uri: &str) -> bool {
+    uri.ends_with(config::FILE_NAME)
+}
+
+/// The path of a `file:` URI, percent-decoded; other schemes are not linted.
+fn file_path(uri: &str) -> Option<PathBuf> {
+    let rest = uri.strip_prefix("file://")?;
+    // `file://host/path`: only the local host.
+    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    use std::os::unix::ffi::OsStringExt;
+    Some(PathBuf::from(std::ffi::OsString::from_vec(out)))
+}
+
+/// A finding as an LSP diagnostic: the rule as `code` with a link to its
+/// doc, related places, and `Unnecessary` for states nothing reaches.
+fn diagnostic(f: &Finding, lines: &Lines<'_>, uri: &str) -> lsp_types::Diagnostic {
+    let range = lsp_types::Range::new(
+        lines.from_line_column(f.start.line, f.start.column),
+        lines.from_line_column(f.end.line, f.end.column),
+    );
+    let severity = match f.severity {
+        Severity::Error => lsp_types::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp_types::DiagnosticSeverity::WARNING,
+        Severity::Info => lsp_types::DiagnosticSeverity::INFORMATION,
+    };
+    let related: Vec<lsp_types::DiagnosticRelatedInformation> = f
+        .related
+        .iter()
+        .filter_map(|(span, label)| {
+            Some(lsp_types::DiagnosticRelatedInformation {
+                location: lsp_types::Location {
+                    uri: uri.parse().ok()?,
+                    range: lsp_types::Range::new(
+                        lines.position(span.start as usize),
+                        lines.position(span.end as usize),
+                    ),
+                },
+                message: visible(label).into_owned(),
+            })
+        })
+        .collect();
+    let mut message = visible(&f.message).into_owned();
+    if let Some(help) = &f.help {
+        message.push_str("\nhelp: ");
+        message.push_str(&visible(help));
+    }
+    lsp_types::Diagnostic {
+        range,
+        severity: Some(severity),
+        code: Some(lsp_types::NumberOrString::String(f.rule.to_string())),
+        code_description: rules::doc_url(f.rule)
+            .parse()
+            .ok()
+            .map(|href| lsp_types::CodeDescription { href }),
+        source: Some("asl-lint".into()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        tags: (f.rule == "unreachable-state").then(|| vec![lsp_types::DiagnosticTag::UNNECESSARY]),
+        data: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_uris_decode_to_paths() {
+        assert_eq!(
+            file_path("file:///home/me/My%20Machines/a.asl.json"),
+            Some(PathBuf::from("/home/me/My Machines/a.asl.json"))
+        );
+        assert_eq!(file_path("untitled:Untitled-1"), None);
+        assert_eq!(file_path("file:///x%2"), Some(PathBuf::from("/x%2")));
+    }
+}

@@ -1,0 +1,410 @@
+//! `asl-lint --lsp` over its stdio, as an editor drives it: initialize,
+//! open, change (one and a burst of 100), code actions, hover, code lens,
+//! garbage frames, shutdown and exit. Diagnostics must match what
+//! `asl-lint --format json` reports for the same text.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: mpsc::Receiver<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .arg("--lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.unwrap()];
+                stdout.read_exact(&mut body).unwrap();
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            messages: rx,
+            next_id: 0,
+        };
+        let init = client.request("initialize", json!({"processId": null, "capabilities": {}}));
+        assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = serde_json::to_vec(&message).unwrap();
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend(body);
+        self.raw(&frame);
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.response(json!(id))
+    }
+
+    fn response(&mut self, id: Value) -> Value {
+        loop {
+            let m = self.next();
+            if m.get("id") == Some(&id) && m.get("method").is_none() {
+                return m;
+            }
+        }
+    }
+
+    fn next(&mut self) -> Value {
+        self.messages
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server answers within 30 s")
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Value {
+        loop {
+            let m = self.next();
+            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
+                return m["params"].clone();
+            }
+        }
+    }
+
+    fn open(&mut self, uri: &str, text: &str) -> Value {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+        );
+        self.diagnostics(uri)
+    }
+
+    fn finish(mut self) {
+        let shutdown = self.request("shutdown", Value::Null);
+        assert_eq!(shutdown["result"], Value::Null);
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert_eq!(status.code(), Some(0));
+    }
+}
+
+fn uri_of(path: &std::path::Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// The JSON report's findings for `text`, as (rule, 0-based line, UTF-16
+/// start character) triples.
+fn cli_findings(name: &str, text: &str) -> Vec<(String, u64, u64)> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--format", "json", "-", "--stdin-filename", name])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<&str> = text.split('\n').collect();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let line = d["line"].as_u64().unwrap() - 1;
+            let column = d["column"].as_u64().unwrap() as usize - 1;
+            let utf16: usize = lines[line as usize]
+                .chars()
+                .take(column)
+                .map(char::len_utf16)
+                .sum();
+            (d["rule"].as_str().unwrap().to_string(), line, utf16 as u64)
+        })
+        .collect()
+}
+
+fn lsp_findings(published: &Value) -> Vec<(String, u64, u64)> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["range"]["start"]["character"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn diagnostics_match_the_cli_and_quick_fixes_and_hover_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("order.asl.json");
+    // A non-ASCII name before the typo: UTF-16 columns differ from code points.
+    let text = "{\n  \"Comment\": \"Bestellung 😀\", \"StartAt\": \"First\",\n  \"States\": {\n    \"First\": {\"Comment\": \"😀\", \"Type\": \"Pass\", \"Next\": \"Secnod\"},\n    \"Second\": {\"Type\": \"Succeed\"},\n    \"Orphan\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+    std::fs::write(&path, text).unwrap();
+    let uri = uri_of(&path);
+    let mut client = Client::start();
+    let published = client.open(&uri, text);
+    assert_eq!(
+        lsp_findings(&published),
+        cli_findings("order.asl.json", text)
+    );
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    let typo = diagnostics
+        .iter()
+        .find(|d| d["code"] == "unknown-transition-target")
+        .unwrap();
+    assert!(
+        typo["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("rules/unknown-transition-target.md")
+    );
+    let unreachable = diagnostics
+        .iter()
+        .find(|d| d["code"] == "unreachable-state")
+        .unwrap();
+    assert_eq!(unreachable["tags"], json!([1]));
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": typo["range"], "context": {"diagnostics": [typo]}}),
+    );
+    let actions = actions["result"].as_array().unwrap().clone();
+    let quick = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Change `Secnod` to `Second`")
+        })
+        .expect("the fix is a quick fix");
+    assert_eq!(quick["isPreferred"], true);
+    let edit = &quick["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], "\"Second\"");
+    assert_eq!(edit["range"]["start"], typo["range"]["start"]);
+    assert!(
+        actions.iter().any(|a| a["kind"] == "source.fixAll"),
+        "fix all is offered: {actions:?}"
+    );
+
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": typo["range"]["start"]}),
+    );
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.starts_with("**unknown-transition-target** (error)"),
+        "{shown}"
+    );
+
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let title = lenses["result"][0]["command"]["title"].as_str().unwrap();
+    assert!(
+        title.contains("per million executions (Standard)"),
+        "{title}"
+    );
+    client.finish();
+}
+
+#[test]
+fn a_burst_of_changes_publishes_only_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("burst.asl.json");
+    let good = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\"}}}";
+    let uri = uri_of(&path);
+    let mut client = Client::start();
+    client.open(&uri, good);
+    for version in 2..=101 {
+        // Every text but the last has a finding.
+        let text = if version == 101 {
+            good.to_string()
+        } else {
+            good.replace("\"A\"}", &format!("\"B{version}\"}}"))
+        };
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+    let published = client.diagnostics(&uri);
+    assert_eq!(
+        published["version"], 101,
+        "an intermediate result was published"
+    );
+    assert_eq!(published["diagnostics"], json!([]));
+    // Nothing else comes after it.
+    let stray = client.messages.recv_timeout(Duration::from_millis(300));
+    assert!(stray.is_err(), "{stray:?}");
+    client.finish();
+}
+
+#[test]
+fn templates_are_linted_and_other_files_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("template.yaml");
+    let text = std::fs::read_to_string(
+        common::root()
+            .join("tests/fixtures/unknown-transition-target/fix/sam-inline.template.yaml"),
+    )
+    .unwrap();
+    let mut client = Client::start();
+    let published = client.open(&uri_of(&template), &text);
+    assert_eq!(
+        lsp_findings(&published),
+        cli_findings("template.yaml", &text)
+    );
+    assert!(!published["diagnostics"].as_array().unwrap().is_empty());
+    let other = dir.path().join("package.json");
+    let published = client.open(&uri_of(&other), "{\"name\": \"x\"}");
+    assert_eq!(published["diagnostics"], json!([]));
+    client.finish();
+}
+
+#[test]
+fn garbage_gets_errors_and_the_server_carries_on() {
+    let mut client = Client::start();
+    client.raw(b"Content-Length: 9\r\n\r\nnot json!");
+    let error = client.next();
+    assert_eq!(error["error"]["code"], -32700);
+    client.raw(b"X-Nothing: 1\r\n\r\n");
+    let error = client.next();
+    assert_eq!(error["error"]["code"], -32700);
+    client.send(
+        json!({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover", "params": {"bogus": 1}}),
+    );
+    let error = client.response(json!(7));
+    assert_eq!(error["error"]["code"], -32602);
+    client.send(json!({"jsonrpc": "2.0", "id": 8, "method": "workspace/unknown"}));
+    let error = client.response(json!(8));
+    assert_eq!(error["error"]["code"], -32601);
+    client.send(json!([1, 2, 3]));
+    let error = client.next();
+    assert_eq!(error["error"]["code"], -32600);
+    client.finish();
+}
+
+#[test]
+fn the_server_exits_when_the_client_closes_stdin() {
+    let client = Client::start();
+    let Client {
+        mut child, stdin, ..
+    } = client;
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn the_governing_config_applies_and_a_change_to_it_relints() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let path = dir.path().join("m.asl.json");
+    let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Bee\"}, \"B\": {\"Type\": \"Succeed\"}}}";
+    let uri = uri_of(&path);
+    let mut client = Client::start();
+    let published = client.open(&uri, text);
+    assert!(
+        lsp_findings(&published)
+            .iter()
+            .any(|f| f.0 == "unreachable-state")
+    );
+    // The disable action puts the directive in the state's Comment.
+    let unreachable = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unreachable-state")
+        .unwrap()
+        .clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": unreachable["range"], "context": {"diagnostics": []}}),
+    );
+    let disable = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Disable `unreachable-state` for state `B`")
+        .expect("a disable action")
+        .clone();
+    assert_eq!(
+        disable["edit"]["changes"][&uri][0]["newText"],
+        ", \"Comment\": \"asl-lint-disable unreachable-state\""
+    );
+
+    std::fs::write(
+        dir.path().join(".asl-lint.toml"),
+        "ignore = [\"unreachable-state\"]\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&dir.path().join(".asl-lint.toml")), "type": 1}]}),
+    );
+    let published = client.diagnostics(&uri);
+    let rules: Vec<String> = lsp_findings(&published).into_iter().map(|f| f.0).collect();
+    assert!(
+        !rules.contains(&"unreachable-state".to_string()),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&"unknown-transition-target".to_string()),
+        "{rules:?}"
+    );
+    client.finish();
+}
