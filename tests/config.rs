@@ -334,9 +334,13 @@ fn baseline_round_trip_reports_only_new_findings() {
 fn the_readme_configuration_example_is_valid() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let start = readme
-        .find("```toml\n")
-        .expect("README shows a configuration")
+    let section = readme
+        .find("## Configuration")
+        .expect("README has a configuration section");
+    let start = section
+        + readme[section..]
+            .find("```toml\n")
+            .expect("README shows a configuration")
         + "```toml\n".len();
     let block = &readme[start..start + readme[start..].find("```").unwrap()];
     let config =
