@@ -296,16 +296,26 @@ pub fn run(args: Args) -> i32 {
     } else {
         None
     };
-    let config = match load_config(&args) {
-        Ok(c) => c,
+    let resolver = match load_config(&args) {
+        Ok(r) => r,
         Err(message) => return usage_error(&message),
     };
     let cli_layer = match cli_layer(&args) {
         Ok(l) => l,
         Err(message) => return usage_error(&message),
     };
-    let excludes = config.excludes();
-    let inputs = match discovery::discover_with(&args.paths, stdin, &excludes, args.force_exclude) {
+    // Each path's excludes come from the configuration that governs it,
+    // relative to that configuration's folder.
+    let config_errors = std::cell::RefCell::new(Vec::new());
+    let excluded = |path: &std::path::Path, below: &str| match resolver.for_file(path) {
+        Ok(g) => g.excludes.matches_below(&g.relative(path), below),
+        Err(e) => {
+            config_errors.borrow_mut().push(e.to_string());
+            false
+        }
+    };
+    let discovered = discovery::discover_with(&args.paths, stdin, &excluded, args.force_exclude);
+    let inputs = match discovered {
         Ok(inputs) => inputs,
         Err(errors) => {
             for DiscoveryError::Missing(path) in &errors {
@@ -314,18 +324,43 @@ pub fn run(args: Args) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // Every file's configuration, found before anything is linted: a broken
+    // one is a usage error, whichever file it governs.
+    let governing_of = |input: &engine::Input| {
+        let path = match &input.source {
+            engine::Source::Path(p) => p.clone(),
+            engine::Source::Stdin(_) => PathBuf::from(&input.display),
+        };
+        resolver.for_file(&path).map(|g| (g, path))
+    };
+    let mut governing = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        match governing_of(input) {
+            Ok(g) => governing.push(g),
+            Err(e) => config_errors.borrow_mut().push(e.to_string()),
+        }
+    }
+    if let Some(first) = config_errors.borrow().first() {
+        return usage_error(first);
+    }
 
     if let Err(message) = refuse_overwrites(&outputs, args.write_baseline.as_ref(), &inputs) {
         return usage_error(&message);
     }
 
     if args.show_files {
-        let _ = std::io::stdout().write_all(show_files(&inputs, &config).as_bytes());
+        let _ = std::io::stdout().write_all(show_files(&inputs, &governing, &resolver).as_bytes());
         return EXIT_OK;
     }
 
     if args.cost {
-        return cost(&args, &inputs, &config.cost);
+        // The estimate's assumptions come from the configuration governing
+        // the current folder (or the one `--config` names).
+        let here = match resolver.for_folder(std::path::Path::new(".")) {
+            Ok(g) => g,
+            Err(e) => return usage_error(&e.to_string()),
+        };
+        return cost(&args, &inputs, &here.config.cost);
     }
 
     let stdout_tty = std::io::stdout().is_terminal();
@@ -340,21 +375,37 @@ pub fn run(args: Args) -> i32 {
         .iter()
         .any(|o| o.format == Format::Text && rich_text(o.file.is_none()));
 
-    // Settings per file: the configuration, its matching overrides, then the command line.
-    let settings_of = |path: &str| {
-        let mut layer = config.layer_for(path);
+    // Settings per file: its configuration, the overrides that match it
+    // (relative to that configuration's folder), then the command line.
+    let settings_of = |g: &config::Governing, path: &std::path::Path| {
+        let mut layer = g.config.layer_for(&g.relative(path));
         layer.merge(&cli_layer);
         Settings {
             keep_text,
             ..Settings::from_layer(&layer)
         }
     };
-    let shared = settings_of("");
+    // The common case, one configuration without overrides, builds the
+    // settings once.
+    let one = governing
+        .first()
+        .filter(|(first, _)| {
+            first.config.overrides.is_empty()
+                && governing
+                    .iter()
+                    .all(|(g, _)| std::sync::Arc::ptr_eq(g, first))
+        })
+        .map(|(g, path)| settings_of(g, path));
     let settings_for = |input: &engine::Input| {
-        if config.overrides.is_empty() {
-            Cow::Borrowed(&shared)
-        } else {
-            Cow::Owned(settings_of(&input.display))
+        if let Some(shared) = &one {
+            return Cow::Borrowed(shared);
+        }
+        match governing_of(input) {
+            Ok((g, path)) => Cow::Owned(settings_of(&g, &path)),
+            Err(_) => Cow::Owned(settings_of(
+                &config::Governing::empty(),
+                std::path::Path::new(&input.display),
+            )),
         }
     };
     let reports = engine::lint_all_with(&inputs, &settings_for, args.jobs.map(usize::from));
@@ -550,9 +601,11 @@ pub fn run(args: Args) -> i32 {
     exit_code(&reports, args.fail_on)
 }
 
-fn load_config(args: &Args) -> Result<Config, String> {
+/// Which configuration governs each file: `--no-config`, the one file
+/// `--config` names, or the nearest `.asl-lint.toml` per file.
+fn load_config(args: &Args) -> Result<config::Resolver, String> {
     if args.no_config {
-        return Ok(Config::default());
+        return Ok(config::Resolver::fixed(Config::default()));
     }
     let path = match &args.config {
         Some(path) if !path.exists() => {
@@ -561,13 +614,12 @@ fn load_config(args: &Args) -> Result<Config, String> {
                 path.display()
             ));
         }
-        Some(path) => Some(path.clone()),
-        None => std::env::current_dir().ok().and_then(|d| config::find(&d)),
+        Some(path) => path.clone(),
+        None => return Ok(config::Resolver::nearest()),
     };
-    match path {
-        Some(path) => Config::load(&path).map_err(|e| e.to_string()),
-        None => Ok(Config::default()),
-    }
+    Config::load(&path)
+        .map(config::Resolver::fixed)
+        .map_err(|e| e.to_string())
 }
 
 /// The command line's rule selection, severities and type, as a layer that
@@ -676,15 +728,19 @@ fn refuse_overwrites(
 
 /// `--show-files`: for each input, whether it would be linted and why, the
 /// files templates link, and the configuration that governs them.
-fn show_files(inputs: &[engine::Input], config: &Config) -> String {
+fn show_files(
+    inputs: &[engine::Input],
+    governing_configs: &[(std::sync::Arc<config::Governing>, PathBuf)],
+    resolver: &config::Resolver,
+) -> String {
     use crate::loader::{self, FileKind};
-    let governing = config.path.as_ref().map_or_else(
-        || "no configuration".to_string(),
-        |p| p.display().to_string(),
-    );
     let mut out = String::new();
-    let mut linked: Vec<(String, String)> = Vec::new();
-    for input in inputs {
+    let mut linked: Vec<(String, String, String)> = Vec::new();
+    for (input, (g, _)) in inputs.iter().zip(governing_configs) {
+        let governing = g.config.path.as_ref().map_or_else(
+            || "no configuration".to_string(),
+            |p| render::escape::visible(&p.to_string_lossy()).into_owned(),
+        );
         let shown = render::escape::visible(&input.display).into_owned();
         let bytes = match &input.source {
             engine::Source::Stdin(b) => Ok(b.clone()),
@@ -730,15 +786,26 @@ fn show_files(inputs: &[engine::Input], config: &Config) -> String {
                 .map_or("", |i| &input.display[..=i]);
             for s in &t.skipped {
                 if let loader::template::SkipReason::LocalFile(uri) = &s.reason {
-                    linked.push((
-                        crate::discovery::normalize_lexically(&format!("{dir}{uri}")),
-                        format!("linked from {shown} {}", s.resource),
-                    ));
+                    let file = crate::discovery::normalize_lexically(&format!("{dir}{uri}"));
+                    // The linked file's own configuration governs it.
+                    let own = resolver
+                        .for_file(std::path::Path::new(&file))
+                        .ok()
+                        .map_or_else(
+                            || governing.clone(),
+                            |g| {
+                                g.config.path.as_ref().map_or_else(
+                                    || "no configuration".to_string(),
+                                    |p| render::escape::visible(&p.to_string_lossy()).into_owned(),
+                                )
+                            },
+                        );
+                    linked.push((file, format!("linked from {shown} {}", s.resource), own));
                 }
             }
         }
     }
-    for (file, why) in linked {
+    for (file, why, governing) in linked {
         out.push_str(&format!(
             "lint  {}  ({why})  {governing}\n",
             render::escape::visible(&file)

@@ -196,6 +196,138 @@ pub struct CostConfig {
     pub map_items: BTreeMap<String, u64>,
 }
 
+/// Which configuration governs each file: the nearest `.asl-lint.toml` from
+/// the file's own folder upward (to the repository root, the first folder
+/// holding `.git`, or the filesystem root), or the one file `--config`
+/// names, or none with `--no-config`. Looked up once per folder.
+pub struct Resolver {
+    fixed: Option<std::sync::Arc<Governing>>,
+    by_folder: std::sync::Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<Governing>>>,
+    loaded: std::sync::Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<Governing>>>,
+}
+
+/// A configuration and what is derived from it once.
+#[derive(Debug)]
+pub struct Governing {
+    pub config: Config,
+    pub excludes: Patterns,
+    /// The folder its globs are relative to.
+    pub base: Option<PathBuf>,
+}
+
+impl Governing {
+    /// No configuration file: the defaults.
+    pub fn empty() -> Governing {
+        Governing::new(Config::default())
+    }
+
+    fn new(config: Config) -> Governing {
+        let base = config
+            .path
+            .as_ref()
+            .and_then(|p| std::path::absolute(p).ok())
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        Governing {
+            excludes: config.excludes(),
+            config,
+            base,
+        }
+    }
+
+    /// `path` as the globs of this configuration see it: relative to the
+    /// configuration's folder, forward slashes; as given when the file is
+    /// elsewhere or there is no configuration file.
+    pub fn relative(&self, path: &Path) -> String {
+        let slashes = |p: &Path| {
+            let s = p.to_string_lossy().replace('\\', "/");
+            s.trim_start_matches("./").to_string()
+        };
+        let shown = || slashes(path);
+        let Some(base) = &self.base else {
+            return shown();
+        };
+        match std::path::absolute(path) {
+            Ok(abs) => abs
+                .strip_prefix(base)
+                .map(slashes)
+                .unwrap_or_else(|_| shown()),
+            Err(_) => shown(),
+        }
+    }
+}
+
+impl Resolver {
+    /// One configuration for every file (`--config`, or the empty one for
+    /// `--no-config`).
+    pub fn fixed(config: Config) -> Resolver {
+        Resolver {
+            fixed: Some(std::sync::Arc::new(Governing::new(config))),
+            by_folder: Default::default(),
+            loaded: Default::default(),
+        }
+    }
+
+    /// The nearest file per linted file.
+    pub fn nearest() -> Resolver {
+        Resolver {
+            fixed: None,
+            by_folder: Default::default(),
+            loaded: Default::default(),
+        }
+    }
+
+    /// The configuration that governs files in `folder`.
+    pub fn for_folder(&self, folder: &Path) -> Result<std::sync::Arc<Governing>, ConfigError> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
+        let folder = std::path::absolute(if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        })
+        .unwrap_or_else(|_| folder.to_path_buf());
+        if let Some(found) = self.by_folder.lock().unwrap().get(&folder) {
+            return Ok(found.clone());
+        }
+        let governing = match find(&folder) {
+            Some(file) => {
+                let known = self.loaded.lock().unwrap().get(&file).cloned();
+                match known {
+                    Some(g) => g,
+                    None => {
+                        let g = std::sync::Arc::new(Governing::new(Config::load(&file)?));
+                        self.loaded.lock().unwrap().insert(file, g.clone());
+                        g
+                    }
+                }
+            }
+            None => {
+                let none = PathBuf::new();
+                let known = self.loaded.lock().unwrap().get(&none).cloned();
+                match known {
+                    Some(g) => g,
+                    None => {
+                        let g = std::sync::Arc::new(Governing::new(Config::default()));
+                        self.loaded.lock().unwrap().insert(none, g.clone());
+                        g
+                    }
+                }
+            }
+        };
+        self.by_folder
+            .lock()
+            .unwrap()
+            .insert(folder, governing.clone());
+        Ok(governing)
+    }
+
+    /// The configuration that governs `file`.
+    pub fn for_file(&self, file: &Path) -> Result<std::sync::Arc<Governing>, ConfigError> {
+        self.for_folder(file.parent().unwrap_or(Path::new(".")))
+    }
+}
+
 /// `.asl-lint.toml` in `start` or a parent, stopping at the repository root.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let mut dir = Some(start);

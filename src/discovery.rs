@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::config::Patterns;
 use crate::loader::{self, FileKind};
 
 /// Where a file's bytes come from.
@@ -41,18 +40,32 @@ pub fn discover(
     stdin: Option<(String, Vec<u8>)>,
 ) -> Result<Vec<Input>, Vec<DiscoveryError>> {
     let excludes = crate::config::Config::default().excludes();
-    discover_with(paths, stdin, &excludes, false)
+    discover_with(
+        paths,
+        stdin,
+        &|path: &Path, below: &str| {
+            excludes.matches_below(&normalize(&path.to_string_lossy()), below)
+        },
+        false,
+    )
 }
 
-/// [`discover`] with exclude patterns (config `exclude` / `extend-exclude`).
-/// Files named on the command line are excluded only with `force_exclude`.
+/// Whether a path is excluded: the path as walked, and the part of it below
+/// the folder the user named (name patterns look only there, so naming an
+/// excluded folder such as `cdk.out` still lints it). The caller knows
+/// which configuration governs the path and what its globs are relative to.
+pub type Excluded<'a> = &'a (dyn Fn(&Path, &str) -> bool + 'a);
+
+/// [`discover`] with excludes (config `exclude` / `extend-exclude`, per the
+/// configuration governing each path). Files named on the command line are
+/// excluded only with `force_exclude`.
 ///
 /// Paths stay `OsStr` to the end: a file name that is not UTF-8 is shown
 /// lossily but never merged with another whose lossy form is the same.
 pub fn discover_with(
     paths: &[impl AsRef<std::ffi::OsStr>],
     stdin: Option<(String, Vec<u8>)>,
-    excludes: &Patterns,
+    excluded: Excluded<'_>,
     force_exclude: bool,
 ) -> Result<Vec<Input>, Vec<DiscoveryError>> {
     let mut inputs = Vec::new();
@@ -80,8 +93,8 @@ pub fn discover_with(
         };
         let is_dir = meta.is_dir() || (meta.file_type().is_symlink() && path.is_dir());
         if is_dir {
-            walk(path, excludes, &mut inputs);
-        } else if force_exclude && excludes.matches(&normalize(&raw)) {
+            walk(path, excluded, &mut inputs);
+        } else if force_exclude && excluded(path, &normalize(&raw)) {
             continue;
         } else {
             inputs.push(Input {
@@ -105,7 +118,7 @@ pub fn discover_with(
     Ok(inputs)
 }
 
-fn walk(root: &Path, excludes: &Patterns, inputs: &mut Vec<Input>) {
+fn walk(root: &Path, excluded: Excluded<'_>, inputs: &mut Vec<Input>) {
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -115,10 +128,7 @@ fn walk(root: &Path, excludes: &Patterns, inputs: &mut Vec<Input>) {
                 return true;
             }
             let below = e.path().strip_prefix(root).unwrap_or(e.path());
-            !excludes.matches_below(
-                &normalize(&e.path().to_string_lossy()),
-                &normalize(&below.to_string_lossy()),
-            )
+            !excluded(e.path(), &normalize(&below.to_string_lossy()))
         });
     for entry in walker {
         // Unreadable directories and loops are skipped; named paths are

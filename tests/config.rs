@@ -529,3 +529,111 @@ fn standard_for_short_high_volume_thresholds_are_options() {
     ]);
     assert_eq!(rules_found(dir.path()), 0);
 }
+
+/// A definition with one `unreachable-state` finding.
+const ORPHAN: &str =
+    r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "B": {"Type": "Succeed"}}}"#;
+
+fn rules_by_file(report: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn each_file_is_governed_by_the_nearest_config_up_to_the_repository_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Above the repository: never read.
+    std::fs::write(
+        root.join(".asl-lint.toml"),
+        "select = [\"no-terminal-state\"]\n",
+    )
+    .unwrap();
+    let repo = root.join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    for sub in ["quiet/deeper", "loud"] {
+        std::fs::create_dir_all(repo.join(sub)).unwrap();
+    }
+    std::fs::write(
+        repo.join("quiet/.asl-lint.toml"),
+        "ignore = [\"unreachable-state\"]\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("quiet/deeper/a.asl.json"), ORPHAN).unwrap();
+    std::fs::write(repo.join("loud/b.asl.json"), ORPHAN).unwrap();
+    let expected = vec![(
+        "loud/b.asl.json".to_string(),
+        "unreachable-state".to_string(),
+    )];
+    assert_eq!(rules_by_file(&json(&["quiet", "loud"], &repo)), expected);
+    // The same from inside a sub-folder: the lookup starts at each file.
+    let from_quiet = json(&["deeper", "../loud"], &repo.join("quiet"));
+    assert_eq!(
+        rules_by_file(&from_quiet),
+        vec![(
+            "../loud/b.asl.json".to_string(),
+            "unreachable-state".to_string()
+        )]
+    );
+    // `--config` names one file for all.
+    let all = json(
+        &["--config", "quiet/.asl-lint.toml", "quiet", "loud"],
+        &repo,
+    );
+    assert_eq!(rules_by_file(&all), Vec::<(String, String)>::new());
+    // --show-files names the governing file.
+    let shown = String::from_utf8(run(&["--show-files", "quiet", "loud"], &repo).stdout).unwrap();
+    assert!(shown.contains("quiet/.asl-lint.toml"), "{shown}");
+    assert!(
+        shown.contains("loud/b.asl.json  (`*.asl.*` name)  no configuration"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn globs_are_relative_to_the_config_that_holds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    let project = repo.join("project");
+    for sub in ["generated", "legacy", "src"] {
+        std::fs::create_dir_all(project.join(sub)).unwrap();
+        std::fs::write(project.join(sub).join("m.asl.json"), ORPHAN).unwrap();
+    }
+    std::fs::write(
+        project.join(".asl-lint.toml"),
+        "extend-exclude = [\"generated/*.asl.json\"]\n\n[[overrides]]\nfiles = [\"legacy/**\"]\nignore = [\"unreachable-state\"]\n",
+    )
+    .unwrap();
+    let expected_from = |prefix: &str| {
+        vec![(
+            format!("{prefix}src/m.asl.json"),
+            "unreachable-state".to_string(),
+        )]
+    };
+    // From the repository root, from the project, and typed with `./`.
+    assert_eq!(
+        rules_by_file(&json(&["project"], repo)),
+        expected_from("project/")
+    );
+    assert_eq!(rules_by_file(&json(&["."], &project)), expected_from(""));
+    assert_eq!(
+        rules_by_file(&json(&["./project"], repo)),
+        expected_from("project/")
+    );
+    assert_eq!(
+        rules_by_file(&json(&["../../project"], &project.join("src"))),
+        expected_from("../../project/")
+    );
+}

@@ -326,6 +326,7 @@ fn fuzz_crash_inputs_stay_fixed() {
         ("json_loader", fuzz_harness::json_loader as fn(&[u8])),
         ("yaml_template_loader", fuzz_harness::yaml_template_loader),
         ("pipeline", fuzz_harness::pipeline),
+        ("fix", fuzz_harness::fix),
     ] {
         for path in common::files_in(&common::root().join("tests/fuzz-regressions").join(target)) {
             let data = std::fs::read(&path).unwrap();
@@ -339,4 +340,58 @@ fn fuzz_crash_inputs_stay_fixed() {
         }
     }
     assert!(replayed >= 2, "only {replayed} saved crash inputs");
+}
+
+/// `--fix --unsafe-fixes` on mutated fixtures (the fuzz target's harness):
+/// no panic, no result that stops parsing, no change where nothing has a
+/// fix.
+#[test]
+fn mutated_inputs_are_fixed_safely() {
+    let root = common::root();
+    let mut seeds: Vec<(u8, Vec<u8>)> = Vec::new();
+    for entry in walkdir::WalkDir::new(root.join("tests/fixtures")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // The harness's first byte picks the name: 0 a JSON definition, 1 a
+        // YAML one, 2 a YAML template, 3 a JSON template.
+        let selector = if name.ends_with(".template.yaml") {
+            2
+        } else if name.ends_with(".template.json") {
+            3
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            1
+        } else if name.ends_with(".json") {
+            0
+        } else {
+            continue;
+        };
+        if entry.file_type().is_file() {
+            seeds.push((selector, std::fs::read(entry.path()).unwrap()));
+        }
+    }
+    let rounds: usize = std::env::var("ASL_LINT_MUTATION_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut cases = 0;
+    for (selector, bytes) in &seeds {
+        for round in 0..rounds {
+            let mut data = vec![*selector];
+            // Round 0 is the fixture itself.
+            data.extend(if round == 0 {
+                bytes.clone()
+            } else {
+                mutate(&mut rng, bytes)
+            });
+            let outcome = std::panic::catch_unwind(|| fuzz_harness::fix(&data));
+            assert!(
+                outcome.is_ok(),
+                "--fix broke on:\n{}",
+                String::from_utf8_lossy(&data[1..])
+            );
+            cases += 1;
+        }
+    }
+    assert!(cases > 300, "only {cases} cases");
 }

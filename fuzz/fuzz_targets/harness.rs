@@ -116,3 +116,44 @@ pub fn pipeline(data: &[u8]) {
     }
     let _ = engine::estimate_all(&[input], &Default::default());
 }
+
+/// `--fix --unsafe-fixes` in memory: never a panic, never a result that does
+/// not parse when the input did, a text with no fix never changes, and a
+/// second pass over the result changes nothing more than the first left to
+/// do (it is bounded, so it may still find work; it must not break the text).
+pub fn fix(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let input = Input {
+        display: NAMES[selector as usize % 4].to_string(),
+        source: Source::Stdin(rest.to_vec()),
+        explicit: true,
+    };
+    let settings = Settings::with_rules(asl_lint::rules::RULES.to_vec());
+    let before = engine::lint_bytes_guarded(&input, rest.to_vec(), &settings);
+    let parses = |r: &engine::FileReport| {
+        !r.findings
+            .iter()
+            .any(|f| matches!(f.rule, "invalid-json" | "invalid-yaml" | "internal-error"))
+    };
+    let fixable = before.findings.iter().any(|f| f.fix.is_some());
+    let fixed = asl_lint::fix::fix_bytes(&input, rest.to_vec(), &settings, true);
+    if !fixable {
+        assert!(
+            !fixed.changed(),
+            "a text whose findings have no fix changed"
+        );
+    }
+    if parses(&before) {
+        assert!(parses(&fixed.report), "the fixed text no longer parses");
+    }
+    if let Some(f) = fixed
+        .report
+        .findings
+        .iter()
+        .find(|f| f.rule == "internal-error")
+    {
+        panic!("internal error after fixing: {}", f.message);
+    }
+}
