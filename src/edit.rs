@@ -59,6 +59,8 @@ pub enum Edit {
         key: String,
         value: NewValue,
     },
+    /// The member at `pointer` goes, with its separator.
+    RemoveMember { pointer: String },
     /// The elements of the array at `array` in a new order: `order[i]` is
     /// the index of the element that goes to position `i`.
     Reorder { array: String, order: Vec<usize> },

@@ -8,6 +8,7 @@
 //! whole definition.
 
 use crate::diagnostic::Diagnostic;
+use crate::edit::{Edit, Fix, NewValue};
 use crate::loader::pointer;
 use crate::loader::tree::{Node, Span};
 use crate::model::Machine;
@@ -25,6 +26,8 @@ pub struct Suppression {
     pub pointer: String,
     /// The YAML comment holding it; `None` for a `Comment` field.
     pub span: Option<Span>,
+    /// The `Comment` text holding it, so that a fix can take it out.
+    comment: Option<String>,
     /// Rules it actually suppressed.
     used: Vec<String>,
 }
@@ -37,6 +40,7 @@ impl Suppression {
             rules: (!list.is_empty()).then_some(list),
             pointer: pointer.to_string(),
             span: Some(span),
+            comment: None,
             used: Vec::new(),
         }
     }
@@ -50,6 +54,7 @@ impl Suppression {
             rules: Some(rules),
             pointer: String::new(),
             span: Some(span),
+            comment: None,
             used: Vec::new(),
         }
     }
@@ -95,6 +100,7 @@ pub fn collect(machine: &Machine<'_>) -> Vec<Suppression> {
                 rules: (!list.is_empty()).then_some(list),
                 pointer: pointer::push(base, "Comment"),
                 span: None,
+                comment: Some(text.to_string()),
                 used: Vec::new(),
             });
         }
@@ -297,10 +303,53 @@ pub fn apply(
             if let Some(span) = s.span {
                 d = d.span(span);
             }
+            if let Some(fix) = s.comment.as_deref().and_then(|c| removal(s, c, &unused)) {
+                d = d.fix(fix);
+            }
             diagnostics.push(d);
         }
     }
     suppressed
+}
+
+/// The fix for an unused directive in a `Comment`: the unused names leave
+/// its list, the whole directive (and its reason) leaves when nothing is
+/// left, and the `Comment` goes when it held only the directive.
+fn removal(s: &Suppression, comment: &str, unused: &[String]) -> Option<Fix> {
+    let at = comment.find(DIRECTIVE)?;
+    let rest = &comment[at + DIRECTIVE.len()..];
+    let reason = rest.find(" -- ").map_or("", |i| &rest[i..]);
+    let unused_names: Vec<&str> = unused.iter().map(|u| u.trim_matches('`')).collect();
+    let kept: Vec<&str> = match &s.rules {
+        None => Vec::new(),
+        Some(names) => names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !unused_names.contains(n))
+            .collect(),
+    };
+    let before = comment[..at].trim_end();
+    let new_comment = if kept.is_empty() {
+        before.to_string()
+    } else {
+        format!("{}{DIRECTIVE} {}{reason}", &comment[..at], kept.join(", "))
+    };
+    let edit = if new_comment.is_empty() {
+        Edit::RemoveMember {
+            pointer: s.pointer.clone(),
+        }
+    } else {
+        Edit::ReplaceValue {
+            pointer: s.pointer.clone(),
+            value: NewValue::string(new_comment),
+        }
+    };
+    let message = if kept.is_empty() {
+        "Remove the unused directive".to_string()
+    } else {
+        format!("Remove {} from the directive", unused.join(", "))
+    };
+    Some(Fix::safe(message, vec![edit]))
 }
 
 #[cfg(test)]

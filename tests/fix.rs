@@ -111,6 +111,122 @@ fn every_fix_fixture_is_fixed_cleanly_and_idempotently() {
     );
 }
 
+/// A JSON value as the loader's writer takes it (fixtures hold no floats).
+fn new_value(v: &serde_json::Value) -> asl_lint::edit::NewValue {
+    use asl_lint::edit::NewValue;
+    match v {
+        serde_json::Value::Null => NewValue::Null,
+        serde_json::Value::Bool(b) => NewValue::Bool(*b),
+        serde_json::Value::Number(n) => NewValue::Integer(n.as_i64().expect("integer")),
+        serde_json::Value::String(s) => NewValue::String(s.clone()),
+        serde_json::Value::Array(items) => NewValue::Array(items.iter().map(new_value).collect()),
+        serde_json::Value::Object(members) => NewValue::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), new_value(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Each JSON fix fixture written three more ways: as YAML, inside a
+/// CloudFormation `DefinitionString` `Fn::Sub` (the JSON text, escaped), and
+/// as a SAM inline `Definition`.
+fn derived_variants(path: &Path) -> Vec<(String, String)> {
+    use asl_lint::edit::NewValue;
+    use asl_lint::loader::edits::yaml_document;
+    let text = std::fs::read_to_string(path).unwrap();
+    let Ok(definition) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    let definition = new_value(&definition);
+    let resource = |props: NewValue, ty: &str| {
+        NewValue::object([(
+            "Resources",
+            NewValue::object([(
+                "Machine",
+                NewValue::object([("Type", NewValue::string(ty)), ("Properties", props)]),
+            )]),
+        )])
+    };
+    let cfn = serde_json::to_string_pretty(&serde_json::json!({
+        "Resources": {"Machine": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+            "RoleArn": "arn:aws:iam::123456789012:role/machine",
+            "DefinitionString": {"Fn::Sub": text}
+        }}}
+    }))
+    .unwrap()
+        + "\n";
+    let sam = resource(
+        NewValue::object([("Definition", definition.clone())]),
+        "AWS::Serverless::StateMachine",
+    );
+    let sam = format!(
+        "Transform: AWS::Serverless-2016-10-31\n{}",
+        yaml_document(&sam)
+    );
+    vec![
+        ("asl.yaml".to_string(), yaml_document(&definition)),
+        ("fn-sub.template.json".to_string(), cfn),
+        ("sam.template.yaml".to_string(), sam),
+    ]
+}
+
+#[test]
+fn every_json_fix_fixture_is_fixed_the_same_way_as_yaml_and_inside_templates() {
+    let settings = Settings::default();
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for (rule, path) in fix_fixtures() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        // File-level fixes have no YAML or template twin.
+        if !name.ends_with(".asl.json") || rule == "byte-order-mark" {
+            continue;
+        }
+        for (suffix, text) in derived_variants(&path) {
+            let stem = name.trim_end_matches(".asl.json");
+            let file = dir.path().join(format!("{stem}.{suffix}"));
+            std::fs::write(&file, &text).unwrap();
+            let display = format!("{rule}/{stem}.{suffix}");
+            let source = input(&display, &file);
+            let before = engine::lint_bytes(&source, text.clone().into_bytes(), &settings);
+            assert!(
+                before
+                    .findings
+                    .iter()
+                    .any(|f| f.rule == rule && f.fix.is_some()),
+                "{display}: no `{rule}` fix:\n{text}"
+            );
+            let fixed = fix::fix_bytes(&source, text.clone().into_bytes(), &settings, true);
+            assert!(fixed.dropped.is_empty(), "{display}: {:?}", fixed.dropped);
+            let remaining: Vec<_> = fixed
+                .report
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule)
+                .map(|f| f.message.clone())
+                .collect();
+            assert!(remaining.is_empty(), "{display}: still {remaining:?}");
+            assert!(
+                !fixed
+                    .report
+                    .findings
+                    .iter()
+                    .any(|f| f.severity == Severity::Error
+                        && !before.findings.iter().any(|b| b.rule == f.rule)),
+                "{display}: a new error"
+            );
+            let again = fix::fix_bytes(&source, fixed.fixed.clone(), &settings, true);
+            assert!(!again.changed(), "{display}: not idempotent");
+            let diff = fix::unified_diff(&display, text.as_bytes(), &fixed.fixed);
+            insta::assert_snapshot!(format!("fix-variant__{}", display.replace('/', "__")), diff);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} variants");
+    println!("{checked} derived variants fixed");
+}
+
 #[test]
 fn safe_fixes_only_without_unsafe_fixes() {
     let path = common::root().join("tests/fixtures/choice-without-default/fix/choice.asl.json");

@@ -103,6 +103,19 @@ impl Writer<'_> {
                     .members;
                 out.push(self.insert_member(node, members, key, value)?);
             }
+            Edit::RemoveMember { pointer } => {
+                let (parent, name) = split(pointer)?;
+                let object = exact(root, parent)?;
+                let members = &object
+                    .as_object()
+                    .ok_or_else(|| format!("{parent} is not an object"))?
+                    .members;
+                let i = members
+                    .iter()
+                    .rposition(|m| *m.key == *name)
+                    .ok_or_else(|| format!("no member at {pointer}"))?;
+                out.push(self.remove_member(object, members, i)?);
+            }
             Edit::Reorder { array, order } => {
                 let items = exact(root, array)?
                     .as_array()
@@ -214,6 +227,45 @@ impl Writer<'_> {
             yaml_block(value, &indent, &unit, self.newline)
         );
         Ok((Span::new(line_end, line_end), content))
+    }
+
+    /// The bytes that remove member `i`: in JSON (or YAML flow) it and the
+    /// comma before it (after it, for the first); in a YAML block mapping
+    /// its whole lines.
+    fn remove_member(
+        &self,
+        object: &Node,
+        members: &[Member],
+        i: usize,
+    ) -> Result<(Span, String), String> {
+        let m = &members[i];
+        let span = if self.strings.is_some() || self.flow_at(object.span) {
+            match (i.checked_sub(1).map(|p| &members[p]), members.get(i + 1)) {
+                (Some(prev), _) => {
+                    Span::new(prev.value.span.end as usize, m.value.span.end as usize)
+                }
+                (None, Some(next)) => {
+                    Span::new(m.key_span.start as usize, next.key_span.start as usize)
+                }
+                (None, None) => Span::new(m.key_span.start as usize, m.value.span.end as usize),
+            }
+        } else {
+            let text = self.text;
+            let key = m.key_span.start as usize;
+            let line_start = text[..key].rfind('\n').map_or(0, |n| n + 1);
+            if !text[line_start..key].chars().all(|c| c == ' ' || c == '\t') {
+                return Err("the member shares its line (a `- ` item)".into());
+            }
+            let end = m.value.span.end as usize;
+            let line_end = text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+            Span::new(line_start, line_end)
+        };
+        if self.strings.is_some() {
+            // Raw removal inside one string: nothing to escape.
+            let scalar = self.containing_scalar(span)?;
+            debug_assert!(scalar.is_some());
+        }
+        Ok((span, String::new()))
     }
 
     fn spans_lines(&self, node: &Node) -> bool {
