@@ -178,6 +178,9 @@ pub struct Cap {
     pub unit: String,
     /// Why a missing or wrong value costs money.
     pub why: Option<String>,
+    /// The value `--fix --unsafe-fixes` writes where the parameter is
+    /// missing (the service's cap at a value most jobs live with).
+    pub fix_value: Option<toml::Value>,
 }
 
 pub struct Catalog {

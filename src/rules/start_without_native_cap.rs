@@ -1,5 +1,6 @@
 use crate::catalog::{self, Cap, catalog};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix, NewValue};
 use crate::loader::pointer;
 use crate::loader::tree::{Node, Value};
 use crate::model::{State, StateType};
@@ -97,6 +98,19 @@ fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagn
         if on_key {
             d = d.on_key();
         }
+        if let Some(value) = cap.fix_value.as_ref().and_then(new_value)
+            && let Some(edit) = insert_param(state, field, params, &cap.param, value)
+        {
+            d = d.fix(Fix::unsafe_(
+                format!(
+                    "Set `{}` to {}{}",
+                    cap.param,
+                    expected_text(cap.fix_value.as_ref().unwrap()),
+                    unit_suffix(cap)
+                ),
+                vec![edit],
+            ));
+        }
         return Some(d);
     };
     let ptr = keys.iter().fold(base, |acc, k| pointer::push(&acc, k));
@@ -129,7 +143,7 @@ fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagn
         return Some(
             Diagnostic::new(
                 &RULE,
-                ptr,
+                ptr.clone(),
                 format!(
                     "`{}` sets `{}` to {}, not {}",
                     state.name,
@@ -143,6 +157,13 @@ fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagn
                 "{}; {}",
                 expectation(cap),
                 cap.why.clone().unwrap_or_default()
+            ))
+            .fix(Fix::unsafe_(
+                format!("Set `{}` to {}", cap.param, expected_text(expected)),
+                vec![Edit::ReplaceValue {
+                    pointer: ptr.clone(),
+                    value: new_value(expected)?,
+                }],
             )),
         );
     }
@@ -158,7 +179,7 @@ fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagn
         return Some(
             Diagnostic::new(
                 &RULE,
-                ptr,
+                ptr.clone(),
                 format!(
                     "`{}` sets `{}` to {value} {unit}, above {max} {unit}{option}",
                     state.name, cap.param
@@ -168,10 +189,83 @@ fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagn
             .help(format!(
                 "lower `{}` to bound what an idle or stuck run can cost",
                 cap.param
+            ))
+            .fix(Fix::unsafe_(
+                format!("Lower `{}` to {max} {unit}", cap.param),
+                vec![Edit::ReplaceValue {
+                    pointer: ptr.clone(),
+                    value: NewValue::Integer(max as i64),
+                }],
             )),
         );
     }
     None
+}
+
+fn unit_suffix(cap: &Cap) -> String {
+    if cap.unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", cap.unit)
+    }
+}
+
+fn new_value(v: &toml::Value) -> Option<NewValue> {
+    match v {
+        toml::Value::String(s) => Some(NewValue::string(s.clone())),
+        toml::Value::Integer(i) => Some(NewValue::Integer(*i)),
+        toml::Value::Boolean(b) => Some(NewValue::Bool(*b)),
+        _ => None,
+    }
+}
+
+/// The edit that adds a dotted parameter (`AutoTerminationPolicy.IdleTimeout`):
+/// into the deepest object of the path that exists, the rest as nested
+/// objects; `Parameters` itself when the state has none. `None` when the
+/// path runs into something that is not an object (a JSONata string, a
+/// `.$` path).
+fn insert_param(
+    state: &State<'_>,
+    field: &str,
+    params: Option<&Node>,
+    dotted: &str,
+    value: NewValue,
+) -> Option<Edit> {
+    let keys: Vec<&str> = dotted.split('.').collect();
+    let mut object_ptr = pointer::push(&state.pointer, field);
+    let Some(mut node) = params else {
+        let nested = keys
+            .iter()
+            .rev()
+            .fold(value, |inner, k| NewValue::object([(*k, inner)]));
+        return Some(Edit::InsertMember {
+            object: state.pointer.clone(),
+            key: field.to_string(),
+            value: nested,
+        });
+    };
+    let mut depth = 0;
+    while depth < keys.len() - 1 {
+        match node.get(keys[depth]) {
+            Some(child) => {
+                child.as_object()?;
+                object_ptr = pointer::push(&object_ptr, keys[depth]);
+                node = child;
+                depth += 1;
+            }
+            None => break,
+        }
+    }
+    node.as_object()?;
+    let nested = keys[depth + 1..]
+        .iter()
+        .rev()
+        .fold(value, |inner, k| NewValue::object([(*k, inner)]));
+    Some(Edit::InsertMember {
+        object: object_ptr,
+        key: keys[depth].to_string(),
+        value: nested,
+    })
 }
 
 fn expectation(cap: &Cap) -> String {
