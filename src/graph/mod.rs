@@ -483,6 +483,32 @@ impl MachineGraph {
         out
     }
 
+    /// The state `Next` leads to, if it names one in the same scope.
+    pub fn next_state(&self, state: StateId) -> Option<StateId> {
+        self.successors(state)
+            .into_iter()
+            .find_map(|(edge, to)| match (edge, to) {
+                (Edge::Next, Target::State(s)) => Some(s),
+                _ => None,
+            })
+    }
+
+    /// How many transitions lead into `state` (from states of its scope).
+    pub fn ways_in(&self, state: StateId) -> usize {
+        let sg = self.scope_graph_of(state);
+        sg.graph
+            .edges_directed(self.node(state), Direction::Incoming)
+            .count()
+    }
+
+    /// Whether an error of `state` that no Catch handles fails its scope.
+    pub fn fails_uncaught(&self, state: StateId) -> bool {
+        let sg = self.scope_graph_of(state);
+        sg.graph
+            .edges(self.node(state))
+            .any(|e| *e.weight() == Edge::ImplicitFailure)
+    }
+
     /// The states with an edge into `state`, with that edge.
     pub fn predecessors(&self, state: StateId) -> Vec<(StateId, Edge)> {
         let sg = self.scope_graph_of(state);

@@ -1,9 +1,7 @@
 use crate::catalog;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::graph::{Edge, GraphNode};
 use crate::model::{Pattern, ResourceKind, StateType};
 use crate::rules::{Context, Group, Rule};
-use petgraph::visit::EdgeRef;
 
 pub static RULE: Rule = Rule {
     name: "parallel-catch-only-at-top",
@@ -42,15 +40,11 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 paid |= long || cat.is_expensive(st);
             }
             // A Task directly in the branch whose error leaves the branch.
-            let sg = &cx.graph.scopes[branch];
             if escaping.is_none() {
-                escaping = sg.graph.edge_references().find_map(|e| {
-                    let GraphNode::State(id) = sg.graph[e.source()] else {
-                        return None;
-                    };
-                    (*e.weight() == Edge::ImplicitFailure && m.states[id].ty == StateType::Task)
-                        .then_some(id)
-                });
+                escaping =
+                    m.scopes[branch].states.iter().copied().find(|&id| {
+                        m.states[id].ty == StateType::Task && cx.graph.fails_uncaught(id)
+                    });
             }
         }
         let Some(task) = escaping.filter(|_| paid) else {

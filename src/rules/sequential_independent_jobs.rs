@@ -6,12 +6,8 @@
 //! input, so by default both jobs must also name where their data lives,
 //! and the two must name different places.
 
-use petgraph::Direction;
-use petgraph::visit::EdgeRef;
-
 use crate::catalog::{catalog, parameters};
 use crate::diagnostic::{Diagnostic, Severity, Target};
-use crate::graph::Edge;
 use crate::loader::tree::{Node, Value};
 use crate::model::{QueryLanguage, State, StateId, StateType, dataflow};
 use crate::rule_options::{OptionKind, RuleOption};
@@ -79,19 +75,8 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 /// that state has no other way in: only then can the two become the
 /// branches of one Parallel without changing any other path.
 fn next_job(cx: &Context<'_, '_>, first: &State<'_>) -> Option<StateId> {
-    let sg = &cx.graph.scopes[first.scope];
-    let only_way_in = |id: StateId| {
-        sg.graph
-            .edges_directed(cx.graph.node(id), Direction::Incoming)
-            .count()
-            == 1
-    };
-    let next_of = |id: StateId| {
-        sg.graph
-            .edges(cx.graph.node(id))
-            .find(|e| *e.weight() == Edge::Next)
-            .and_then(|e| sg.state(e.target()))
-    };
+    let only_way_in = |id: StateId| cx.graph.ways_in(id) == 1;
+    let next_of = |id: StateId| cx.graph.next_state(id);
     let mut at = next_of(first.id)?;
     // A Wait passes the data on untouched; a bounded walk ends any Wait loop.
     for _ in 0..16 {
