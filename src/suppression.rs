@@ -28,14 +28,24 @@ pub struct Suppression {
     pub span: Option<Span>,
     /// The `Comment` text holding it, so that a fix can take it out.
     comment: Option<String>,
+    /// For a YAML comment: its text after `#`, and the bytes to delete to
+    /// take the whole comment out (its line, when it has one of its own).
+    yaml_comment: Option<(String, Span)>,
     /// Rules it actually suppressed.
     used: Vec<String>,
 }
 
 impl Suppression {
     /// A YAML comment directive for `state` (or the whole definition).
-    fn yaml(state: Option<&str>, pointer: &str, list: Vec<String>, span: Span) -> Suppression {
+    fn yaml(
+        state: Option<&str>,
+        pointer: &str,
+        list: Vec<String>,
+        span: Span,
+        comment: (String, Span),
+    ) -> Suppression {
         Suppression {
+            yaml_comment: Some(comment),
             state: state.map(str::to_string),
             rules: (!list.is_empty()).then_some(list),
             pointer: pointer.to_string(),
@@ -55,6 +65,7 @@ impl Suppression {
             pointer: String::new(),
             span: Some(span),
             comment: None,
+            yaml_comment: None,
             used: Vec::new(),
         }
     }
@@ -101,6 +112,7 @@ pub fn collect(machine: &Machine<'_>) -> Vec<Suppression> {
                 pointer: pointer::push(base, "Comment"),
                 span: None,
                 comment: Some(text.to_string()),
+                yaml_comment: None,
                 used: Vec::new(),
             });
         }
@@ -167,7 +179,7 @@ pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
             None => (None, String::new()),
         }
     };
-    let mut pending: Vec<(Vec<String>, Span)> = Vec::new();
+    let mut pending: Vec<(Vec<String>, Span, (String, Span))> = Vec::new();
     let mut offset = 0;
     for (n, line) in text.split_inclusive('\n').enumerate() {
         let start = offset;
@@ -180,8 +192,8 @@ pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
             } else {
                 owner_of(n)
             };
-            for (list, span) in pending.drain(..) {
-                out.push(Suppression::yaml(state, &pointer, list, span));
+            for (list, span, comment) in pending.drain(..) {
+                out.push(Suppression::yaml(state, &pointer, list, span, comment));
             }
         }
         let Some(hash) = comment_start(line) else {
@@ -193,14 +205,23 @@ pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
         };
         let end = start + line.trim_end().len();
         let span = Span::new(start + hash, end);
+        // Taking the comment out: its whole line, or the comment and the
+        // spaces before it at the end of a key's line.
+        let removal = if own_line {
+            Span::new(start, start + line.len())
+        } else {
+            let before = line[..hash].trim_end().len();
+            Span::new(start + before, end)
+        };
+        let comment = (comment.trim_end().to_string(), removal);
         if own_line {
-            pending.push((list, span));
+            pending.push((list, span, comment));
             continue;
         }
         let Some((state, pointer)) = owners.get(&n) else {
             continue;
         };
-        out.push(Suppression::yaml(*state, pointer, list, span));
+        out.push(Suppression::yaml(*state, pointer, list, span, comment));
     }
     out
 }
@@ -303,13 +324,61 @@ pub fn apply(
             if let Some(span) = s.span {
                 d = d.span(span);
             }
-            if let Some(fix) = s.comment.as_deref().and_then(|c| removal(s, c, &unused)) {
+            let fix = match (&s.comment, &s.yaml_comment) {
+                (Some(c), _) => removal(s, c, &unused),
+                (None, Some((text, whole))) => yaml_removal(s, text, *whole, &unused),
+                (None, None) => None,
+            };
+            if let Some(fix) = fix {
                 d = d.fix(fix);
             }
             diagnostics.push(d);
         }
     }
     suppressed
+}
+
+/// The fix for an unused directive in a YAML comment: the comment goes (its
+/// line too, when it has one) when nothing of it is used and it says nothing
+/// else; otherwise the unused names leave its list.
+fn yaml_removal(s: &Suppression, text: &str, whole: Span, unused: &[String]) -> Option<Fix> {
+    let span = s.span?;
+    let at = text.find(DIRECTIVE)?;
+    let rest = &text[at + DIRECTIVE.len()..];
+    let reason = rest.find(" -- ").map_or("", |i| &rest[i..]);
+    let unused_names: Vec<&str> = unused.iter().map(|u| u.trim_matches('`')).collect();
+    let kept: Vec<&str> = s
+        .rules
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .filter(|n| !unused_names.contains(n))
+        .collect();
+    let (edit, message) = match (kept.is_empty(), text[..at].trim().is_empty()) {
+        (true, true) => (
+            Edit::File {
+                span: whole,
+                content: String::new(),
+            },
+            "Remove the unused directive".to_string(),
+        ),
+        // Other words before the directive stay.
+        (true, false) => (
+            Edit::File {
+                span,
+                content: format!("#{}", text[..at].trim_end()),
+            },
+            "Remove the unused directive".to_string(),
+        ),
+        (false, _) => (
+            Edit::File {
+                span,
+                content: format!("#{}{DIRECTIVE} {}{reason}", &text[..at], kept.join(", ")),
+            },
+            format!("Remove {} from the directive", unused.join(", ")),
+        ),
+    };
+    Some(Fix::safe(message, vec![edit]))
 }
 
 /// The fix for an unused directive in a `Comment`: the unused names leave
