@@ -534,3 +534,23 @@ fn file_names_that_are_not_utf8_are_never_merged() {
         assert_eq!(report["summary"]["errors"], 2, "{report}");
     }
 }
+
+#[test]
+fn a_yaml_file_that_is_not_utf8_is_invalid_yaml() {
+    use asl_lint::engine::{self, Input, Settings, Source};
+    let bytes = b"StartAt: A\nStates:\n  A: {Type: Succeed, Comment: \"\xff\xfe\"}\n".to_vec();
+    for (name, rule) in [
+        ("m.asl.yaml", "invalid-yaml"),
+        ("m.asl.json", "invalid-json"),
+    ] {
+        let input = Input {
+            display: name.to_string(),
+            source: Source::Stdin(bytes.clone()),
+            explicit: true,
+        };
+        let report = engine::lint_input(&input, &Settings::default());
+        let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, vec![rule], "{name}");
+        assert_eq!(report.findings[0].start.line, 3);
+    }
+}

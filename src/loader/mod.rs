@@ -159,6 +159,14 @@ fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool) -> LoadedFile {
     let text = match decode(bytes, &mut problems) {
         Ok(text) => text,
         Err(text) => {
+            // A YAML file that is not UTF-8 is invalid YAML, not JSON.
+            if kind == FileKind::Yaml {
+                for p in &mut problems {
+                    if let LoadProblem::Syntax(e) = p {
+                        *p = LoadProblem::YamlSyntax(e.clone());
+                    }
+                }
+            }
             return LoadedFile {
                 text,
                 tree: None,
