@@ -60,6 +60,10 @@ pub struct Link {
     pub substitutions: loader::template::Substitutions,
     /// What the deploy fills in, to find placeholders nothing fills.
     pub placeholders: Option<loader::template::PlaceholderNames>,
+    /// The resource's `Metadata: {asl-lint: {ignore: [...]}}`, which applies
+    /// to the definition it deploys (unused entries are reported on the
+    /// template, where they are written).
+    pub ignore: Vec<String>,
 }
 
 /// Which rules run, and at what severity.
@@ -422,6 +426,21 @@ fn lint_bytes_linked(
                         .to_string(),
                     workflow_type: parse_workflow_type(skipped.workflow_type.as_deref()),
                     substitutions: skipped.substitutions.clone(),
+                    ignore: file
+                        .tree
+                        .as_ref()
+                        .map(|t| {
+                            t.resolve(&format!("{}/Metadata/asl-lint/ignore", skipped.resource))
+                        })
+                        .filter(|r| r.exact)
+                        .and_then(|r| r.node.as_array())
+                        .map(|items| {
+                            items
+                                .iter()
+                                .filter_map(|i| i.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                     placeholders: file
                         .tree
                         .as_ref()
@@ -521,6 +540,16 @@ fn lint_bytes_linked(
         report.suppressed += suppression::apply(&mut suppressions, &mut diagnostics, &|r| {
             settings.enabled(r)
         });
+        // The deploying template's Metadata ignore list.
+        if let Some(link) = link.filter(|l| !l.ignore.is_empty()) {
+            let before = diagnostics.len();
+            diagnostics.retain(|d| {
+                !link.ignore.iter().any(|name| {
+                    name == d.rule || rules::select(name).is_some_and(|g| g.contains(&d.rule))
+                })
+            });
+            report.suppressed += before - diagnostics.len();
+        }
         if embedded.is_some_and(|e| e.approximate) {
             for d in &mut diagnostics {
                 d.message.push_str(

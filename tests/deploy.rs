@@ -529,3 +529,33 @@ fn show_files_says_what_would_be_linted_and_why() {
         "it lints nothing: {stdout}"
     );
 }
+
+#[test]
+fn a_templates_metadata_ignore_applies_to_the_file_it_deploys() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("sm.asl.json"),
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Bee"}, "B": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n    Metadata:\n      asl-lint:\n        ignore: [unreachable-state]\n    Properties:\n      DefinitionUri: sm.asl.json\n",
+    )
+    .unwrap();
+    let out = run(
+        &["--no-config", "--format", "json", "template.yaml"],
+        d,
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, vec!["unknown-transition-target"], "{report}");
+    assert_eq!(report["summary"]["suppressed"], 1);
+}
