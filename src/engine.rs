@@ -255,6 +255,36 @@ fn relint_linked<'s>(
 
 /// Adds to `existing` the findings of another deployment of the same file
 /// that it does not already have, naming the resource that deploys it so.
+/// Lints in-memory `bytes` of a file as the templates in `links` deploy it
+/// (the language server's view of a `DefinitionUri` file open beside its
+/// template): once per distinct (workflow type, substitutions) pair, the
+/// later pairs' own findings merged in, as the command line does.
+pub fn lint_bytes_deployed(
+    input: &Input,
+    bytes: Vec<u8>,
+    settings: &Settings,
+    links: &[Link],
+) -> FileReport {
+    let mut report: Option<FileReport> = None;
+    let mut seen: Vec<(Option<WorkflowType>, loader::template::Substitutions)> = Vec::new();
+    for link in links {
+        let pair = (link.workflow_type, link.substitutions.clone());
+        if seen.contains(&pair) {
+            continue;
+        }
+        seen.push(pair);
+        let linted = catch_panic(|| lint_bytes_linked(input, bytes.clone(), settings, Some(link)))
+            .unwrap_or_else(|what| {
+                single(input, settings, rules::internal_error::diagnostic(&what))
+            });
+        match &mut report {
+            None => report = Some(linted),
+            Some(existing) => merge_deployment(existing, linted, link),
+        }
+    }
+    report.unwrap_or_else(|| lint_bytes_guarded(input, bytes, settings))
+}
+
 fn merge_deployment(existing: &mut FileReport, other: FileReport, link: &Link) {
     let same = |a: &Finding, b: &Finding| {
         a.rule == b.rule && a.span == b.span && a.message == b.message && a.severity == b.severity

@@ -408,3 +408,55 @@ fn the_governing_config_applies_and_a_change_to_it_relints() {
     );
     client.finish();
 }
+
+#[test]
+fn a_definition_open_beside_its_template_is_linted_as_deployed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let definition = dir.path().join("sm.asl.json");
+    let template = dir.path().join("template.yaml");
+    let def_text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${NextState}"}, "B": {"Type": "Succeed"}}}"#;
+    let tpl = |next: &str| {
+        format!(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: sm.asl.json\n      DefinitionSubstitutions:\n        NextState: {next}\n"
+        )
+    };
+    // On disk as well: the template finds the file it deploys there.
+    std::fs::write(&definition, def_text).unwrap();
+    let (def_uri, tpl_uri) = (uri_of(&definition), uri_of(&template));
+    std::fs::write(&template, tpl("B")).unwrap();
+    let mut client = Client::start();
+    let alone = client.open(&def_uri, def_text);
+    assert!(
+        alone.to_string().contains("${NextState}"),
+        "alone, the placeholder is a name: {alone}"
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": tpl_uri, "languageId": "yaml", "version": 1, "text": tpl("B")}}),
+    );
+    let deployed = loop {
+        let published = client.diagnostics(&def_uri);
+        if !published.to_string().contains("${NextState}") {
+            break published;
+        }
+    };
+    assert_eq!(deployed["diagnostics"], json!([]), "as deployed, Next is B");
+    // The editor's template text counts, not the file on disk.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": tpl_uri, "version": 2}, "contentChanges": [{"text": tpl("Nope")}]}),
+    );
+    let broken = loop {
+        let published = client.diagnostics(&def_uri);
+        if published.to_string().contains("`Nope`") {
+            break published;
+        }
+    };
+    let rules: Vec<String> = lsp_findings(&broken).into_iter().map(|f| f.0).collect();
+    assert!(
+        rules.contains(&"unknown-transition-target".to_string()),
+        "{broken}"
+    );
+    client.finish();
+}

@@ -235,7 +235,9 @@ impl Server {
                     return self.relint_all();
                 }
                 let Some(path) = file_path(&uri) else { return };
-                self.shared.documents.lock().unwrap().insert(
+                let template = deploys_files(&p.text_document.text);
+                let mut documents = self.shared.documents.lock().unwrap();
+                documents.insert(
                     uri.clone(),
                     Document {
                         text: p.text_document.text,
@@ -243,7 +245,18 @@ impl Server {
                         path,
                     },
                 );
+                // A template opened beside the files it deploys changes
+                // how they are linted.
+                let others: Vec<String> = if template {
+                    documents.keys().filter(|u| **u != uri).cloned().collect()
+                } else {
+                    Vec::new()
+                };
+                drop(documents);
                 let _ = self.lint.send(uri);
+                for other in others {
+                    let _ = self.lint.send(other);
+                }
             }
             "textDocument/didChange" => {
                 let Ok(p) =
@@ -263,8 +276,22 @@ impl Server {
                 if let Some(doc) = documents.get_mut(&uri) {
                     doc.text = change.text;
                     doc.version = p.text_document.version;
+                    // A template and the files it deploys depend on each
+                    // other: both sides are linted again.
+                    let linked: Vec<String> = if deploys_files(&doc.text) {
+                        documents.keys().filter(|u| **u != uri).cloned().collect()
+                    } else {
+                        documents
+                            .iter()
+                            .filter(|(u, d)| **u != uri && deploys_files(&d.text))
+                            .map(|(u, _)| u.clone())
+                            .collect()
+                    };
                     drop(documents);
                     let _ = self.lint.send(uri);
+                    for other in linked {
+                        let _ = self.lint.send(other);
+                    }
                 }
             }
             "textDocument/didSave" => {
@@ -377,7 +404,15 @@ fn lint_worker(shared: &Shared, queue: &mpsc::Receiver<String>) {
             let Some(doc) = shared.documents.lock().unwrap().get(&uri).cloned() else {
                 continue;
             };
-            let (report, _) = lint_document(&doc);
+            let templates: Vec<Document> = shared
+                .documents
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(u, d)| **u != uri && deploys_files(&d.text))
+                .map(|(_, d)| d.clone())
+                .collect();
+            let (report, _) = lint_document_beside(&doc, &templates);
             // Dropped when the editor has moved on (a later change, a close).
             let current = shared
                 .documents
@@ -400,6 +435,41 @@ fn lint_worker(shared: &Shared, queue: &mpsc::Receiver<String>) {
             );
         }
     }
+}
+
+/// Whether a text may be a template that deploys definition files.
+fn deploys_files(text: &str) -> bool {
+    text.contains("DefinitionUri") || text.contains("templatefile") || text.contains("file(")
+}
+
+/// [`lint_document`], and when an open template deploys this file
+/// (`DefinitionUri`), linted as that template deploys it, with the
+/// editor's text of both.
+fn lint_document_beside(doc: &Document, templates: &[Document]) -> (FileReport, Settings) {
+    let settings = settings_for(&doc.path);
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let me = canonical(&doc.path);
+    let mut links = Vec::new();
+    for template in templates {
+        let (report, _) = lint_document(template);
+        links.extend(
+            report
+                .links
+                .into_iter()
+                .filter(|l| canonical(&l.target) == me),
+        );
+    }
+    if links.is_empty() {
+        return lint_document(doc);
+    }
+    let input = Input {
+        display: display_path(&doc.path),
+        source: Source::Path(doc.path.clone()),
+        explicit: true,
+    };
+    let report =
+        engine::lint_bytes_deployed(&input, doc.text.clone().into_bytes(), &settings, &links);
+    (report, settings)
 }
 
 /// The document linted as the command line lints the file: the nearest
