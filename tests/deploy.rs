@@ -559,3 +559,37 @@ fn a_templates_metadata_ignore_applies_to_the_file_it_deploys() {
     assert_eq!(rules, vec!["unknown-transition-target"], "{report}");
     assert_eq!(report["summary"]["suppressed"], 1);
 }
+
+/// A finding at the end of one `Fn::Join` part ends on that part's line,
+/// not at the start of the next part (the delimiter between them is mapped
+/// to the part after it).
+#[test]
+fn spans_at_the_end_of_a_join_part_stay_in_that_part() {
+    let template = r#"{"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+  "DefinitionString": {"Fn::Join": ["\n", [
+    "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Nope\"",
+    "}}}"
+  ]]}}}}}"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.template.json"), template).unwrap();
+    let out = run(
+        &["--no-config", "--format", "json", "t.template.json"],
+        dir.path(),
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["rule"], "unknown-transition-target");
+    let line = template.lines().nth(2).unwrap();
+    let start = line.find("\\\"Nope").unwrap() + 1;
+    assert_eq!(
+        (d["line"].as_u64(), d["end_line"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(d["column"].as_u64(), Some(start as u64));
+    // The end is the closing quote of the part: `\"Nope\"` is covered whole.
+    assert_eq!(
+        d["end_column"].as_u64(),
+        Some(line.rfind('"').unwrap() as u64 + 1)
+    );
+}

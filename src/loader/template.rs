@@ -546,9 +546,28 @@ impl Mapped {
     fn span(&self, s: Span) -> Span {
         let start = self.source(s.start as usize);
         // The end is where the next decoded byte came from, so an escaped
-        // last character (`\"`) is covered whole.
+        // last character (`\"`) is covered whole; but the next byte may be
+        // a `Fn::Join` delimiter, mapped to the part after it, and then the
+        // span ends at the closing quote of the last byte's own part.
         let end = if s.end > s.start {
-            self.source(s.end as usize)
+            let next = self.source(s.end as usize);
+            let last = self.source(s.end as usize - 1);
+            let own = self
+                .scalars
+                .iter()
+                .find(|sc| (sc.span.start as usize) <= last && last < sc.span.end as usize);
+            match own {
+                Some(sc)
+                    if next >= sc.span.end as usize
+                        && matches!(
+                            sc.style,
+                            ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted
+                        ) =>
+                {
+                    (sc.span.end as usize - 1).max(last + 1)
+                }
+                _ => next,
+            }
         } else {
             start
         };
@@ -620,7 +639,6 @@ fn from_string(text: &str, node: &Node) -> Result<Embedded, String> {
         chars,
     );
     e.approximate = !mapped.exact;
-    e.strings = std::mem::take(&mut mapped.scalars);
     match parsed {
         Ok(parsed) => {
             let mut root = parsed.root;
@@ -643,6 +661,7 @@ fn from_string(text: &str, node: &Node) -> Result<Embedded, String> {
             e.syntax = Some(err);
         }
     }
+    e.strings = std::mem::take(&mut mapped.scalars);
     Ok(e)
 }
 
