@@ -369,8 +369,8 @@ impl Config {
         for (key, value) in top.iter() {
             let k: &str = key.get_ref();
             match k {
-                "exclude" => config.exclude = Some(p.strings(value)?),
-                "extend-exclude" => config.extend_exclude = p.strings(value)?,
+                "exclude" => config.exclude = Some(p.globs(value)?),
+                "extend-exclude" => config.extend_exclude = p.globs(value)?,
                 "cost" => config.cost = p.cost(value)?,
                 "overrides" => {
                     let Some(items) = value.get_ref().as_array() else {
@@ -389,7 +389,7 @@ impl Config {
                         let files = t
                             .iter()
                             .find(|(k, _)| k.get_ref() == "files")
-                            .map(|(_, v)| p.strings(v))
+                            .map(|(_, v)| p.globs(v))
                             .transpose()?
                             .ok_or_else(|| {
                                 p.error(
@@ -492,6 +492,18 @@ impl Parser<'_> {
                     .ok_or_else(|| self.error(i.span().start, "expected a string"))
             })
             .collect()
+    }
+
+    /// A list of globs, each checked where it is written.
+    fn globs(&self, value: &Spanned<DeValue<'_>>) -> Result<Vec<String>, ConfigError> {
+        let globs = self.strings(value)?;
+        if let Some(items) = value.get_ref().as_array() {
+            for (glob, item) in globs.iter().zip(items.iter()) {
+                Patterns::new(std::slice::from_ref(glob))
+                    .map_err(|m| self.error(item.span().start, m))?;
+            }
+        }
+        Ok(globs)
     }
 
     fn rule(&self, name: &str, at: usize) -> Result<&'static Rule, ConfigError> {
@@ -666,12 +678,25 @@ impl Parser<'_> {
                     }
                 }
                 _ => {
-                    let keys = if skip.is_empty() {
-                        LAYER_KEYS
+                    let in_override = skip.contains(&"files");
+                    if in_override && TOP_KEYS.contains(&k) {
+                        return Err(self.error(
+                            at,
+                            format!(
+                                "`{k}` is valid only at the top level of the configuration, not \
+                                 in `[[overrides]]`"
+                            ),
+                        ));
+                    }
+                    let mut keys: Vec<&str> = if in_override {
+                        LAYER_KEYS.to_vec()
                     } else {
-                        TOP_KEYS
+                        TOP_KEYS.to_vec()
                     };
-                    return Err(self.unknown_key(at, "", k, keys));
+                    if in_override {
+                        keys.push("files");
+                    }
+                    return Err(self.unknown_key(at, "", k, &keys));
                 }
             }
         }

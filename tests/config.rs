@@ -154,6 +154,18 @@ fn config_errors_are_usage_errors_with_location() {
             ":1:11: unknown rule `choice-without-defualt`; did you mean `choice-without-default`?",
         ),
         (
+            "[[overrides]]\nfiles = [\"a/**\"]\nexclude = [\"x\"]\n",
+            ":3:1: `exclude` is valid only at the top level of the configuration, not in `[[overrides]]`",
+        ),
+        (
+            "select = [\"ALL\"]\nexclude = [\"ok\", \"a/[b\"]\n",
+            ":2:18: invalid glob `a/[b`",
+        ),
+        (
+            "[[overrides]]\nfiles = [\"a/[b\"]\nignore = []\n",
+            ":2:10: invalid glob `a/[b`",
+        ),
+        (
             "\n\nextend-slect = []\n",
             ":3:1: unknown key `extend-slect`; did you mean `extend-select`?",
         ),
