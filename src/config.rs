@@ -287,39 +287,51 @@ impl Resolver {
             folder
         })
         .unwrap_or_else(|_| folder.to_path_buf());
-        if let Some(found) = self.by_folder.lock().unwrap().get(&folder) {
-            return Ok(found.clone());
-        }
-        let governing = match find(&folder) {
-            Some(file) => {
-                let known = self.loaded.lock().unwrap().get(&file).cloned();
-                match known {
-                    Some(g) => g,
-                    None => {
-                        let g = std::sync::Arc::new(Governing::new(Config::load(&file)?));
-                        self.loaded.lock().unwrap().insert(file, g.clone());
-                        g
-                    }
-                }
+        // Walk up until a folder whose answer is known, or one that decides
+        // (it holds a configuration, or `.git`, or is the root), then give
+        // every folder on the way that answer: each folder is looked at once.
+        let mut climbed: Vec<PathBuf> = Vec::new();
+        let mut at = Some(folder.as_path());
+        let governing = loop {
+            let Some(dir) = at else {
+                break self.loaded_or_default(None)?;
+            };
+            if let Some(found) = self.by_folder.lock().unwrap().get(dir) {
+                break found.clone();
             }
-            None => {
-                let none = PathBuf::new();
-                let known = self.loaded.lock().unwrap().get(&none).cloned();
-                match known {
-                    Some(g) => g,
-                    None => {
-                        let g = std::sync::Arc::new(Governing::new(Config::default()));
-                        self.loaded.lock().unwrap().insert(none, g.clone());
-                        g
-                    }
-                }
+            climbed.push(dir.to_path_buf());
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                break self.loaded_or_default(Some(candidate))?;
             }
+            if dir.join(".git").exists() {
+                break self.loaded_or_default(None)?;
+            }
+            at = dir.parent();
         };
-        self.by_folder
-            .lock()
-            .unwrap()
-            .insert(folder, governing.clone());
+        let mut by_folder = self.by_folder.lock().unwrap();
+        for dir in climbed {
+            by_folder.insert(dir, governing.clone());
+        }
         Ok(governing)
+    }
+
+    /// The configuration in `file`, loaded once; the defaults for `None`.
+    fn loaded_or_default(
+        &self,
+        file: Option<PathBuf>,
+    ) -> Result<std::sync::Arc<Governing>, ConfigError> {
+        let key = file.clone().unwrap_or_default();
+        if let Some(g) = self.loaded.lock().unwrap().get(&key) {
+            return Ok(g.clone());
+        }
+        let config = match &file {
+            Some(path) => Config::load(path)?,
+            None => Config::default(),
+        };
+        let g = std::sync::Arc::new(Governing::new(config));
+        self.loaded.lock().unwrap().insert(key, g.clone());
+        Ok(g)
     }
 
     /// The configuration that governs `file`.
