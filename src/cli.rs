@@ -32,6 +32,11 @@ Examples:
   asl-lint --fail-on error                   exit 1 only for errors
   asl-lint --explain unreachable-state       show a rule's documentation
   asl-lint --cost --items 100 sm.asl.json    transitions and dollars per million runs
+  asl-lint --diff statemachines/             what --fix would change (writes nothing)
+  asl-lint --fix --unsafe-fixes sm.asl.json  apply every fix, then review the diff
+  asl-lint --reaper glue-session > reaper.yaml
+                                             the Wait-then-stop safety net as SAM
+  asl-lint --lsp                             the language server for your editor
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error.";
 
