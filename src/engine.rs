@@ -893,6 +893,39 @@ pub struct CostReport {
     pub estimate: Result<crate::cost::Estimate, String>,
 }
 
+/// Errors that leave the state graph the estimate walks incomplete or
+/// ambiguous (a `StartAt` or `Next` naming nothing, a state without `Next`
+/// or `End`, a Choice rule without its `Next`): counting such a definition
+/// would under-count. Errors elsewhere (an unreachable state, a bad ARN, a
+/// state name used again in another scope) do not change what runs, so
+/// they do not stop the estimate.
+const GRAPH_ERRORS: &[&str] = &[
+    "unknown-transition-target",
+    "transition-out-of-scope",
+    "missing-required-field",
+    "conflicting-fields",
+    "invalid-choice-rule",
+];
+
+/// The rules of [`GRAPH_ERRORS`] that report an error on the definition,
+/// in rule order.
+fn structural_errors(machine: &Machine<'_>, graph: &MachineGraph) -> Vec<&'static str> {
+    let cx = Context::new(machine, graph);
+    let mut found = Vec::new();
+    for rule in rules::RULES
+        .iter()
+        .filter(|r| GRAPH_ERRORS.contains(&r.name))
+    {
+        let Some(check) = rule.check else { continue };
+        let mut diagnostics = Vec::new();
+        check(&cx, &mut diagnostics);
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            found.push(rule.name);
+        }
+    }
+    found
+}
+
 /// Estimates every definition in the inputs (`--cost`), in input order.
 pub fn estimate_all(inputs: &[Input], assumptions: &crate::cost::Assumptions) -> Vec<CostReport> {
     let mut out = Vec::new();
@@ -942,7 +975,21 @@ pub fn estimate_all(inputs: &[Input], assumptions: &crate::cost::Assumptions) ->
                         None => {
                             let machine = Machine::build(d.root);
                             let graph = MachineGraph::build(&machine);
-                            Ok(crate::cost::estimate(&machine, &graph, assumptions))
+                            // A definition AWS rejects has no cost to count:
+                            // an unknown `StartAt` would read as 0 transitions.
+                            let errors = structural_errors(&machine, &graph);
+                            if errors.is_empty() {
+                                Ok(crate::cost::estimate(&machine, &graph, assumptions))
+                            } else {
+                                Err(format!(
+                                    "its definition has errors ({}); run asl-lint without --cost \
+                                     to see them",
+                                    crate::diagnostic::quoted_list(
+                                        &errors[..errors.len().min(3)],
+                                        errors.len()
+                                    )
+                                ))
+                            }
                         }
                     };
                     CostReport {

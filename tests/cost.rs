@@ -414,3 +414,32 @@ fn a_partial_price_file_keeps_the_other_prices() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no_such_price"));
 }
+
+/// A definition whose graph AWS would reject (a `StartAt` naming nothing)
+/// has no estimate: counting it would give 0 transitions. The run says why
+/// and exits 1; an unreachable state alone does not stop the estimate.
+#[test]
+fn a_definition_with_graph_errors_has_no_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sm.asl.json"),
+        r#"{"StartAt": "Frist", "States": {"First": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--cost", "sm.asl.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("its definition has errors (`unknown-transition-target`)"),
+        "{stderr}"
+    );
+    let unreachable = estimate(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "B": {"Type": "Succeed"}}}"#,
+        &[],
+    );
+    assert_eq!(unreachable["transitions"]["min"], 1);
+}

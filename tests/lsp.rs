@@ -249,14 +249,31 @@ fn diagnostics_match_the_cli_and_quick_fixes_and_hover_work() {
         "{shown}"
     );
 
+    // A definition AWS would reject has no estimate, and the lens says why.
     let lenses = client.request(
         "textDocument/codeLens",
         json!({"textDocument": {"uri": uri}}),
     );
     let title = lenses["result"][0]["command"]["title"].as_str().unwrap();
     assert!(
-        title.contains("per million executions (Standard)"),
+        title.starts_with(
+            "no cost estimate: its definition has errors (`unknown-transition-target`)"
+        ),
         "{title}"
+    );
+    let valid_uri = uri_of(&dir.path().join("valid.asl.json"));
+    client.open(
+        &valid_uri,
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}, \"B\": {\"Type\": \"Succeed\"}}}",
+    );
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": valid_uri}}),
+    );
+    let title = lenses["result"][0]["command"]["title"].as_str().unwrap();
+    assert_eq!(
+        title,
+        "2 transitions · $50.00 per million executions (Standard)"
     );
     client.finish();
 }

@@ -250,12 +250,30 @@ pub fn cost_lenses(doc: &Document, encoding: Encoding) -> Vec<CodeLens> {
         else {
             continue;
         };
-        let Some(estimate) = estimates
+        let range = Range::new(
+            lines.position(start_at.key_span.start as usize),
+            lines.position(start_at.key_span.end as usize),
+        );
+        let lens = |title: String| CodeLens {
+            range,
+            command: Some(Command {
+                title,
+                command: String::new(),
+                arguments: None,
+            }),
+            data: None,
+        };
+        let estimate = match estimates
             .iter()
             .find(|e| e.definition == definition.pointer)
-            .and_then(|e| e.estimate.as_ref().ok())
-        else {
-            continue;
+            .map(|e| e.estimate.as_ref())
+        {
+            Some(Ok(estimate)) => estimate,
+            Some(Err(why)) => {
+                out.push(lens(format!("no cost estimate: {why}")));
+                continue;
+            }
+            None => continue,
         };
         let t = &estimate.transitions;
         let transitions = match t.max {
@@ -267,19 +285,9 @@ pub fn cost_lenses(doc: &Document, encoding: Encoding) -> Vec<CodeLens> {
             estimate.standard_usd_per_million.min,
             estimate.standard_usd_per_million.max,
         );
-        let range = Range::new(
-            lines.position(start_at.key_span.start as usize),
-            lines.position(start_at.key_span.end as usize),
-        );
-        out.push(CodeLens {
-            range,
-            command: Some(Command {
-                title: format!("{transitions} · {dollars} per million executions (Standard)"),
-                command: String::new(),
-                arguments: None,
-            }),
-            data: None,
-        });
+        out.push(lens(format!(
+            "{transitions} · {dollars} per million executions (Standard)"
+        )));
     }
     out
 }
