@@ -338,22 +338,33 @@ pub fn apply(
     suppressed
 }
 
-/// The fix for an unused directive in a YAML comment: the comment goes (its
-/// line too, when it has one) when nothing of it is used and it says nothing
-/// else; otherwise the unused names leave its list.
-fn yaml_removal(s: &Suppression, text: &str, whole: Span, unused: &[String]) -> Option<Fix> {
-    let span = s.span?;
+/// Where the directive starts in `text`, its ` -- reason` (or ""), and the
+/// names of its list that something still uses.
+fn still_used<'a>(
+    s: &'a Suppression,
+    text: &'a str,
+    unused: &[String],
+) -> Option<(usize, &'a str, Vec<&'a str>)> {
     let at = text.find(DIRECTIVE)?;
     let rest = &text[at + DIRECTIVE.len()..];
     let reason = rest.find(" -- ").map_or("", |i| &rest[i..]);
     let unused_names: Vec<&str> = unused.iter().map(|u| u.trim_matches('`')).collect();
-    let kept: Vec<&str> = s
+    let kept = s
         .rules
         .iter()
         .flatten()
         .map(String::as_str)
         .filter(|n| !unused_names.contains(n))
         .collect();
+    Some((at, reason, kept))
+}
+
+/// The fix for an unused directive in a YAML comment: the comment goes (its
+/// line too, when it has one) when nothing of it is used and it says nothing
+/// else; otherwise the unused names leave its list.
+fn yaml_removal(s: &Suppression, text: &str, whole: Span, unused: &[String]) -> Option<Fix> {
+    let span = s.span?;
+    let (at, reason, kept) = still_used(s, text, unused)?;
     let (edit, message) = match (kept.is_empty(), text[..at].trim().is_empty()) {
         (true, true) => (
             Edit::File {
@@ -385,18 +396,7 @@ fn yaml_removal(s: &Suppression, text: &str, whole: Span, unused: &[String]) -> 
 /// its list, the whole directive (and its reason) leaves when nothing is
 /// left, and the `Comment` goes when it held only the directive.
 fn removal(s: &Suppression, comment: &str, unused: &[String]) -> Option<Fix> {
-    let at = comment.find(DIRECTIVE)?;
-    let rest = &comment[at + DIRECTIVE.len()..];
-    let reason = rest.find(" -- ").map_or("", |i| &rest[i..]);
-    let unused_names: Vec<&str> = unused.iter().map(|u| u.trim_matches('`')).collect();
-    let kept: Vec<&str> = match &s.rules {
-        None => Vec::new(),
-        Some(names) => names
-            .iter()
-            .map(String::as_str)
-            .filter(|n| !unused_names.contains(n))
-            .collect(),
-    };
+    let (at, reason, kept) = still_used(s, comment, unused)?;
     let before = comment[..at].trim_end();
     let new_comment = if kept.is_empty() {
         before.to_string()

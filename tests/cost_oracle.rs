@@ -5,22 +5,19 @@
 //! It needs a Python with moto (`.ci/run` builds one and names it in
 //! `ASL_LINT_PYTHON`); without one the test says so and passes.
 
+mod common;
+
 use std::process::Command;
 
 #[test]
 fn executions_stay_within_the_estimate() {
-    let python = std::env::var("ASL_LINT_PYTHON").unwrap_or_else(|_| "python3".to_string());
-    let has_moto = Command::new(&python)
-        .args(["-c", "import moto, boto3"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_moto {
+    let Some(python) = common::python_with("moto, boto3") else {
         println!(
-            "NOTICE: skipping the cost oracle: `{python}` cannot import moto \
+            "NOTICE: skipping the cost oracle: no Python can import moto \
              (set ASL_LINT_PYTHON to a Python with moto[stepfunctions]; .ci/run does)"
         );
         return;
-    }
+    };
     let root = env!("CARGO_MANIFEST_DIR");
     let out = Command::new(&python)
         .arg(format!("{root}/scripts/cost_oracle.py"))

@@ -51,6 +51,54 @@ fn fix_fixtures() -> Vec<(String, PathBuf)> {
     out
 }
 
+/// Fixes `bytes` (the text of `source`) with every fix and holds the result
+/// to what each fix fixture must show: `rule` offered a fix, the text
+/// changed, no fix was dropped, `rule` reports nothing afterwards, no rule
+/// reports an error it did not report before, and a second run changes
+/// nothing. Returns the diff for the snapshot.
+fn fix_and_check(source: &Input, bytes: &[u8], rule: &str, settings: &Settings) -> String {
+    let display = &source.display;
+    let before = engine::lint_bytes(source, bytes.to_vec(), settings);
+    assert!(
+        before
+            .findings
+            .iter()
+            .any(|f| f.rule == rule && f.fix.is_some()),
+        "{display}: no `{rule}` finding with a fix:\n{}",
+        String::from_utf8_lossy(bytes)
+    );
+    let fixed = fix::fix_bytes(source, bytes.to_vec(), settings, true);
+    assert!(fixed.changed(), "{display}: nothing changed");
+    assert!(fixed.dropped.is_empty(), "{display}: {:?}", fixed.dropped);
+    let remaining: Vec<_> = fixed
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| f.message.clone())
+        .collect();
+    assert!(remaining.is_empty(), "{display}: still {remaining:?}");
+    let new_errors: Vec<_> = fixed
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .filter(|f| !before.findings.iter().any(|b| b.rule == f.rule))
+        .map(|f| format!("{}: {}", f.rule, f.message))
+        .collect();
+    assert!(
+        new_errors.is_empty(),
+        "{display}: new errors {new_errors:?}"
+    );
+    let again = fix::fix_bytes(source, fixed.fixed.clone(), settings, true);
+    assert!(
+        !again.changed(),
+        "{display}: a second --fix changed it again:\n{}",
+        fix::unified_diff(display, &fixed.fixed, &again.fixed)
+    );
+    fix::unified_diff(display, bytes, &fixed.fixed)
+}
+
 #[test]
 fn every_fix_fixture_is_fixed_cleanly_and_idempotently() {
     let settings = Settings::default();
@@ -60,47 +108,8 @@ fn every_fix_fixture_is_fixed_cleanly_and_idempotently() {
     for (rule, path) in &fixtures {
         let display = common::display(path);
         let bytes = std::fs::read(path).unwrap();
-        let before = engine::lint_bytes(&input(&display, path), bytes.clone(), &settings);
-        let offered = before
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule && f.fix.is_some())
-            .count();
-        assert!(offered > 0, "{display}: no `{rule}` finding with a fix");
+        let diff = fix_and_check(&input(&display, path), &bytes, rule, &settings);
         rules_with_fixes.insert(rule.clone());
-
-        let fixed = fix::fix_bytes(&input(&display, path), bytes.clone(), &settings, true);
-        assert!(fixed.changed(), "{display}: nothing changed");
-        assert!(fixed.dropped.is_empty(), "{display}: {:?}", fixed.dropped);
-        let remaining: Vec<_> = fixed
-            .report
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule)
-            .map(|f| f.message.clone())
-            .collect();
-        assert!(remaining.is_empty(), "{display}: still {remaining:?}");
-        let new_errors: Vec<_> = fixed
-            .report
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .filter(|f| !before.findings.iter().any(|b| b.rule == f.rule))
-            .map(|f| format!("{}: {}", f.rule, f.message))
-            .collect();
-        assert!(
-            new_errors.is_empty(),
-            "{display}: new errors {new_errors:?}"
-        );
-
-        let again = fix::fix_bytes(&input(&display, path), fixed.fixed.clone(), &settings, true);
-        assert!(
-            !again.changed(),
-            "{display}: a second --fix changed it again:\n{}",
-            fix::unified_diff(&display, &fixed.fixed, &again.fixed)
-        );
-
-        let diff = fix::unified_diff(&display, &bytes, &fixed.fixed);
         let name = display.replace('/', "__");
         insta::assert_snapshot!(format!("fix__{name}"), diff);
     }
@@ -189,36 +198,7 @@ fn every_json_fix_fixture_is_fixed_the_same_way_as_yaml_and_inside_templates() {
             std::fs::write(&file, &text).unwrap();
             let display = format!("{rule}/{stem}.{suffix}");
             let source = input(&display, &file);
-            let before = engine::lint_bytes(&source, text.clone().into_bytes(), &settings);
-            assert!(
-                before
-                    .findings
-                    .iter()
-                    .any(|f| f.rule == rule && f.fix.is_some()),
-                "{display}: no `{rule}` fix:\n{text}"
-            );
-            let fixed = fix::fix_bytes(&source, text.clone().into_bytes(), &settings, true);
-            assert!(fixed.dropped.is_empty(), "{display}: {:?}", fixed.dropped);
-            let remaining: Vec<_> = fixed
-                .report
-                .findings
-                .iter()
-                .filter(|f| f.rule == rule)
-                .map(|f| f.message.clone())
-                .collect();
-            assert!(remaining.is_empty(), "{display}: still {remaining:?}");
-            assert!(
-                !fixed
-                    .report
-                    .findings
-                    .iter()
-                    .any(|f| f.severity == Severity::Error
-                        && !before.findings.iter().any(|b| b.rule == f.rule)),
-                "{display}: a new error"
-            );
-            let again = fix::fix_bytes(&source, fixed.fixed.clone(), &settings, true);
-            assert!(!again.changed(), "{display}: not idempotent");
-            let diff = fix::unified_diff(&display, text.as_bytes(), &fixed.fixed);
+            let diff = fix_and_check(&source, text.as_bytes(), &rule, &settings);
             insta::assert_snapshot!(format!("fix-variant__{}", display.replace('/', "__")), diff);
             checked += 1;
         }
@@ -469,18 +449,13 @@ fn corpus_fixes_preserve_bytes_and_reach_a_fixed_point() {
 
 #[test]
 fn the_cleanup_fix_stops_the_instance_in_moto() {
-    let python = std::env::var("ASL_LINT_PYTHON").unwrap_or_else(|_| "python3".to_string());
-    let has_moto = Command::new(&python)
-        .args(["-c", "import moto, boto3"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_moto {
+    let Some(python) = common::python_with("moto, boto3") else {
         println!(
-            "NOTICE: skipping the moto run of the cleanup fix: `{python}` cannot import moto \
+            "NOTICE: skipping the moto run of the cleanup fix: no Python can import moto \
              (set ASL_LINT_PYTHON to a Python with moto; .ci/run does)"
         );
         return;
-    }
+    };
     let root = common::root();
     let out = Command::new(&python)
         .arg(root.join("scripts/fix_moto.py"))

@@ -24,14 +24,7 @@ fn kinds() -> Vec<String> {
         .collect()
 }
 
-fn python_with(module: &str) -> Option<String> {
-    let python = std::env::var("ASL_LINT_PYTHON").unwrap_or_else(|_| "python3".to_string());
-    Command::new(&python)
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-        .then_some(python)
-}
+use common::python_with;
 
 #[test]
 fn the_talks_kinds_are_listed() {

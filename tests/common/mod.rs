@@ -96,3 +96,16 @@ pub fn files_in(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The Python the integration tests run (`ASL_LINT_PYTHON`, which `.ci/run`
+/// sets, else `python3`), when it can run `statement` (an import, and any
+/// check after it); `None` means the caller prints a skip notice.
+#[allow(dead_code)]
+pub fn python_with(statement: &str) -> Option<String> {
+    let python = std::env::var("ASL_LINT_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    std::process::Command::new(&python)
+        .args(["-c", &format!("import {statement}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+        .then_some(python)
+}
