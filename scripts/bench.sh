@@ -54,11 +54,12 @@ done
 # Hostile shapes at n and at 4n bytes of input (dense doubles n: n*n edges).
 mkdir -p "$scratch/hostile"
 for spec in "dense 50" "dense 100" "typos 5000" "typos 20000" "longname 250000" "longname 1000000" \
-    "intrinsic 5000" "intrinsic 20000" "aliases 25000" "aliases 100000"; do
+    "intrinsic 5000" "intrinsic 20000" "aliases 25000" "aliases 100000" "join 25000" "join 100000"; do
     # shellcheck disable=SC2086 # split "kind size" on purpose
     set -- $spec
     ext=asl.json
     [ "$1" = aliases ] && ext=asl.yaml
+    [ "$1" = join ] && ext=yaml
     python3 scripts/gen_synthetic.py "$1" "$2" "$scratch/hostile/$1-$2.$ext"
 done
 

@@ -16,6 +16,7 @@ Hostile shapes (each benchmarked at N and 4N bytes of input, to show growth):
   longname one state whose name (and misspelt Next) is N characters
   intrinsic one Pass whose Parameters nest N intrinsic calls
   aliases  a YAML definition aliasing one N-character anchor 100 times
+  join     a template whose DefinitionString joins N parts on one flow line
 """
 import json
 import sys
@@ -130,6 +131,16 @@ def aliases(n):
     return "\n".join(lines + ["    End: true", ""])
 
 
+def join(n):
+    # A template whose DefinitionString is an `Fn::Join` of n parts on one
+    # flow line: valid once joined, and every part is a scalar to map back.
+    head = json.dumps('{"StartAt":"A","States":{"A":{"Type":"Pass","Result":"')
+    tail = json.dumps('","End":true}}}')
+    parts = ", ".join([head] + ['"a"'] * n + [tail])
+    return ("Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n"
+            "    Properties:\n      DefinitionString: {\"Fn::Join\": [\"\", [" + parts + "]]}\n")
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -137,7 +148,7 @@ def main():
     make = {
         "chain": chain, "diamond": diamond, "glue": glue, "wide": wide, "nested": nested,
         "dense": dense, "typos": typos, "longname": longname, "intrinsic": intrinsic,
-        "aliases": aliases,
+        "aliases": aliases, "join": join,
     }[kind]
     made = make(n)
     with open(out, "w", encoding="utf-8") as f:

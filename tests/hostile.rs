@@ -554,3 +554,63 @@ fn a_yaml_file_that_is_not_utf8_is_invalid_yaml() {
         assert_eq!(report.findings[0].start.line, 3);
     }
 }
+
+#[test]
+fn a_join_of_many_parts_on_one_line_is_mapped_back_in_one_pass() {
+    // Each part's scalar used to look back over the whole line for a block
+    // header (100,000 parts: 2.3 s); the result must still be exact.
+    let parts = vec![r#""a""#; 20_000].join(", ");
+    let template = format!(
+        "Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      \
+         DefinitionString: {{\"Fn::Join\": [\"\", [\"{{\\\"StartAt\\\": \\\"A\\\", \\\"States\\\": \
+         {{\\\"A\\\": {{\\\"Type\\\": \\\"Pass\\\", \\\"Next\\\": \\\"\", {parts}, \"\\\"}}}}}}\"]]}}\n"
+    );
+    let r = lint("join.yaml", &template);
+    let d = &r["diagnostics"][0];
+    assert_eq!(d["rule"], "unknown-transition-target", "{r}");
+    // The finding starts at the name's escaped opening quote, which ends
+    // the first part, on line 5.
+    let line = template.lines().nth(4).unwrap();
+    let first_part = line.find(r#"\"", "a""#).unwrap() + 1;
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(5), Some(first_part as u64)), "{r}");
+}
+
+#[test]
+fn a_second_yaml_document_is_an_error_not_ignored() {
+    // PyYAML's safe_load (SAM, the AWS CLI, cfn-lint) refuses it too.
+    let one = "StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n";
+    let r = lint("two.asl.yaml", &format!("{one}---\nStartAt: B\n"));
+    assert_message(&r, "a second YAML document starts here");
+    assert_eq!(r["diagnostics"][0]["line"], 4, "{r}");
+    // An explicit end marker alone is still one document.
+    let r = lint("end.asl.yaml", &format!("---\n{one}...\n"));
+    assert_eq!(r["summary"]["errors"], 0, "{r}");
+}
+
+#[test]
+fn huge_numbers_are_shown_as_the_number_they_became() {
+    let r = lint(
+        "big.asl.json",
+        r#"{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":123456789012345678901234567890,"End":true}}}"#,
+    );
+    // A whole number too large, in exponent form (no invented digits).
+    assert_message(&r, "must be at most 99999999, found 1.2345678901234568e29");
+}
+
+#[test]
+fn a_colon_in_a_top_level_file_name_is_no_uri_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c:lon.asl.json"),
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--no-config", "--format", "sarif", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "c%3Alon.asl.json");
+}

@@ -705,12 +705,18 @@ fn scalar_text(text: &str, node: &Node, value: &str, out: &mut Mapped) {
 /// (in a sequence item, `- |-`); step back to the `|` or `>` header then.
 fn block_header_before(text: &str, start: usize) -> usize {
     let before = &text[..start];
-    let Some(line_end) = before.rfind('\n') else {
-        return start;
-    };
-    if !before[line_end..].trim().is_empty() {
+    // Only indentation may lie between the scalar and the line break before
+    // it. Looking back over that and no further keeps this constant for the
+    // many scalars of one long flow line (100,000 `Fn::Join` parts).
+    let indent = before.len()
+        - before
+            .trim_end_matches(|c: char| c == ' ' || c == '\t')
+            .len();
+    let line_end = start - indent;
+    if line_end == 0 || text.as_bytes()[line_end - 1] != b'\n' {
         return start;
     }
+    let line_end = line_end - 1;
     let line_start = before[..line_end].rfind('\n').map_or(0, |i| i + 1);
     let line = &before[line_start..line_end];
     let trimmed = line.trim_end();

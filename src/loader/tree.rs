@@ -24,6 +24,19 @@ impl Number {
     }
 }
 
+impl std::fmt::Display for Number {
+    /// Large floats are shown in exponent form: `1.2345678901234568e29` is
+    /// what the file's 30-digit integer became, where the plain form would
+    /// end in invented zeros.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::Float(x) if x.abs() >= 1e16 => write!(f, "{x:e}"),
+            Number::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Value {
     Null,

@@ -87,7 +87,7 @@ enum Frame {
     },
 }
 
-/// Parses the first YAML document of `text`.
+/// Parses the one YAML document of `text`.
 ///
 /// PyYAML, which SAM and the AWS CLI use, accepts flow collections and
 /// quoted scalars whose later lines are indented less than their parent key
@@ -227,8 +227,20 @@ fn parse_strict(text: &str) -> Result<Parsed, ParseError> {
         let (event, raw_span) = event.map_err(|e| scan_error(text, &offsets, &e))?;
         let span = offsets.span(raw_span);
         let node = match event {
+            Event::DocumentStart(_) if root.is_some() => {
+                // PyYAML's safe_load, which SAM, the AWS CLI and cfn-lint
+                // read templates with, refuses a second document, and a
+                // definition is one value: it would go unlinted otherwise.
+                return Err(error_at(
+                    span,
+                    "a second YAML document starts here; a definition or template file holds one"
+                        .to_string(),
+                    "second document",
+                ));
+            }
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
-            Event::DocumentEnd | Event::StreamEnd => break,
+            Event::DocumentEnd => continue,
+            Event::StreamEnd => break,
             Event::SequenceStart(anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(too_deep(span));

@@ -756,14 +756,21 @@ pub fn value_problem(kind: Kind, node: &Node, lang: QueryLanguage) -> Option<Str
             {
                 None
             }
-            Some(crate::loader::tree::Number::Float(x)) => {
-                Some(format!("must be a whole number, found {x}"))
+            Some(n @ crate::loader::tree::Number::Float(x)) if x.fract() == 0.0 => {
+                if x < min as f64 {
+                    Some(format!("must be at least {min}, found {n}"))
+                } else {
+                    Some(format!("must be at most {max}, found {n}"))
+                }
+            }
+            Some(n @ crate::loader::tree::Number::Float(_)) => {
+                Some(format!("must be a whole number, found {n}"))
             }
             None => want("a whole number"),
         },
-        Kind::Number { min, max } => match node.as_number().map(|n| n.as_f64()) {
-            Some(x) if x < min => Some(format!("must be at least {min}, found {x}")),
-            Some(x) if x > max => Some(format!("must be at most {max}, found {x}")),
+        Kind::Number { min, max } => match node.as_number() {
+            Some(n) if n.as_f64() < min => Some(format!("must be at least {min}, found {n}")),
+            Some(n) if n.as_f64() > max => Some(format!("must be at most {max}, found {n}")),
             Some(_) => None,
             None => want("a number"),
         },
@@ -805,10 +812,7 @@ pub fn value_problem(kind: Kind, node: &Node, lang: QueryLanguage) -> Option<Str
 fn describe_value(node: &Node) -> String {
     match &node.value {
         Value::String(s) if s.chars().count() <= 40 => format!("\"{s}\""),
-        Value::Number(n) => match n {
-            crate::loader::tree::Number::Int(i) => i.to_string(),
-            crate::loader::tree::Number::Float(x) => x.to_string(),
-        },
+        Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         _ => node.type_name().to_string(),
     }

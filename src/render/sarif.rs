@@ -22,11 +22,15 @@ fn level(s: Severity) -> &'static str {
 }
 
 /// A relative path as a URI reference: `/`-separated, with spaces, `%`, `#`,
-/// `?` and non-ASCII bytes percent-encoded.
+/// `?` and non-ASCII bytes percent-encoded, and a `:` before the first `/`
+/// too, where it would make `c:lon.asl.json` read as scheme `c`.
 pub fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
+    let mut first_segment = true;
     for b in path.replace('\\', "/").bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+        first_segment &= b != b'/';
+        let plain = if first_segment { &b"-._~/!$&'()*+,;=@"[..] } else { &b"-._~/!$&'()*+,;=:@"[..] };
+        if b.is_ascii_alphanumeric() || plain.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -35,7 +39,6 @@ pub fn uri(path: &str) -> String {
     out
 }
 
-/// The "What it does" paragraph of a rule's doc, for `fullDescription`.
 /// The first paragraph of a rule doc's "What it does", on one line (SARIF's
 /// full description, the language server's hover).
 pub fn what_it_does(doc: &str) -> String {
