@@ -58,12 +58,31 @@ pub struct Link {
     pub resource: String,
     pub workflow_type: Option<WorkflowType>,
     pub substitutions: loader::template::Substitutions,
+    /// Text rewrites the deploy applies (Terraform `replace()`).
+    pub replacements: Vec<loader::template::Replacement>,
     /// What the deploy fills in, to find placeholders nothing fills.
     pub placeholders: Option<loader::template::PlaceholderNames>,
     /// The resource's `Metadata: {asl-lint: {ignore: [...]}}`, which applies
     /// to the definition it deploys (unused entries are reported on the
     /// template, where they are written).
     pub ignore: Vec<String>,
+}
+
+/// What makes two deployments of one file lint differently.
+type Deployment = (
+    Option<WorkflowType>,
+    loader::template::Substitutions,
+    Vec<loader::template::Replacement>,
+);
+
+impl Link {
+    fn deployment(&self) -> Deployment {
+        (
+            self.workflow_type,
+            self.substitutions.clone(),
+            self.replacements.clone(),
+        )
+    }
 }
 
 /// Which rules run, and at what severity.
@@ -203,17 +222,16 @@ fn relint_linked<'s>(
         })
         .collect();
     // A file several state machines deploy is linted once per distinct
-    // (workflow type, substitutions) pair, in template order; findings that
+    // (workflow type, substitutions, rewrites) triple, in template order; findings that
     // only a later pair has say which resource deploys it that way.
-    let mut done: HashMap<PathBuf, Vec<(Option<WorkflowType>, loader::template::Substitutions)>> =
-        HashMap::new();
+    let mut done: HashMap<PathBuf, Vec<Deployment>> = HashMap::new();
     let mut extra: Vec<FileReport> = Vec::new();
     let mut extra_of: HashMap<PathBuf, usize> = HashMap::new();
     for link in links {
         let Some(target) = canonical(&link.target) else {
             continue;
         };
-        let pair = (link.workflow_type, link.substitutions.clone());
+        let pair = link.deployment();
         let seen = done.entry(target.clone()).or_default();
         if seen.contains(&pair) {
             continue;
@@ -257,7 +275,7 @@ fn relint_linked<'s>(
 /// that it does not already have, naming the resource that deploys it so.
 /// Lints in-memory `bytes` of a file as the templates in `links` deploy it
 /// (the language server's view of a `DefinitionUri` file open beside its
-/// template): once per distinct (workflow type, substitutions) pair, the
+/// template): once per distinct (workflow type, substitutions, rewrites), the
 /// later pairs' own findings merged in, as the command line does.
 pub fn lint_bytes_deployed(
     input: &Input,
@@ -266,9 +284,9 @@ pub fn lint_bytes_deployed(
     links: &[Link],
 ) -> FileReport {
     let mut report: Option<FileReport> = None;
-    let mut seen: Vec<(Option<WorkflowType>, loader::template::Substitutions)> = Vec::new();
+    let mut seen: Vec<Deployment> = Vec::new();
     for link in links {
-        let pair = (link.workflow_type, link.substitutions.clone());
+        let pair = link.deployment();
         if seen.contains(&pair) {
             continue;
         }
@@ -416,6 +434,7 @@ fn lint_bytes_linked(
         && let Some(tree) = file.tree.as_mut()
     {
         loader::template::resolve_resources(tree, &link.substitutions);
+        loader::template::apply_replacements(tree, &link.replacements);
     }
     let mut findings = Vec::new();
     let mut file_level: Vec<Diagnostic> = file
@@ -456,6 +475,7 @@ fn lint_bytes_linked(
                         .to_string(),
                     workflow_type: parse_workflow_type(skipped.workflow_type.as_deref()),
                     substitutions: skipped.substitutions.clone(),
+                    replacements: skipped.replacements.clone(),
                     ignore: file
                         .tree
                         .as_ref()

@@ -593,3 +593,62 @@ fn spans_at_the_end_of_a_join_part_stay_in_that_part() {
         Some(line.rfind('"').unwrap() as u64 + 1)
     );
 }
+
+#[test]
+fn terraform_locals_and_text_wrappers_are_followed_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::create_dir(dir.path().join("sf")).unwrap();
+    // Quoted tokens the deploy rewrites: a number by an unknown value, a
+    // stage name by a literal. Linted as written, `TimeoutSeconds` would
+    // be a string, and `Next` would name no state.
+    std::fs::write(
+        dir.path().join("sf/flow.asl.json"),
+        r#"{"StartAt": "Ask", "States": {
+          "Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Parameters": {"FunctionName": "${fn}"},
+                  "TimeoutSeconds": "__TIMEOUT__", "Next": "__NEXT__"},
+          "Done": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"locals {
+  def_path = "${path.module}/sf/flow.asl.json"
+  flow = replace(templatefile(local.def_path, {
+    fn = aws_lambda_function.f.arn
+  }), "\"__TIMEOUT__\"", tostring(var.timeout))
+}
+
+resource "aws_sfn_state_machine" "flow" {
+  name       = "flow"
+  definition = nonsensitive(replace(local.flow, "__NEXT__", "Done"))
+}
+
+resource "aws_sfn_state_machine" "regex" {
+  definition = replace(file("sf/flow.asl.json"), "/__[A-Z]+__/", "x")
+}
+
+resource "aws_sfn_state_machine" "elsewhere" {
+  definition = local.in_another_file
+}
+"#,
+    )
+    .unwrap();
+    let out = run(&["--no-config", "--format", "concise", "main.tf"], dir.path(), None);
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("sf/flow.asl.json"), "{stdout}");
+    assert!(
+        stdout.contains("state machine `regex` is not linted: its definition goes through `replace()` with a regular expression"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`local.in_another_file`, which no `locals` block of this file defines"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    // Without the rewrites the same file has both errors.
+    let alone = run(&["--no-config", "--format", "concise", "sf/flow.asl.json"], dir.path(), None);
+    let alone = text(&alone.stdout);
+    assert!(alone.contains("[invalid-value]") && alone.contains("[unknown-transition-target]"), "{alone}");
+}

@@ -72,6 +72,17 @@ pub struct Skipped {
     /// What the resource says about the definition, for a linked file.
     pub workflow_type: Option<String>,
     pub substitutions: Substitutions,
+    /// Text rewrites of the rendered definition (Terraform `replace()`),
+    /// innermost first.
+    pub replacements: Vec<Replacement>,
+}
+
+/// A deploy-time rewrite of a definition's text: each `search` becomes
+/// `with`, or a value known only at deploy time when `with` is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Replacement {
+    pub search: String,
+    pub with: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +158,7 @@ pub fn extract(text: &str, root: &Node) -> Extracted {
                         reason: SkipReason::NotCheckable(why),
                         workflow_type: None,
                         substitutions: Substitutions::new(),
+                        replacements: Vec::new(),
                     });
                     None
                 }
@@ -185,6 +197,7 @@ pub fn extract(text: &str, root: &Node) -> Extracted {
                 reason,
                 workflow_type: workflow_type.clone(),
                 substitutions: literal_substitutions(substitutions),
+                replacements: Vec::new(),
             });
             None
         };
@@ -219,6 +232,7 @@ pub fn extract(text: &str, root: &Node) -> Extracted {
             Some(_) => out.skipped.push(Skipped {
                 workflow_type: None,
                 substitutions: Substitutions::new(),
+                replacements: Vec::new(),
                 resource: base.clone(),
                 field: pointer::push(&base, "definition"),
                 reason: SkipReason::NotCheckable(
@@ -230,6 +244,7 @@ pub fn extract(text: &str, root: &Node) -> Extracted {
             None => out.skipped.push(Skipped {
                 workflow_type: None,
                 substitutions: Substitutions::new(),
+                replacements: Vec::new(),
                 resource: base.clone(),
                 field: base.clone(),
                 reason: SkipReason::NoDefinition,
@@ -471,6 +486,61 @@ pub fn resolve_resources(root: &mut Node, subs: &Substitutions) {
             }
             _ => {}
         }
+    }
+}
+
+/// Applies deploy-time text rewrites to a parsed definition, as far as they
+/// stay inside string values: a search for a whole quoted string (`"\"__X__\""`)
+/// replaces every string value equal to it with the JSON its replacement
+/// spells, a search for other text rewrites it inside strings. An unknown
+/// replacement makes the value opaque.
+pub fn apply_replacements(root: &mut Node, replacements: &[Replacement]) {
+    for r in replacements {
+        let whole = r
+            .search
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .filter(|inner| !inner.contains(['"', '\\']));
+        let mut stack: Vec<&mut Node> = vec![&mut *root];
+        while let Some(node) = stack.pop() {
+            if let Value::String(s) = &node.value {
+                let replaced = match (whole, &r.with) {
+                    (Some(inner), with) if **s == *inner => Some(with.as_deref().map_or_else(
+                        || Value::Opaque(r.search.as_str().into()),
+                        json_scalar,
+                    )),
+                    (Some(_), _) => None,
+                    (None, _) if r.search.is_empty() || !s.contains(r.search.as_str()) => None,
+                    (None, Some(with)) => {
+                        Some(Value::String(s.replace(r.search.as_str(), with).into()))
+                    }
+                    (None, None) => Some(Value::Opaque(s.clone())),
+                };
+                if let Some(value) = replaced {
+                    node.value = value;
+                }
+                continue;
+            }
+            match &mut node.value {
+                Value::Object(o) => stack.extend(o.members.iter_mut().map(|m| &mut m.value)),
+                Value::Array(items) => stack.extend(items.iter_mut()),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The value JSON text spells when it is a scalar; otherwise opaque.
+fn json_scalar(text: &str) -> Value {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Null) => Value::Null,
+        Ok(serde_json::Value::Bool(b)) => Value::Bool(b),
+        Ok(serde_json::Value::String(s)) => Value::String(s.into()),
+        Ok(serde_json::Value::Number(n)) => Value::Number(match n.as_i64() {
+            Some(i) => crate::loader::tree::Number::Int(i),
+            None => crate::loader::tree::Number::Float(n.as_f64().unwrap_or(0.0)),
+        }),
+        _ => Value::Opaque(text.into()),
     }
 }
 

@@ -3,10 +3,13 @@
 //! template deploys it, like a SAM `DefinitionUri`.
 //!
 //! This is a scanner, not an HCL parser: it finds the resource blocks and
-//! their `definition` and `type` attributes. Inline HCL (`jsonencode({...})`,
-//! heredocs) is reported as not checkable rather than guessed at.
+//! their `definition` and `type` attributes, and follows `local.NAME` to the
+//! file's `locals` blocks and the text-only wrappers `nonsensitive()`,
+//! `trimspace()` and `replace()` (whose rewrite is applied to the linted
+//! definition). Inline HCL (`jsonencode({...})`, heredocs) is reported as not
+//! checkable rather than guessed at.
 
-use crate::loader::template::{Extracted, SkipReason, Skipped, Substitutions};
+use crate::loader::template::{Extracted, Replacement, SkipReason, Skipped, Substitutions};
 use crate::loader::tree::{Member, Node, Object, Span, Value};
 
 const RESOURCE: &str = "aws_sfn_state_machine";
@@ -20,6 +23,8 @@ pub fn mentions_state_machine(text: &str) -> bool {
 /// findings can point at `definition` through a JSON pointer) and the
 /// definitions they reference.
 pub fn extract(text: &str) -> (Node, Extracted) {
+    let locals = locals_blocks(text);
+    let local = |name: &str| locals.iter().find_map(|body| attribute(body, name).map(|(_, e)| e));
     let mut machines = Vec::new();
     let mut out = Extracted::default();
     let mut search = 0;
@@ -59,12 +64,14 @@ pub fn extract(text: &str) -> (Node, Extracted) {
                         span,
                     },
                 });
+                let (reason, replacements) = classify(expression, &local);
                 out.skipped.push(Skipped {
                     resource: base.clone(),
                     field: format!("{base}/definition"),
-                    reason: classify(expression),
+                    reason,
                     workflow_type,
                     substitutions: Substitutions::new(),
+                    replacements,
                 });
             }
             None => out.skipped.push(Skipped {
@@ -73,6 +80,7 @@ pub fn extract(text: &str) -> (Node, Extracted) {
                 reason: SkipReason::NoDefinition,
                 workflow_type: None,
                 substitutions: Substitutions::new(),
+                replacements: Vec::new(),
             }),
         }
         let header_span = Span::new(line_start, line_start + header.len());
@@ -102,28 +110,86 @@ pub fn extract(text: &str) -> (Node, Extracted) {
     (wrap("resource", wrap(RESOURCE, machines)), out)
 }
 
-/// What a `definition` expression points at.
-fn classify(expression: &str) -> SkipReason {
-    let e = expression.trim();
-    for function in ["file(", "templatefile("] {
-        if let Some(args) = e.strip_prefix(function) {
-            let Some(path) = args
-                .trim_start()
-                .strip_prefix('"')
-                .and_then(|p| p.split('"').next())
-            else {
-                break;
-            };
-            let path = path
-                .strip_prefix("${path.module}/")
-                .or_else(|| path.strip_prefix("${path.root}/"))
-                .unwrap_or(path);
-            if path.contains("${") {
-                return SkipReason::NotCheckable(format!(
-                    "its definition file `{path}` is named through a variable"
-                ));
+/// How many `local.` references and wrappers are followed before giving up
+/// (locals may refer to each other in a cycle).
+const MAX_UNWRAP: usize = 16;
+
+/// What a `definition` expression points at, and the `replace()` rewrites
+/// applied to it (innermost first).
+fn classify<'t>(
+    expression: &'t str,
+    local: &dyn Fn(&str) -> Option<&'t str>,
+) -> (SkipReason, Vec<Replacement>) {
+    let mut e = expression.trim();
+    let mut replacements = Vec::new();
+    let not_checkable = |why: String| (SkipReason::NotCheckable(why), Vec::new());
+    for _ in 0..MAX_UNWRAP {
+        if let Some(name) = e.strip_prefix("local.")
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            match local(name) {
+                Some(value) => {
+                    e = value.trim();
+                    continue;
+                }
+                None => {
+                    return not_checkable(format!(
+                        "its definition is `local.{name}`, which no `locals` block of this file \
+                         defines (locals of other files are not followed)"
+                    ));
+                }
             }
-            return SkipReason::LocalFile(path.to_string());
+        }
+        let Some((function, args)) = call(e) else {
+            break;
+        };
+        match (function, args.as_slice()) {
+            ("nonsensitive" | "trimspace" | "chomp", [inner]) => e = inner.trim(),
+            ("replace", [inner, search, with]) => {
+                let Some(search) = hcl_literal(search) else {
+                    return not_checkable(
+                        "its definition goes through `replace()` with a search text that is \
+                         not a literal string"
+                            .to_string(),
+                    );
+                };
+                if search.len() > 1 && search.starts_with('/') && search.ends_with('/') {
+                    return not_checkable(
+                        "its definition goes through `replace()` with a regular expression"
+                            .to_string(),
+                    );
+                }
+                replacements.push(Replacement {
+                    search,
+                    with: hcl_literal(with),
+                });
+                e = inner.trim();
+            }
+            ("file" | "templatefile", [path, ..]) => {
+                // The path may itself be a local (`local.definition_path`).
+                let mut path = path.trim();
+                for _ in 0..MAX_UNWRAP {
+                    match path.strip_prefix("local.").and_then(local) {
+                        Some(value) => path = value.trim(),
+                        None => break,
+                    }
+                }
+                let Some(path) = hcl_literal_path(path) else {
+                    break;
+                };
+                let path = path
+                    .strip_prefix("${path.module}/")
+                    .or_else(|| path.strip_prefix("${path.root}/"))
+                    .unwrap_or(path);
+                if path.contains("${") {
+                    return not_checkable(format!(
+                        "its definition file `{path}` is named through a variable"
+                    ));
+                }
+                replacements.reverse();
+                return (SkipReason::LocalFile(path.to_string()), replacements);
+            }
+            _ => break,
         }
     }
     let what = if e.starts_with("jsonencode(") {
@@ -133,10 +199,108 @@ fn classify(expression: &str) -> SkipReason {
     } else {
         "built by an expression"
     };
-    SkipReason::NotCheckable(format!(
+    not_checkable(format!(
         "its definition is {what}; keep it in a `.asl.json` file and load it with `file()` or \
          `templatefile()` to have it linted"
     ))
+}
+
+/// `name(arg, ...)` as the function's name and its top-level arguments.
+fn call(e: &str) -> Option<(&str, Vec<&str>)> {
+    let open = e.find('(')?;
+    let name = &e[..open];
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    let inner = e[open + 1..].strip_suffix(')')?;
+    let mut args = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in inner.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.checked_sub(1)?,
+            ',' if depth == 0 => {
+                args.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    // The last `)` must close the first `(`: `f(a) + g(b)` is no call.
+    if depth != 0 || in_string {
+        return None;
+    }
+    let last = inner[start..].trim();
+    if !last.is_empty() {
+        args.push(last);
+    }
+    Some((name, args))
+}
+
+/// The text of an HCL quoted string without interpolation.
+fn hcl_literal(e: &str) -> Option<String> {
+    let body = e.trim().strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(match chars.next()? {
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                other => other,
+            }),
+            '"' => return None,
+            '$' | '%' if chars.peek() == Some(&'{') => return None,
+            '$' | '%' if chars.peek() == Some(&c) => {
+                // `$${` and `%%{` are a literal `${` and `%{`.
+                chars.next();
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// A path argument: a quoted string whose only interpolation may be
+/// `${path.module}` or `${path.root}` (kept, for the caller to strip).
+fn hcl_literal_path(e: &str) -> Option<&str> {
+    let body = e.trim().strip_prefix('"')?.strip_suffix('"')?;
+    (!body.contains(['"', '\\'])).then_some(body)
+}
+
+/// The bodies of the file's `locals { ... }` blocks.
+fn locals_blocks(text: &str) -> Vec<&str> {
+    let mut bodies = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("locals")
+            && rest.trim_start().starts_with('{')
+        {
+            let open = offset + (line.len() - rest.trim_start().len());
+            let close = block_end(text, open);
+            if close > open {
+                bodies.push(&text[open + 1..close]);
+            }
+        }
+        offset += line.len();
+    }
+    bodies
 }
 
 /// The offset of the `}` closing the block opened at `open`, skipping
@@ -273,6 +437,27 @@ resource "aws_sfn_state_machine" "inline" {
             found.skipped[0].reason,
             SkipReason::LocalFile("a.json".into())
         );
+    }
+
+    #[test]
+    fn calls_split_at_top_level_commas_only() {
+        assert_eq!(
+            call(r#"replace(f("a,b", {x = [1, 2]}), "\",", y)"#),
+            Some(("replace", vec![r#"f("a,b", {x = [1, 2]})"#, r#""\",""#, "y"]))
+        );
+        assert_eq!(call("f(a) + g(b)"), None);
+        assert_eq!(call("local.x"), None);
+        assert_eq!(hcl_literal(r#""\"__X__\"""#).as_deref(), Some(r#""__X__""#));
+        assert_eq!(hcl_literal(r#""$${x}""#).as_deref(), Some("${x}"));
+        assert_eq!(hcl_literal(r#""${var.x}""#), None);
+    }
+
+    #[test]
+    fn locals_that_refer_to_each_other_in_a_cycle_end() {
+        let (_, found) = extract(
+            "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_sfn_state_machine\" \"p\" {\n definition = local.a\n}\n",
+        );
+        assert!(matches!(found.skipped[0].reason, SkipReason::NotCheckable(_)));
     }
 
     #[test]
