@@ -635,7 +635,11 @@ resource "aws_sfn_state_machine" "elsewhere" {
 "#,
     )
     .unwrap();
-    let out = run(&["--no-config", "--format", "concise", "main.tf"], dir.path(), None);
+    let out = run(
+        &["--no-config", "--format", "concise", "main.tf"],
+        dir.path(),
+        None,
+    );
     let stdout = text(&out.stdout);
     assert!(!stdout.contains("sf/flow.asl.json"), "{stdout}");
     assert!(
@@ -648,7 +652,14 @@ resource "aws_sfn_state_machine" "elsewhere" {
     );
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
     // Without the rewrites the same file has both errors.
-    let alone = run(&["--no-config", "--format", "concise", "sf/flow.asl.json"], dir.path(), None);
+    let alone = run(
+        &["--no-config", "--format", "concise", "sf/flow.asl.json"],
+        dir.path(),
+        None,
+    );
     let alone = text(&alone.stdout);
-    assert!(alone.contains("[invalid-value]") && alone.contains("[unknown-transition-target]"), "{alone}");
+    assert!(
+        alone.contains("[invalid-value]") && alone.contains("[unknown-transition-target]"),
+        "{alone}"
+    );
 }

@@ -572,7 +572,11 @@ fn a_join_of_many_parts_on_one_line_is_mapped_back_in_one_pass() {
     // the first part, on line 5.
     let line = template.lines().nth(4).unwrap();
     let first_part = line.find(r#"\"", "a""#).unwrap() + 1;
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(5), Some(first_part as u64)), "{r}");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(5), Some(first_part as u64)),
+        "{r}"
+    );
 }
 
 #[test]

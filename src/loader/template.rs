@@ -505,10 +505,10 @@ pub fn apply_replacements(root: &mut Node, replacements: &[Replacement]) {
         while let Some(node) = stack.pop() {
             if let Value::String(s) = &node.value {
                 let replaced = match (whole, &r.with) {
-                    (Some(inner), with) if **s == *inner => Some(with.as_deref().map_or_else(
-                        || Value::Opaque(r.search.as_str().into()),
-                        json_scalar,
-                    )),
+                    (Some(inner), with) if **s == *inner => Some(
+                        with.as_deref()
+                            .map_or_else(|| Value::Opaque(r.search.as_str().into()), json_scalar),
+                    ),
                     (Some(_), _) => None,
                     (None, _) if r.search.is_empty() || !s.contains(r.search.as_str()) => None,
                     (None, Some(with)) => {
@@ -780,7 +780,7 @@ fn block_header_before(text: &str, start: usize) -> usize {
     // many scalars of one long flow line (100,000 `Fn::Join` parts).
     let indent = before.len()
         - before
-            .trim_end_matches(|c: char| c == ' ' || c == '\t')
+            .trim_end_matches([' ', '\t'])
             .len();
     let line_end = start - indent;
     if line_end == 0 || text.as_bytes()[line_end - 1] != b'\n' {

@@ -24,7 +24,11 @@ pub fn mentions_state_machine(text: &str) -> bool {
 /// definitions they reference.
 pub fn extract(text: &str) -> (Node, Extracted) {
     let locals = locals_blocks(text);
-    let local = |name: &str| locals.iter().find_map(|body| attribute(body, name).map(|(_, e)| e));
+    let local = |name: &str| {
+        locals
+            .iter()
+            .find_map(|body| attribute(body, name).map(|(_, e)| e))
+    };
     let mut machines = Vec::new();
     let mut out = Extracted::default();
     let mut search = 0;
@@ -125,7 +129,9 @@ fn classify<'t>(
     let not_checkable = |why: String| (SkipReason::NotCheckable(why), Vec::new());
     for _ in 0..MAX_UNWRAP {
         if let Some(name) = e.strip_prefix("local.")
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         {
             match local(name) {
                 Some(value) => {
@@ -443,7 +449,10 @@ resource "aws_sfn_state_machine" "inline" {
     fn calls_split_at_top_level_commas_only() {
         assert_eq!(
             call(r#"replace(f("a,b", {x = [1, 2]}), "\",", y)"#),
-            Some(("replace", vec![r#"f("a,b", {x = [1, 2]})"#, r#""\",""#, "y"]))
+            Some((
+                "replace",
+                vec![r#"f("a,b", {x = [1, 2]})"#, r#""\",""#, "y"]
+            ))
         );
         assert_eq!(call("f(a) + g(b)"), None);
         assert_eq!(call("local.x"), None);
@@ -457,7 +466,10 @@ resource "aws_sfn_state_machine" "inline" {
         let (_, found) = extract(
             "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_sfn_state_machine\" \"p\" {\n definition = local.a\n}\n",
         );
-        assert!(matches!(found.skipped[0].reason, SkipReason::NotCheckable(_)));
+        assert!(matches!(
+            found.skipped[0].reason,
+            SkipReason::NotCheckable(_)
+        ));
     }
 
     #[test]

@@ -29,7 +29,11 @@ pub fn uri(path: &str) -> String {
     let mut first_segment = true;
     for b in path.replace('\\', "/").bytes() {
         first_segment &= b != b'/';
-        let plain = if first_segment { &b"-._~/!$&'()*+,;=@"[..] } else { &b"-._~/!$&'()*+,;=:@"[..] };
+        let plain = if first_segment {
+            &b"-._~/!$&'()*+,;=@"[..]
+        } else {
+            &b"-._~/!$&'()*+,;=:@"[..]
+        };
         if b.is_ascii_alphanumeric() || plain.contains(&b) {
             out.push(b as char);
         } else {
