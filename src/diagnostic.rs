@@ -70,6 +70,27 @@ pub struct Diagnostic {
     pub state: Option<String>,
     /// The edits that would resolve it, when the remedy is mechanical.
     pub fix: Option<Fix>,
+    /// The path through the state machine it is about, for diagrams.
+    pub path: Option<Box<FlowPath>>,
+}
+
+/// A path through a state machine that a finding is about: where it starts,
+/// the states it passes, how it leaves and what is missing on the way (the
+/// step summary draws it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FlowPath {
+    /// States in order, the first where the path starts; each with whether
+    /// it was entered through a Catch.
+    pub states: Vec<(String, bool)>,
+    /// Where states of a long path were left out: the index in `states` of
+    /// the first state after the gap.
+    pub gap_before: Option<usize>,
+    /// How the path leaves the state machine: "fails", "ends", ...
+    pub exit: String,
+    /// What should have happened before the exit ("stop the Glue session").
+    pub missing: Option<String>,
+    /// States that never run because of it (the rest of a job chain).
+    pub never_run: Vec<String>,
 }
 
 /// What a finding needs to know of its rule: findings know nothing else of
@@ -106,7 +127,13 @@ impl Diagnostic {
             related: Vec::new(),
             state: None,
             fix: None,
+            path: None,
         }
+    }
+
+    pub fn path(mut self, path: FlowPath) -> Self {
+        self.path = Some(Box::new(path));
+        self
     }
 
     pub fn on_key(mut self) -> Self {
@@ -200,6 +227,7 @@ pub struct Finding {
     pub fingerprint: String,
     /// The fix, placed as byte edits of this file.
     pub fix: Option<PlacedFix>,
+    pub path: Option<Box<FlowPath>>,
 }
 
 impl Finding {

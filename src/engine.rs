@@ -808,6 +808,7 @@ fn place(
                     .unwrap_or(crate::source::LineCol { line: 1, column: 1 }),
                 related,
                 fix,
+                path: d.path,
             }
         })
         .collect()

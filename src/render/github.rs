@@ -102,5 +102,45 @@ pub fn step_summary(reports: &[FileReport], summary: &Summary) -> String {
             markdown_cell(&f.message)
         );
     }
+    paths(&mut out, reports);
     out
+}
+
+/// At most this many paths are drawn in the step summary.
+const MAX_DRAWN_PATHS: usize = 20;
+
+/// The paths findings are about, as Mermaid flowcharts after the table,
+/// while the summary stays under its budget.
+fn paths(out: &mut String, reports: &[FileReport]) {
+    let drawn: Vec<&Finding> = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.path.is_some())
+        .collect();
+    if drawn.is_empty() || out.len() > STEP_SUMMARY_BUDGET {
+        return;
+    }
+    out.push_str("\n### Paths\n");
+    for (shown, f) in drawn.iter().enumerate() {
+        let chart = crate::render::mermaid::flowchart(f.path.as_deref().expect("filtered"));
+        if shown == MAX_DRAWN_PATHS || out.len() + chart.len() > STEP_SUMMARY_BUDGET {
+            let _ = writeln!(out, "\n{} more paths are not drawn.", drawn.len() - shown);
+            return;
+        }
+        let at = f
+            .state
+            .as_deref()
+            .map(|s| format!(" at <code>{}</code>", markdown_cell(s)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n<code>{}:{}:{}</code> [`{}`]({}){at}\n",
+            markdown_cell(&f.file),
+            f.start.line,
+            f.start.column,
+            f.rule,
+            crate::rules::doc_url(f.rule),
+        );
+        out.push_str(&chart);
+    }
 }

@@ -9,6 +9,7 @@ pub mod github;
 pub mod gitlab;
 pub mod json;
 pub mod junit;
+pub mod mermaid;
 pub mod sarif;
 pub mod text;
 

@@ -267,5 +267,11 @@ fn diagnose(cx: &Context<'_, '_>, id: StateId, next: &[&str]) -> Option<Diagnost
             "{why}, so a failure here only fails this item; add a Catch to record it"
         ));
     }
-    Some(d)
+    Some(d.path(crate::diagnostic::FlowPath {
+        states: vec![(state.name.to_string(), false)],
+        exit: "fails".to_string(),
+        missing: Some("no Catch".to_string()),
+        never_run: next.iter().map(|n| n.to_string()).collect(),
+        ..Default::default()
+    }))
 }

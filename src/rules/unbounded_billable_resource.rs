@@ -1,5 +1,5 @@
 use crate::catalog::{self, Billable, catalog};
-use crate::diagnostic::{Diagnostic, Severity, Target};
+use crate::diagnostic::{Diagnostic, FlowPath, Severity, Target};
 use crate::edit::{Edit, Fix, NewValue};
 use crate::graph::{Direction, Target as GraphTarget, failure_exit, success_exit};
 use crate::loader::pointer;
@@ -103,6 +103,10 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .severity(severity)
             .label(format!("starts {}", billable.name))
             .help(help);
+        d = d.path(FlowPath {
+            missing: Some(format!("no stop of {}", billable.name)),
+            ..crate::graph::witness::flow_path(m, start.id, &escape, DRAWN_STATES)
+        });
         if let Some(fix) = cleanup_fix(cx, start, billable, &is_stop) {
             d = d.fix(fix);
         }
@@ -117,6 +121,9 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
 }
+
+/// How many states at each end of a long path the step summary draws.
+const DRAWN_STATES: usize = 8;
 
 /// For a resource left running when the Task that waits for it fails (a
 /// container whose callback times out): whether every Catch of a timeout
@@ -206,7 +213,13 @@ fn wait_fails(
                     "this path ends without a stop",
                 );
             }
-            return Some(d);
+            // The drawn path starts at the waiting Task, through its Catch.
+            let mut drawn = crate::graph::witness::flow_path(m, target, &escape, DRAWN_STATES);
+            drawn.states[0].1 = true;
+            drawn.states.insert(0, (start.name.to_string(), false));
+            drawn.gap_before = drawn.gap_before.map(|i| i + 1);
+            drawn.missing = Some(format!("no stop of {}", billable.name));
+            return Some(d.path(drawn));
         }
     }
     None
