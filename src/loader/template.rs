@@ -778,10 +778,7 @@ fn block_header_before(text: &str, start: usize) -> usize {
     // Only indentation may lie between the scalar and the line break before
     // it. Looking back over that and no further keeps this constant for the
     // many scalars of one long flow line (100,000 `Fn::Join` parts).
-    let indent = before.len()
-        - before
-            .trim_end_matches([' ', '\t'])
-            .len();
+    let indent = before.len() - before.trim_end_matches([' ', '\t']).len();
     let line_end = start - indent;
     if line_end == 0 || text.as_bytes()[line_end - 1] != b'\n' {
         return start;
