@@ -68,6 +68,38 @@ pub struct Link {
     pub ignore: Vec<String>,
 }
 
+/// At most this many other `.tf` files of a module are read for its locals.
+const MAX_MODULE_FILES: usize = 256;
+
+/// The texts of the other `.tf` files in `path`'s folder (a Terraform
+/// module), in name order; unreadable or oversized ones are left out.
+fn module_files(path: &std::path::Path) -> Vec<String> {
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut others: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.file_name() != path.file_name())
+        // Not through a symlink: the module is this folder's own files.
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+        .collect();
+    others.sort();
+    others.truncate(MAX_MODULE_FILES);
+    others
+        .iter()
+        .filter_map(|p| crate::read::read_text_capped(p, MAX_FILE_BYTES).ok())
+        .collect()
+}
+
 /// What makes two deployments of one file lint differently.
 type Deployment = (
     Option<WorkflowType>,
@@ -425,9 +457,15 @@ fn lint_bytes_linked(
         report.outcome = Outcome::NotADefinition;
         return report;
     }
-    let mut file = match link {
-        Some(_) => loader::load_templated(bytes, kind),
-        None => loader::load(bytes, kind),
+    let mut file = match (link, kind, &input.source) {
+        (Some(_), _, _) => loader::load_templated(bytes, kind),
+        // `local.NAME` may be defined in another file of the module.
+        (None, FileKind::Terraform, Source::Path(path))
+            if memchr::memmem::find(&bytes, b"local.").is_some() =>
+        {
+            loader::load_in_module(bytes, &module_files(path))
+        }
+        (None, _, _) => loader::load(bytes, kind),
     };
     if let Some(link) = link
         && file.template.is_none()

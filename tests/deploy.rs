@@ -632,9 +632,20 @@ resource "aws_sfn_state_machine" "regex" {
 resource "aws_sfn_state_machine" "elsewhere" {
   definition = local.in_another_file
 }
+
+resource "aws_sfn_state_machine" "nowhere" {
+  definition = local.undefined
+}
 "#,
     )
     .unwrap();
+    // A local of another file of the module (its folder) counts too.
+    std::fs::write(
+        dir.path().join("locals.tf"),
+        "locals {\n  in_another_file = file(\"${path.module}/sf/other.asl.json\")\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("sf/other.asl.json"), BROKEN_NEXT).unwrap();
     let out = run(
         &["--no-config", "--format", "concise", "main.tf"],
         dir.path(),
@@ -647,10 +658,16 @@ resource "aws_sfn_state_machine" "elsewhere" {
         "{stdout}"
     );
     assert!(
-        stdout.contains("`local.in_another_file`, which no `locals` block of this file defines"),
+        stdout.contains(
+            "`local.undefined`, which no `locals` block of this module's `.tf` files defines"
+        ),
         "{stdout}"
     );
-    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(
+        stdout.contains("sf/other.asl.json:1:59: error: `Next` names state `Nowhere`"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
     // Without the rewrites the same file has both errors.
     let alone = run(
         &["--no-config", "--format", "concise", "sf/flow.asl.json"],

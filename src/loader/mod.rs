@@ -144,17 +144,23 @@ fn decode(bytes: Vec<u8>, problems: &mut Vec<LoadProblem>) -> Result<String, Str
 
 /// Decodes and parses one file as `kind`. Never fails: problems are recorded.
 pub fn load(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
-    load_with(bytes, kind, false)
+    load_with(bytes, kind, false, &[])
+}
+
+/// [`load`] for a Terraform file whose module (its folder) has these other
+/// `.tf` files: their `locals` blocks name definitions too.
+pub fn load_in_module(bytes: Vec<u8>, module: &[String]) -> LoadedFile {
+    load_with(bytes, FileKind::Terraform, false, module)
 }
 
 /// [`load`] for a file that a template substitutes before deploying it
 /// (SAM `DefinitionUri`, Terraform `templatefile`): `${...}` outside JSON
 /// strings is an opaque value, not a syntax error.
 pub fn load_templated(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
-    load_with(bytes, kind, true)
+    load_with(bytes, kind, true, &[])
 }
 
-fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool) -> LoadedFile {
+fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool, module: &[String]) -> LoadedFile {
     let mut problems = Vec::new();
     let text = match decode(bytes, &mut problems) {
         Ok(text) => text,
@@ -182,7 +188,7 @@ fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool) -> LoadedFile {
     }
     let tree = match kind {
         FileKind::Terraform => {
-            let (tree, extracted) = terraform::extract(&text);
+            let (tree, extracted) = terraform::extract(&text, module);
             return LoadedFile {
                 text,
                 tree: Some(tree),

@@ -4,7 +4,7 @@
 //!
 //! This is a scanner, not an HCL parser: it finds the resource blocks and
 //! their `definition` and `type` attributes, and follows `local.NAME` to the
-//! file's `locals` blocks and the text-only wrappers `nonsensitive()`,
+//! module's `locals` blocks (this file's and its folder's other `.tf` files) and the text-only wrappers `nonsensitive()`,
 //! `trimspace()` and `replace()` (whose rewrite is applied to the linted
 //! definition). Inline HCL (`jsonencode({...})`, heredocs) is reported as not
 //! checkable rather than guessed at.
@@ -21,9 +21,13 @@ pub fn mentions_state_machine(text: &str) -> bool {
 
 /// The state machine resources in a `.tf` file, as a small tree (so that
 /// findings can point at `definition` through a JSON pointer) and the
-/// definitions they reference.
-pub fn extract(text: &str) -> (Node, Extracted) {
-    let locals = locals_blocks(text);
+/// definitions they reference. `module` holds the other `.tf` files of its
+/// folder, whose `locals` count too.
+pub fn extract(text: &str, module: &[String]) -> (Node, Extracted) {
+    let mut locals = locals_blocks(text);
+    for other in module {
+        locals.extend(locals_blocks(other));
+    }
     let local = |name: &str| {
         locals
             .iter()
@@ -140,8 +144,8 @@ fn classify<'t>(
                 }
                 None => {
                     return not_checkable(format!(
-                        "its definition is `local.{name}`, which no `locals` block of this file \
-                         defines (locals of other files are not followed)"
+                        "its definition is `local.{name}`, which no `locals` block of this \
+                         module's `.tf` files defines"
                     ));
                 }
             }
@@ -416,7 +420,7 @@ resource "aws_sfn_state_machine" "inline" {
 
     #[test]
     fn finds_file_references_and_inline_hcl() {
-        let (tree, found) = extract(TF);
+        let (tree, found) = extract(TF, &[]);
         assert_eq!(found.skipped.len(), 2);
         assert_eq!(
             found.skipped[0].reason,
@@ -438,6 +442,7 @@ resource "aws_sfn_state_machine" "inline" {
         // Found by the mutation test: the block's end fell inside 'é'.
         let (_, found) = extract(
             "resource \"aws_sfn_state_machine\" \"p\" {\n definition = file(\"a.json\")\né",
+            &[],
         );
         assert_eq!(
             found.skipped[0].reason,
@@ -465,6 +470,7 @@ resource "aws_sfn_state_machine" "inline" {
     fn locals_that_refer_to_each_other_in_a_cycle_end() {
         let (_, found) = extract(
             "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_sfn_state_machine\" \"p\" {\n definition = local.a\n}\n",
+            &[],
         );
         assert!(matches!(
             found.skipped[0].reason,
@@ -474,11 +480,15 @@ resource "aws_sfn_state_machine" "inline" {
 
     #[test]
     fn other_resources_and_broken_text_are_ignored() {
-        let (_, found) =
-            extract("resource \"aws_lambda_function\" \"f\" {}\n# aws_sfn_state_machine\n");
+        let (_, found) = extract(
+            "resource \"aws_lambda_function\" \"f\" {}\n# aws_sfn_state_machine\n",
+            &[],
+        );
         assert!(found.skipped.is_empty());
-        let (_, found) =
-            extract("resource \"aws_sfn_state_machine\" \"x\" {\n definition = file(\"a.json\")\n");
+        let (_, found) = extract(
+            "resource \"aws_sfn_state_machine\" \"x\" {\n definition = file(\"a.json\")\n",
+            &[],
+        );
         assert_eq!(
             found.skipped[0].reason,
             SkipReason::LocalFile("a.json".into())
