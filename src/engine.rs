@@ -661,6 +661,7 @@ fn lint_bytes_linked(
                 ));
             }
         }
+        rules::fold_overlaps(&mut diagnostics);
         findings.extend(place(
             &input.display,
             &file.text,

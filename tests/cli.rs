@@ -779,3 +779,48 @@ fn cdk_output_is_linted_only_when_named_and_join_parts_keep_their_positions() {
         "{d}"
     );
 }
+
+#[test]
+fn a_finding_that_repeats_another_on_its_state_becomes_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("batch.asl.json"),
+        r#"{"StartAt": "Submit", "TimeoutSeconds": 3600, "States": {"Submit": {"Type": "Task",
+          "Resource": "arn:aws:states:::batch:submitJob.sync",
+          "Parameters": {"JobName": "j", "JobQueue": "q", "JobDefinition": "d"}, "End": true}}}"#,
+    )
+    .unwrap();
+    let out = asl_lint(
+        &["--no-config", "--format", "json", "batch.asl.json"],
+        dir.path(),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["diagnostics"].as_array().unwrap();
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["start-without-native-cap"], "{report}");
+    let help = findings[0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("also `long-task-without-timeout`: `Submit` waits"),
+        "{help}"
+    );
+    // Without the first rule, the second reports on its own.
+    let out = asl_lint(
+        &[
+            "--no-config",
+            "--format",
+            "json",
+            "--ignore",
+            "start-without-native-cap",
+            "batch.asl.json",
+        ],
+        dir.path(),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["diagnostics"][0]["rule"], "long-task-without-timeout",
+        "{report}"
+    );
+}

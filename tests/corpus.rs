@@ -1357,9 +1357,10 @@ fn cost_rule_findings_on_aws_samples_are_the_reviewed_ones() {
         // 13 of the former warnings have a heartbeat or a top-level
         // TimeoutSeconds that bounds the wait: infos since the bound is known.
         // sfn-fargate-dotnet-cdk/statemachine.asl is linted since `*.asl`
-        // files are sniffed: one more of each.
-        (("long-task-without-timeout", "info"), 65),
-        (("long-task-without-timeout", "warning"), 58),
+        // files are sniffed: one more of each. 5 infos and 1 warning are
+        // notes of a start-without-native-cap finding on the same state.
+        (("long-task-without-timeout", "info"), 60),
+        (("long-task-without-timeout", "warning"), 57),
     ]
     .into_iter()
     .collect();

@@ -277,6 +277,49 @@ pub static RULES: &[&Rule] = &[
     &yaml_implicit_type::RULE,
 ];
 
+/// Pairs of rules that say the same thing of one state, the more useful
+/// first. When both report the same state, the second becomes a note in the
+/// first's help: a job with no native cap and no `TimeoutSeconds` is one
+/// problem (its runtime is unbounded), and the native cap is the fix that
+/// also stops the billing. (`retry-storm` and `retry-duplicates-billable-start`
+/// are not a pair: too many attempts and a non-idempotent start have
+/// different fixes.)
+pub const OVERLAPS: &[(&str, &str)] = &[("start-without-native-cap", "long-task-without-timeout")];
+
+/// Folds each finding that [`OVERLAPS`] says repeats another finding on the
+/// same state (and is no more severe) into that one, as a note.
+pub fn fold_overlaps(diagnostics: &mut Vec<Diagnostic>) {
+    let at = |d: &Diagnostic, rule: &str| d.rule == rule && d.state.is_some();
+    let mut folded = vec![false; diagnostics.len()];
+    for &(first, second) in OVERLAPS {
+        let firsts: std::collections::HashMap<&str, usize> = diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| at(d, first))
+            .map(|(i, d)| (d.state.as_deref().unwrap_or_default(), i))
+            .collect();
+        let mut notes: Vec<(usize, usize)> = Vec::new();
+        for (j, d) in diagnostics.iter().enumerate() {
+            if folded[j] || !at(d, second) {
+                continue;
+            }
+            if let Some(&i) = firsts.get(d.state.as_deref().unwrap_or_default())
+                && !folded[i]
+                && d.severity <= diagnostics[i].severity
+            {
+                notes.push((i, j));
+                folded[j] = true;
+            }
+        }
+        for (i, j) in notes {
+            let note = format!("also `{}`: {}", diagnostics[j].rule, diagnostics[j].message);
+            diagnostics[i].add_help(&note);
+        }
+    }
+    let mut keep = folded.iter().map(|f| !f);
+    diagnostics.retain(|_| keep.next().unwrap_or(true));
+}
+
 pub fn by_name(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)
 }
