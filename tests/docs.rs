@@ -4,7 +4,8 @@
 
 mod common;
 
-use asl_lint::rules::{self, Group};
+use asl_lint::diagnostic::Severity;
+use asl_lint::rules::{self, Group, RULES};
 
 /// Fenced blocks as (info string, body).
 fn fences(doc: &str) -> Vec<(String, String)> {
@@ -194,6 +195,25 @@ fn every_doc_file_belongs_to_a_rule() {
         assert!(
             rules::by_name(rule).is_some(),
             "rules/{name} documents no registered rule"
+        );
+    }
+}
+
+#[test]
+fn every_error_rule_cites_its_evidence() {
+    // An error means AWS rejects the definition (or, said so in the
+    // section, that every execution reaching it fails): the doc says how we
+    // know.
+    for rule in RULES {
+        if rule.severity != Severity::Error {
+            continue;
+        }
+        let evidence = rule.doc.split("## Evidence\n").nth(1).unwrap_or_default();
+        let evidence = evidence.split("\n## ").next().unwrap_or_default().trim();
+        assert!(
+            evidence.len() > 80,
+            "{}: an error rule's doc needs an `## Evidence` section",
+            rule.name
         );
     }
 }

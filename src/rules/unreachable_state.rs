@@ -30,6 +30,23 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             if state.node.as_object().is_none() {
                 continue;
             }
+            // AWS's own check is by name: a state that another state names
+            // is accepted even when those states are unreachable too (an
+            // island). Dead either way, but only the unnamed one is refused.
+            let named = cx.graph.ways_in(id) > 0;
+            let (severity, help) = if named {
+                (
+                    Severity::Warning,
+                    "add a transition to it from a state that runs, or delete it; Step Functions \
+                     accepts it because other unreachable states name it, but it never runs",
+                )
+            } else {
+                (
+                    Severity::Error,
+                    "add a transition to it, or delete it; Step Functions rejects a state no \
+                     transition names",
+                )
+            };
             out.push(
                 Diagnostic::new(
                     &RULE,
@@ -37,8 +54,9 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     format!("state `{}` is never reached from `StartAt`", state.name),
                 )
                 .on_key()
+                .severity(severity)
                 .label("unreachable")
-                .help("add a transition to it, or delete it; Step Functions rejects unreachable states"),
+                .help(help),
             );
         }
     }
