@@ -6,15 +6,12 @@
 //! chained Choice diamonds cost no more than 2,000 states. Nested scopes are
 //! estimated first and enter their Parallel or Map state as its weight.
 
-use std::collections::BinaryHeap;
 
-use petgraph::graph::NodeIndex;
-use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
 
 pub mod counter;
 
-use crate::graph::{GraphNode, MachineGraph, ScopeGraph};
+use crate::graph::MachineGraph;
 use crate::loader::tree::Node;
 use crate::model::{Machine, MapMode, ResourceKind, ScopeId, StateId, StateType};
 
@@ -540,32 +537,46 @@ fn scope_extremes(
     // Scopes are listed parents first, so reverse order sees children first.
     for scope in m.scopes.iter().rev() {
         let sg = &g.scopes[scope.id];
-        let n = sg.graph.node_count();
-        let mut wmin = vec![0.0; n];
-        let mut wmax = vec![0.0; n];
-        for &s in &scope.states {
-            let children: Vec<Extremes> = m.states[s]
+        let children_of = |s: StateId| -> Vec<Extremes> {
+            m.states[s]
                 .children
                 .iter()
                 .map(|&c| results[c].unwrap_or(Extremes { min: 0.0, max: 0.0 }))
-                .collect();
-            let node = g.node(s).index();
-            wmin[node] = weight(s, &children, false);
-            wmax[node] = weight(s, &children, true);
-        }
+                .collect()
+        };
+        let wmin = sg.weights(|s| weight(s, &children_of(s), false));
+        let wmax = sg.weights(|s| weight(s, &children_of(s), true));
         // An unknown weight anywhere (a `.sync` task's duration) makes the
         // scope's answer unknown.
-        let unknown = |w: &[f64]| w.iter().any(|x| x.is_nan());
-        let min = if unknown(&wmin) {
+        let min = if wmin.has_unknown() {
             f64::NAN
         } else {
-            shortest(sg, &wmin)
+            sg.lightest_exit(&wmin)
         };
         let scope_loops: Vec<&BoundedLoop> = loops.iter().filter(|l| l.scope == scope.id).collect();
-        let (max, path) = if unknown(&wmax) {
+        let (max, path) = if wmax.has_unknown() {
             (f64::NAN, Vec::new())
         } else {
-            longest(sg, &wmax, &scope_loops, g)
+            // A cycle is endless unless a counter bounds it; then every full
+            // round enters each of its states at most once, and the first,
+            // partial round reaches the first check.
+            let cycle = |states: &[StateId], one_round: f64| {
+                let bounded = scope_loops
+                    .iter()
+                    .find(|l| l.states.first().is_some_and(|s| states.contains(s)));
+                match bounded {
+                    Some(l) => {
+                        let first: f64 = l
+                            .first_round
+                            .iter()
+                            .map(|&s| weight(s, &children_of(s), true))
+                            .sum();
+                        one_round * l.rounds as f64 + first
+                    }
+                    None => ENDLESS,
+                }
+            };
+            sg.heaviest_path(&wmax, &cycle)
         };
         if scope.parent.is_none() {
             let mut states: Vec<TopState> = path
@@ -594,148 +605,3 @@ fn scope_extremes(
     }
 }
 
-/// The lightest path from the start to an exit along Next, Default, Choice
-/// and terminal edges (no failures): Dijkstra on node weights.
-fn shortest(sg: &ScopeGraph, w: &[f64]) -> f64 {
-    let Some(start) = sg.start else {
-        return 0.0;
-    };
-    #[derive(PartialEq)]
-    struct Item(f64, NodeIndex);
-    impl Eq for Item {}
-    impl PartialOrd for Item {
-        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-            Some(self.cmp(o))
-        }
-    }
-    impl Ord for Item {
-        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-            o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
-        }
-    }
-    let mut dist = vec![f64::INFINITY; sg.graph.node_count()];
-    dist[start.index()] = w[start.index()];
-    let mut heap = BinaryHeap::from([Item(dist[start.index()], start)]);
-    while let Some(Item(d, v)) = heap.pop() {
-        if d > dist[v.index()] {
-            continue;
-        }
-        if matches!(sg.graph[v], GraphNode::SuccessExit | GraphNode::FailureExit) {
-            return d;
-        }
-        for e in sg.graph.edges(v) {
-            if e.weight().is_failure() {
-                continue;
-            }
-            let t = e.target();
-            let nd = d + w[t.index()];
-            if nd < dist[t.index()] {
-                dist[t.index()] = nd;
-                heap.push(Item(nd, t));
-            }
-        }
-    }
-    // No exit without failing (a trap): the start alone.
-    w[start.index()]
-}
-
-/// The heaviest path from the start along every edge, over the SCC
-/// condensation: a cycle is endless unless a counter bounds it, then it
-/// weighs its iterations times its states. Returns the weight and the
-/// states on that path with their weights.
-fn longest(
-    sg: &ScopeGraph,
-    w: &[f64],
-    loops: &[&BoundedLoop],
-    g: &MachineGraph,
-) -> (f64, Vec<(StateId, f64)>) {
-    let Some(start) = sg.start else {
-        return (0.0, Vec::new());
-    };
-    let reachable = sg.reachable(&[start], petgraph::Direction::Outgoing, |_| false);
-    let sccs = sg.sccs_postorder();
-    let comp = crate::graph::component_of(&sccs, sg.graph.node_count());
-    let comp_weight: Vec<f64> = sccs
-        .iter()
-        .map(|scc| {
-            let sum: f64 = scc.iter().map(|v| w[v.index()]).sum();
-            if !crate::graph::is_cycle(&sg.graph, scc) {
-                return sum;
-            }
-            let bounded = loops.iter().find(|l| {
-                l.states
-                    .first()
-                    .is_some_and(|&s| comp[g.node(s).index()] == comp[scc[0].index()])
-            });
-            match bounded {
-                // Every full round enters each state of the loop at most
-                // once; the first, partial round reaches the first check.
-                Some(l) => {
-                    let first: f64 = l.first_round.iter().map(|&s| w[g.node(s).index()]).sum();
-                    sum * l.rounds as f64 + first
-                }
-                None => ENDLESS,
-            }
-        })
-        .collect();
-    // Heaviest path from the start's component to each component, in
-    // topological order (kosaraju lists components in reverse).
-    let mut best = vec![f64::NEG_INFINITY; sccs.len()];
-    let mut via = vec![usize::MAX; sccs.len()];
-    let s0 = comp[start.index()];
-    best[s0] = comp_weight[s0];
-    for c in (0..sccs.len()).rev() {
-        if best[c] == f64::NEG_INFINITY {
-            continue;
-        }
-        for &v in &sccs[c] {
-            if !reachable[v.index()] {
-                continue;
-            }
-            for e in sg.graph.edges(v) {
-                let d = comp[e.target().index()];
-                if d == c {
-                    continue;
-                }
-                let cand = best[c] + comp_weight[d];
-                if cand > best[d] || cand.is_nan() && !best[d].is_nan() {
-                    best[d] = cand;
-                    via[d] = c;
-                }
-            }
-        }
-    }
-    // The heaviest exit.
-    let exits = [crate::graph::success_exit(), crate::graph::failure_exit()];
-    let end = exits
-        .iter()
-        .map(|e| comp[e.index()])
-        .filter(|&c| best[c] > f64::NEG_INFINITY)
-        .max_by(|&a, &b| best[a].total_cmp(&best[b]));
-    let Some(mut c) = end else {
-        // No exit is reachable (a trap): the heaviest component reached.
-        let total = best.iter().copied().fold(0.0, f64::max);
-        return (total, Vec::new());
-    };
-    let total = best[c];
-    let mut path = Vec::new();
-    while c != usize::MAX {
-        for &v in &sccs[c] {
-            if let Some(s) = sg.state(v) {
-                let weight = if sccs[c].len() > 1 || sg.graph.contains_edge(v, v) {
-                    if comp_weight[c].is_finite() {
-                        comp_weight[c] / sccs[c].len() as f64
-                    } else {
-                        ENDLESS
-                    }
-                } else {
-                    w[v.index()]
-                };
-                path.push((s, weight));
-            }
-        }
-        c = via[c];
-    }
-    path.reverse();
-    (total, path)
-}

@@ -25,6 +25,7 @@
 //! stack on a 50,000-state chain). No analysis enumerates paths.
 
 pub mod dominators;
+pub mod weighted;
 pub mod witness;
 
 pub use petgraph::Direction;
