@@ -25,6 +25,7 @@
 //! stack on a 50,000-state chain). No analysis enumerates paths.
 
 pub mod dominators;
+mod queries;
 pub mod weighted;
 pub mod witness;
 
@@ -58,6 +59,12 @@ impl Edge {
     /// Whether this edge is only taken when something fails.
     pub fn is_failure(self) -> bool {
         matches!(self, Edge::Catch(_) | Edge::ImplicitFailure)
+    }
+
+    /// A transition taken when the state succeeds: `Next`, `Default` or a
+    /// Choice rule.
+    pub fn is_success(self) -> bool {
+        matches!(self, Edge::Next | Edge::Default | Edge::Choice(_))
     }
 }
 
@@ -101,6 +108,8 @@ pub struct ScopeGraph {
     pub start: Option<NodeIndex>,
     /// [`ScopeGraph::sccs`], computed once for the rules that ask.
     sccs: std::sync::OnceLock<Vec<Vec<NodeIndex>>>,
+    /// [`ScopeGraph::dominators`], computed once for the rules that ask.
+    dominators: std::sync::OnceLock<Option<Dominators>>,
 }
 
 impl ScopeGraph {
@@ -419,6 +428,7 @@ impl MachineGraph {
                 graph,
                 start,
                 sccs: std::sync::OnceLock::new(),
+                dominators: std::sync::OnceLock::new(),
             });
         }
         MachineGraph {
@@ -450,7 +460,7 @@ pub enum Target {
 }
 
 impl MachineGraph {
-    fn scope_graph_of(&self, state: StateId) -> &ScopeGraph {
+    pub(crate) fn scope_graph_of(&self, state: StateId) -> &ScopeGraph {
         &self.scopes[self.state_scopes[state]]
     }
 

@@ -1,5 +1,3 @@
-use petgraph::graph::NodeIndex;
-
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::Edge;
 use crate::loader::tree::Node;
@@ -60,35 +58,31 @@ fn is_transparent(state: &State<'_>) -> bool {
     )
 }
 
-fn is_success_edge(edge: Edge) -> bool {
-    matches!(edge, Edge::Next | Edge::Default | Edge::Choice(_))
-}
-
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
     let min_chain = cx
         .number_option(&RULE, "min-chain", MIN_CHAIN as f64)
         .max(1.0) as usize;
     let kinds = long_running_kinds(cx, &RULE);
-    for sg in &cx.graph.scopes {
-        let job = |n: NodeIndex| sg.state(n).is_some_and(|s| is_member(&m.states[s], &kinds));
-        let transparent = |n: NodeIndex| sg.state(n).is_some_and(|s| is_transparent(&m.states[s]));
+    let job = |s: StateId| is_member(&m.states[s], &kinds);
+    let transparent = |s: StateId| is_transparent(&m.states[s]);
+    for scope in &m.scopes {
         // The longest chain of jobs through each job, along success edges
         // through Pass, Wait and Choice states.
-        let chains = sg.heaviest_paths(
-            |n| job(n) || transparent(n),
-            is_success_edge,
-            |n| usize::from(job(n)),
+        let chains = cx.graph.heaviest_chains(
+            scope.id,
+            |s| job(s) || transparent(s),
+            Edge::is_success,
+            |s| usize::from(job(s)),
         );
-        for node in sg.graph.node_indices() {
-            if !job(node) || chains[node.index()].is_none_or(|len| len < min_chain) {
+        for (id, len) in chains {
+            if !job(id) || len < min_chain {
                 continue;
             }
-            let id = sg.state(node).expect("jobs are states");
-            let next: Vec<&str> = sg
-                .next_matching(node, is_success_edge, transparent, job, NAME_SEARCH_LIMIT)
+            let next: Vec<&str> = cx
+                .graph
+                .next_states_matching(id, Edge::is_success, transparent, job, NAME_SEARCH_LIMIT)
                 .into_iter()
-                .filter_map(|n| sg.state(n))
                 .map(|s| m.states[s].name)
                 .collect();
             if let Some(d) = diagnose(cx, id, &next) {

@@ -1,13 +1,10 @@
-use std::cell::RefCell;
-use std::collections::HashMap;
 
-use petgraph::graph::NodeIndex;
 
 use crate::catalog::{Catalog, catalog, parameters};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::graph::{Direction, Dominators, Edge, ScopeGraph};
+use crate::graph::Edge;
 use crate::loader::tree::Node;
-use crate::model::{Machine, ScopeId, State, StateId, StateType, dataflow};
+use crate::model::{Machine, State, StateId, StateType, dataflow};
 use crate::rule_options::{OptionKind, RuleOption};
 use crate::rules::{Context, Group, Rule};
 
@@ -51,7 +48,6 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let guards = Guards {
         cx,
         cat,
-        dominators: RefCell::new(HashMap::new()),
         lambda_words: lambda_words.as_deref(),
     };
     for t in m.states.iter().filter(|s| s.ty == StateType::Task) {
@@ -169,46 +165,30 @@ fn is_http_get(t: &State<'_>) -> bool {
 /// that reads `t`'s result.
 fn consuming_sink<'t>(cx: &Context<'_, 't>, cat: &Catalog, t: &State<'t>) -> Option<&'t str> {
     let m = cx.machine;
-    let sg = &cx.graph.scopes[t.scope];
     let roots = dataflow::result_roots(t);
     if roots.is_empty() {
         return None;
     }
-    let is_sink = |n: NodeIndex| sg.state(n).is_some_and(|s| cat.is_write_sink(&m.states[s]));
+    let is_sink = |s: StateId| cat.is_write_sink(&m.states[s]);
     // Up to the next paid call: past it, the data comes from that call.
-    let passes = |n: NodeIndex| sg.state(n).is_some_and(|s| !cat.is_expensive(&m.states[s]));
-    let follow = |e: Edge| matches!(e, Edge::Next | Edge::Default | Edge::Choice(_));
-    sg.next_matching(
-        cx.graph.node(t.id),
-        follow,
-        passes,
-        is_sink,
-        SINK_SEARCH_LIMIT,
-    )
-    .into_iter()
-    .filter_map(|n| sg.state(n))
-    .map(|s| &m.states[s])
-    .find(|s| {
-        dataflow::reads_any(s, "Parameters", &roots) || dataflow::reads_any(s, "Arguments", &roots)
-    })
-    .map(|s| s.name)
+    let passes = |s: StateId| !cat.is_expensive(&m.states[s]);
+    cx.graph
+        .next_states_matching(t.id, Edge::is_success, passes, is_sink, SINK_SEARCH_LIMIT)
+        .into_iter()
+        .map(|s| &m.states[s])
+        .find(|s| {
+            dataflow::reads_any(s, "Parameters", &roots)
+                || dataflow::reads_any(s, "Arguments", &roots)
+        })
+        .map(|s| s.name)
 }
 
 /// How many states the search for a write sink after an ingest visits.
 const SINK_SEARCH_LIMIT: usize = 4096;
 
-fn success_successors(sg: &ScopeGraph, n: NodeIndex) -> Vec<NodeIndex> {
-    sg.graph
-        .edges(n)
-        .filter(|e| matches!(e.weight(), Edge::Next | Edge::Default | Edge::Choice(_)))
-        .map(|e| petgraph::visit::EdgeRef::target(&e))
-        .collect()
-}
-
 struct Guards<'a, 'c, 't> {
     cx: &'a Context<'c, 't>,
     cat: &'a Catalog,
-    dominators: RefCell<HashMap<ScopeId, Option<Dominators>>>,
     lambda_words: Option<&'a [String]>,
 }
 
@@ -217,19 +197,10 @@ impl Guards<'_, '_, '_> {
         self.cx.machine
     }
 
-    /// Dominators of the state's scope (computed once per scope), and the
-    /// state's dominators from nearest to the scope's start, itself excluded.
+    /// The state's dominators from nearest to the scope's start, itself
+    /// excluded.
     fn dominators_of(&self, id: StateId) -> Vec<StateId> {
-        let m = self.machine();
-        let scope = m.states[id].scope;
-        let sg = &self.cx.graph.scopes[scope];
-        let mut cache = self.dominators.borrow_mut();
-        let dom = cache.entry(scope).or_insert_with(|| sg.dominators());
-        let Some(dom) = dom else { return Vec::new() };
-        dom.dominators_of(self.cx.graph.node(id).index())
-            .skip(1)
-            .filter_map(|n| sg.state(NodeIndex::new(n)))
-            .collect()
+        self.cx.graph.dominating_states(id)
     }
 
     /// Whether every path to `t` passes an existence check, in its own scope
@@ -282,19 +253,8 @@ impl Guards<'_, '_, '_> {
     }
 
     fn some_branch_avoids(&self, choice: StateId, target: StateId) -> bool {
-        let sg = &self.cx.graph.scopes[self.machine().states[choice].scope];
-        let target_node = self.cx.graph.node(target);
-        sg.graph
-            .edges(self.cx.graph.node(choice))
-            .filter(|e| matches!(e.weight(), Edge::Choice(_) | Edge::Default))
-            .any(|e| {
-                let reach = sg.reachable(
-                    &[petgraph::visit::EdgeRef::target(&e)],
-                    Direction::Outgoing,
-                    |_| false,
-                );
-                !reach[target_node.index()]
-            })
+        let branch = |e: Edge| matches!(e, Edge::Choice(_) | Edge::Default);
+        self.cx.graph.some_edge_avoids(choice, branch, target)
     }
 
     /// A lookup whose Catch on "not found" leads to the target while its
@@ -305,15 +265,11 @@ impl Guards<'_, '_, '_> {
         if !self.cat.is_lookup_with(l, self.lambda_words) {
             return false;
         }
-        let sg = &self.cx.graph.scopes[l.scope];
-        let target_node = self.cx.graph.node(target);
         let catch_reaches = l.catchers.iter().enumerate().any(|(i, c)| {
             c.errors.iter().any(|e| self.cat.is_not_found_error(e))
-                && self.edge_target(l, Edge::Catch(i)).is_some_and(|n| {
-                    sg.reachable(&[n], Direction::Outgoing, |_| false)[target_node.index()]
-                })
+                && self.cx.graph.leads_to(lookup, |e| e == Edge::Catch(i), target)
         });
-        catch_reaches && !self.success_reaches(l, target)
+        catch_reaches && !self.cx.graph.leads_to(lookup, Edge::is_success, target)
     }
 
     /// A conditional write (`attribute_not_exists`) whose Catch on the failed
@@ -328,30 +284,15 @@ impl Guards<'_, '_, '_> {
         if !conditional || !self.cat.is_write_sink(l) {
             return false;
         }
-        let sg = &self.cx.graph.scopes[l.scope];
-        let target_node = self.cx.graph.node(target);
         l.catchers.iter().enumerate().any(|(i, c)| {
             c.errors
                 .iter()
                 .any(|e| e.ends_with("ConditionalCheckFailedException") || *e == "States.ALL")
-                && self.edge_target(l, Edge::Catch(i)).is_some_and(|n| {
-                    !sg.reachable(&[n], Direction::Outgoing, |_| false)[target_node.index()]
-                })
+                && self
+                    .cx
+                    .graph
+                    .some_edge_avoids(lock, |e| e == Edge::Catch(i), target)
         })
-    }
-
-    fn edge_target(&self, state: &State<'_>, edge: Edge) -> Option<NodeIndex> {
-        let sg = &self.cx.graph.scopes[state.scope];
-        sg.graph
-            .edges(self.cx.graph.node(state.id))
-            .find(|e| *e.weight() == edge)
-            .map(|e| petgraph::visit::EdgeRef::target(&e))
-    }
-
-    fn success_reaches(&self, state: &State<'_>, target: StateId) -> bool {
-        let sg = &self.cx.graph.scopes[state.scope];
-        let starts = success_successors(sg, self.cx.graph.node(state.id));
-        sg.reachable(&starts, Direction::Outgoing, |_| false)[self.cx.graph.node(target).index()]
     }
 
     /// A Map reading its items from S3 (`ItemReader`) or from a lookup's
