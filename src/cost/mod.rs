@@ -6,7 +6,6 @@
 //! chained Choice diamonds cost no more than 2,000 states. Nested scopes are
 //! estimated first and enter their Parallel or Map state as its weight.
 
-
 use serde::{Deserialize, Serialize};
 
 pub mod counter;
@@ -604,4 +603,3 @@ fn scope_extremes(
         top,
     }
 }
-

@@ -103,9 +103,9 @@ pub fn failure_exit() -> NodeIndex {
 #[derive(Debug)]
 pub struct ScopeGraph {
     pub scope: ScopeId,
-    pub graph: DiGraph<GraphNode, Edge, u32>,
+    pub(crate) graph: DiGraph<GraphNode, Edge, u32>,
     /// The `StartAt` state, when it exists.
-    pub start: Option<NodeIndex>,
+    pub(crate) start: Option<NodeIndex>,
     /// [`ScopeGraph::sccs`], computed once for the rules that ask.
     sccs: std::sync::OnceLock<Vec<Vec<NodeIndex>>>,
     /// [`ScopeGraph::dominators`], computed once for the rules that ask.

@@ -4,7 +4,7 @@
 
 use petgraph::visit::EdgeRef;
 
-use crate::graph::{Direction, Edge, MachineGraph};
+use crate::graph::{Direction, Edge, MachineGraph, failure_exit, is_cycle, success_exit};
 use crate::model::{ScopeId, StateId};
 
 impl MachineGraph {
@@ -103,6 +103,83 @@ impl MachineGraph {
         sg.graph
             .node_indices()
             .filter_map(|n| Some((sg.state(n)?, chains[n.index()]?)))
+            .collect()
+    }
+
+    /// Whether an execution of `scope` can end (succeed or fail) from its
+    /// start without entering a `blocked` state; `None` when `StartAt`
+    /// names no state.
+    pub fn scope_can_end(&self, scope: ScopeId, blocked: impl Fn(StateId) -> bool) -> Option<bool> {
+        let sg = &self.scopes[scope];
+        let start = sg.start?;
+        if sg.state(start).is_some_and(&blocked) {
+            return Some(false);
+        }
+        let reach = sg.reachable(&[start], Direction::Outgoing, |n| {
+            sg.state(n).is_some_and(&blocked)
+        });
+        Some(reach[success_exit().index()] || reach[failure_exit().index()])
+    }
+
+    /// Whether a path from `from` reaches a successful end of its scope
+    /// without entering a `blocked` state (`from` included).
+    pub fn succeeds_avoiding(&self, from: StateId, blocked: impl Fn(StateId) -> bool) -> bool {
+        if blocked(from) {
+            return false;
+        }
+        let sg = self.scope_graph_of(from);
+        let reach = sg.reachable(&[self.node(from)], Direction::Outgoing, |n| {
+            sg.state(n).is_some_and(&blocked)
+        });
+        reach[success_exit().index()]
+    }
+
+    /// The states of `scope` that its start does not reach, in source
+    /// order; `None` when `StartAt` names no state.
+    pub fn unreached_states(&self, scope: ScopeId) -> Option<Vec<StateId>> {
+        let sg = &self.scopes[scope];
+        sg.start?;
+        let reached = sg.reachable_from_start();
+        Some(
+            sg.graph
+                .node_indices()
+                .filter(|n| !reached[n.index()])
+                .filter_map(|n| sg.state(n))
+                .collect(),
+        )
+    }
+
+    /// The loops of `scope` that its start reaches and that no path leaves
+    /// for an end: for each, its states that cannot reach an end, in source
+    /// order.
+    pub fn trapped_loops(&self, scope: ScopeId) -> Vec<Vec<StateId>> {
+        let sg = &self.scopes[scope];
+        let reached = sg.reachable_from_start();
+        let ends = sg.reaches_exit();
+        sg.sccs()
+            .iter()
+            .filter(|scc| is_cycle(&sg.graph, scc))
+            .map(|scc| {
+                let mut trapped: Vec<StateId> = scc
+                    .iter()
+                    .filter(|n| reached[n.index()] && !ends[n.index()])
+                    .filter_map(|&n| sg.state(n))
+                    .collect();
+                trapped.sort_unstable();
+                trapped
+            })
+            .filter(|trapped| !trapped.is_empty())
+            .collect()
+    }
+
+    /// The states of `scope` that lie on a cycle.
+    pub fn states_in_cycles(&self, scope: ScopeId) -> Vec<StateId> {
+        let sg = &self.scopes[scope];
+        let in_cycle = sg.in_cycle();
+        sg.graph
+            .node_indices()
+            .filter(|n| in_cycle[n.index()])
+            .filter_map(|n| sg.state(n))
             .collect()
     }
 }

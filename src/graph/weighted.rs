@@ -59,7 +59,10 @@ impl ScopeGraph {
             if d > dist[v.index()] {
                 continue;
             }
-            if matches!(self.graph[v], GraphNode::SuccessExit | GraphNode::FailureExit) {
+            if matches!(
+                self.graph[v],
+                GraphNode::SuccessExit | GraphNode::FailureExit
+            ) {
                 return d;
             }
             for e in self.graph.edges(v) {

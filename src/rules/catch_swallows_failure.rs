@@ -1,6 +1,5 @@
 use crate::catalog;
 use crate::diagnostic::{Diagnostic, Severity, Target};
-use crate::graph::{Direction, GraphNode};
 use crate::model::StateType;
 use crate::rules::{Context, Group, Rule};
 
@@ -23,9 +22,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let Some(root) = m.scopes.iter().find(|s| s.parent.is_none()) else {
         return;
     };
-    let sg = &cx.graph.scopes[root.id];
-    let is_choice =
-        |n| matches!(sg.graph[n], GraphNode::State(s) if m.states[s].ty == StateType::Choice);
+    let is_choice = |s: crate::model::StateId| m.states[s].ty == StateType::Choice;
     for &id in &root.states {
         let s = &m.states[id];
         let paid = s.ty == StateType::Task && (cat.is_expensive(s) || s.waits_on_work());
@@ -38,12 +35,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             };
             // A Choice on the way may decide the failure is fine: a
             // deliberate skip, so only paths without one count.
-            let start = cx.graph.node(target);
-            if is_choice(start) {
-                continue;
-            }
-            let seen = sg.reachable(&[start], Direction::Outgoing, is_choice);
-            if !seen[crate::graph::success_exit().index()] {
+            if !cx.graph.succeeds_avoiding(target, is_choice) {
                 continue;
             }
             let catch_ptr = format!("{}/Catch/{i}/Next", s.pointer);

@@ -160,7 +160,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
     }
     // Waits that add up past the limit on one path, and polling loops.
-    for (scope, sg) in m.scopes.iter().zip(&cx.graph.scopes) {
+    for scope in &m.scopes {
         let Some(what) = express[scope.id] else {
             continue;
         };
@@ -171,20 +171,20 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .flatten()
                 .map_or(0, |n| n.as_f64().max(0.0).ceil() as usize)
         };
-        let weights = sg.heaviest_paths(
-            |_| true,
-            |_| true,
-            |node| sg.state(node).map_or(0, wait_seconds),
-        );
-        let in_cycle = sg.in_cycle();
+        let weights: std::collections::HashMap<crate::model::StateId, usize> = cx
+            .graph
+            .heaviest_chains(scope.id, |_| true, |_| true, wait_seconds)
+            .into_iter()
+            .collect();
+        let in_cycle: std::collections::HashSet<crate::model::StateId> =
+            cx.graph.states_in_cycles(scope.id).into_iter().collect();
         let mut reported_sum = false;
         for &id in &scope.states {
             let s = &m.states[id];
             if s.ty != StateType::Wait {
                 continue;
             }
-            let node = cx.graph.node(id);
-            if in_cycle[node.index()] {
+            if in_cycle.contains(&id) {
                 out.push(
                     Diagnostic::new(
                         &RULE,
@@ -202,7 +202,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 );
                 continue;
             }
-            let total = weights[node.index()].unwrap_or(0);
+            let total = weights.get(&id).copied().unwrap_or(0);
             let own = wait_seconds(id);
             if !reported_sum
                 && total != ENDLESS

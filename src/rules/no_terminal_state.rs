@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::graph::{Direction, failure_exit, success_exit};
+
 use crate::model::{ScopeKind, StateType};
 use crate::rules::{Context, Group, Rule};
 
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
-    for (scope, sg) in m.scopes.iter().zip(&cx.graph.scopes) {
+    for scope in &m.scopes {
         if scope.states.is_empty() {
             continue; // an empty `States` is `missing-required-field` territory
         }
@@ -61,9 +61,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // Terminals exist, but none is reachable: the execution can never end.
-        let Some(start) = sg.start else { continue };
-        let reach = sg.reachable(&[start], Direction::Outgoing, |_| false);
-        if !reach[success_exit().index()] && !reach[failure_exit().index()] {
+        if cx.graph.scope_can_end(scope.id, |_| false) == Some(false) {
             out.push(
                 Diagnostic::new(
                     &RULE,

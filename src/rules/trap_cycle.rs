@@ -1,5 +1,4 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::graph::{Direction, failure_exit, success_exit};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -15,28 +14,14 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
-    for (scope, sg) in m.scopes.iter().zip(&cx.graph.scopes) {
-        let Some(start) = sg.start else { continue };
-        let reached = sg.reachable(&[start], Direction::Outgoing, |_| false);
+    for scope in &m.scopes {
         // No reachable end at all is `no-terminal-state`.
-        if !reached[success_exit().index()] && !reached[failure_exit().index()] {
+        if cx.graph.scope_can_end(scope.id, |_| false) != Some(true) {
             continue;
         }
-        let ends = sg.reaches_exit();
-        // Report each trapped SCC once, at its first state in source order.
-        for scc in sg.sccs() {
-            let trapped: Vec<usize> = scc
-                .iter()
-                .filter(|n| reached[n.index()] && !ends[n.index()])
-                .filter_map(|&n| sg.state(n))
-                .collect();
-            if trapped.is_empty() {
-                continue;
-            }
-            // Only the cycle itself, not states that merely lead into it.
-            if !crate::graph::is_cycle(&sg.graph, scc) {
-                continue;
-            }
+        // Report each trapped loop once, at its first state in source order
+        // (only the cycle itself, not states that merely lead into it).
+        for trapped in cx.graph.trapped_loops(scope.id) {
             let first = &m.states[*trapped.iter().min().expect("non-empty")];
             let names: Vec<&str> = trapped.iter().map(|&s| m.states[s].name).collect();
             out.push(
@@ -57,7 +42,6 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .help("give the loop an exit: a Choice branch or Catch that leads to a terminal state, or a counter that ends it")
                 .state(first.name),
             );
-            let _ = scope;
         }
     }
 }

@@ -1,7 +1,7 @@
 use crate::catalog::{self, Billable, catalog};
 use crate::diagnostic::{Diagnostic, FlowPath, Severity, Target};
 use crate::edit::{Edit, Fix, NewValue};
-use crate::graph::{Direction, Target as GraphTarget, failure_exit, success_exit};
+use crate::graph::Target as GraphTarget;
 use crate::loader::pointer;
 use crate::loader::tree::Node;
 use crate::model::{Machine, QueryLanguage, StateId, StateType};
@@ -241,18 +241,8 @@ fn parallel_or_map_always_stops(cx: &Context<'_, '_>, billable: &Billable) -> Ve
     let mut stops = vec![false; m.states.len()];
     for scope in m.scopes.iter().rev() {
         let Some(parent) = scope.parent else { continue };
-        let sg = &cx.graph.scopes[scope.id];
-        let Some(start) = sg.start else { continue };
-        let blocked = |n| {
-            sg.state(n)
-                .is_some_and(|s| cat.stops(billable, &m.states[s]) || stops[s])
-        };
-        if blocked(start) {
-            stops[parent] = true;
-            continue;
-        }
-        let reach = sg.reachable(&[start], Direction::Outgoing, blocked);
-        if !reach[success_exit().index()] && !reach[failure_exit().index()] {
+        let blocked = |s: StateId| cat.stops(billable, &m.states[s]) || stops[s];
+        if cx.graph.scope_can_end(scope.id, blocked) == Some(false) {
             stops[parent] = true;
         }
     }

@@ -1,5 +1,3 @@
-
-
 use crate::catalog::{Catalog, catalog, parameters};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::Edge;
@@ -267,7 +265,10 @@ impl Guards<'_, '_, '_> {
         }
         let catch_reaches = l.catchers.iter().enumerate().any(|(i, c)| {
             c.errors.iter().any(|e| self.cat.is_not_found_error(e))
-                && self.cx.graph.leads_to(lookup, |e| e == Edge::Catch(i), target)
+                && self
+                    .cx
+                    .graph
+                    .leads_to(lookup, |e| e == Edge::Catch(i), target)
         });
         catch_reaches && !self.cx.graph.leads_to(lookup, Edge::is_success, target)
     }

@@ -14,17 +14,13 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
-    for (scope, graph) in m.scopes.iter().zip(&cx.graph.scopes) {
+    for scope in &m.scopes {
         // Without a valid StartAt every state would be "unreachable"; the
         // missing start is reported once instead.
-        if graph.start.is_none() {
+        let Some(unreached) = cx.graph.unreached_states(scope.id) else {
             continue;
-        }
-        let reached = graph.reachable_from_start();
-        for &id in &scope.states {
-            if reached[cx.graph.node(id).index()] {
-                continue;
-            }
+        };
+        for id in unreached {
             let state = &m.states[id];
             // A non-object entry in `States` is not a state (`invalid-value`).
             if state.node.as_object().is_none() {
