@@ -75,6 +75,22 @@ fn every_doc_has_the_template_sections() {
                 option.name
             );
         }
+        // And the other way: the Options section documents no option the
+        // rule does not declare (a renamed option leaves its old name here).
+        let options = rule.doc.split("## Options\n").nth(1).unwrap_or_default();
+        let options = options.split("\n## ").next().unwrap_or_default();
+        for line in options.lines() {
+            if let Some(rest) = line.strip_prefix("- `")
+                && let Some((name, after)) = rest.split_once('`')
+                && after.starts_with(" (default")
+            {
+                assert!(
+                    rule.options.iter().any(|o| o.name == name),
+                    "{}: the Options section documents `{name}`, which the rule does not declare",
+                    rule.name
+                );
+            }
+        }
         for section in [
             "## What it does",
             "## Why is this bad?",
