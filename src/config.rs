@@ -120,7 +120,11 @@ impl Layer {
 /// Path patterns for `exclude` and `[[overrides]] files`.
 #[derive(Clone, Debug)]
 pub struct Patterns {
-    /// Patterns without `/` match any file or folder name on the path.
+    /// Patterns without `/` or glob syntax (`node_modules`, every default
+    /// exclude): compared as text, since compiling a glob costs more than a
+    /// whole small lint.
+    literal_names: Vec<String>,
+    /// Other patterns without `/` match any file or folder name on the path.
     names: Vec<GlobMatcher>,
     /// Patterns with `/` match the whole path or one of its parent folders.
     paths: Vec<GlobMatcher>,
@@ -128,10 +132,17 @@ pub struct Patterns {
 
 impl Patterns {
     pub fn new(globs: &[String]) -> Result<Patterns, String> {
+        let mut literal_names = Vec::new();
         let mut names = Vec::new();
         let mut paths = Vec::new();
         for g in globs {
             let trimmed = g.trim_start_matches("./").trim_end_matches('/');
+            if !trimmed.is_empty()
+                && !trimmed.contains(['/', '*', '?', '[', ']', '{', '}', '\\', '!'])
+            {
+                literal_names.push(trimmed.to_string());
+                continue;
+            }
             let glob = globset::GlobBuilder::new(trimmed)
                 .literal_separator(true)
                 .build()
@@ -142,11 +153,15 @@ impl Patterns {
                 names.push(glob.compile_matcher());
             }
         }
-        Ok(Patterns { names, paths })
+        Ok(Patterns {
+            literal_names,
+            names,
+            paths,
+        })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty() && self.paths.is_empty()
+        self.literal_names.is_empty() && self.names.is_empty() && self.paths.is_empty()
     }
 
     /// Whether a path (as reported: forward slashes, relative) matches.
@@ -159,10 +174,11 @@ impl Patterns {
     /// an excluded folder such as `cdk.out` still lints it.
     pub fn matches_below(&self, path: &str, below: &str) -> bool {
         let path = path.trim_start_matches("./");
-        if below
-            .split('/')
-            .any(|part| !part.is_empty() && self.names.iter().any(|m| m.is_match(part)))
-        {
+        if below.split('/').any(|part| {
+            !part.is_empty()
+                && (self.literal_names.iter().any(|l| l == part)
+                    || self.names.iter().any(|m| m.is_match(part)))
+        }) {
             return true;
         }
         // The path itself, or any of its parent folders.
