@@ -1,72 +1,43 @@
-//! The rule registry. One rule per file; registering a rule is one line in
-//! [`RULES`]. Each rule's doc is `rules/<name>.md`, compiled in, so a missing
+//! The rule registry. One rule per file, in a folder per group (`cost/`,
+//! `input/`, `structural/`, `suppression/`), re-exported here so a rule's
+//! path is `rules::<name>` whatever its group; registering a rule is one
+//! line in its folder's `mod.rs`, one in the re-exports and one in [`RULES`]. Each rule's doc is `rules/<name>.md`, compiled in, so a missing
 //! doc is a build error and `--explain` needs no files at run time.
+
+pub mod cost;
+pub mod input;
+pub mod structural;
+pub mod suppression;
+
+pub use cost::{
+    callback_without_heartbeat, catch_swallows_failure, distributed_map_cost_shape,
+    express_incompatible, job_chain_missing_catch, lambda_as_sdk_proxy, large_payload_risk,
+    long_task_without_timeout, map_unbounded_concurrency, parallel_catch_only_at_top,
+    redundant_transitions, retry_duplicates_billable_start, retry_storm,
+    sequential_independent_jobs, standard_for_short_high_volume, start_without_native_cap,
+    unbounded_billable_resource, unbounded_polling_loop, unguarded_expensive_ingest,
+};
+pub use input::{
+    byte_order_mark, definition_too_large, duplicate_key, file_too_large, internal_error,
+    invalid_json, invalid_yaml, io_error, missing_definition_file, unlintable_definition,
+    yaml_implicit_type,
+};
+pub use structural::{
+    choice_without_default, conflicting_fields, duplicate_parameter_key, duplicate_state_name,
+    empty_error_equals, field_not_allowed, heartbeat_not_below_timeout, invalid_choice_rule,
+    invalid_intrinsic, invalid_jsonata, invalid_path, invalid_resource_arn, invalid_state_name,
+    invalid_value, missing_required_field, no_terminal_state, path_without_dollar_suffix,
+    query_language_mismatch, retry_catch_order, transition_out_of_scope, trap_cycle,
+    undefined_substitution, undefined_variable, unknown_field, unknown_states_error,
+    unknown_transition_target, unreachable_state,
+};
+pub use suppression::{unknown_rule, unused_suppression};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::MachineGraph;
 use crate::model::WorkflowType;
 use crate::model::{Machine, expr, schema};
 use crate::rule_options::{OptionValue, RuleOption};
-
-pub mod byte_order_mark;
-pub mod callback_without_heartbeat;
-pub mod catch_swallows_failure;
-pub mod choice_without_default;
-pub mod conflicting_fields;
-pub mod definition_too_large;
-pub mod distributed_map_cost_shape;
-pub mod duplicate_key;
-pub mod duplicate_parameter_key;
-pub mod duplicate_state_name;
-pub mod empty_error_equals;
-pub mod express_incompatible;
-pub mod field_not_allowed;
-pub mod file_too_large;
-pub mod heartbeat_not_below_timeout;
-pub mod internal_error;
-pub mod invalid_choice_rule;
-pub mod invalid_intrinsic;
-pub mod invalid_json;
-pub mod invalid_jsonata;
-pub mod invalid_path;
-pub mod invalid_resource_arn;
-pub mod invalid_state_name;
-pub mod invalid_value;
-pub mod invalid_yaml;
-pub mod io_error;
-pub mod job_chain_missing_catch;
-pub mod lambda_as_sdk_proxy;
-pub mod large_payload_risk;
-pub mod long_task_without_timeout;
-pub mod map_unbounded_concurrency;
-pub mod missing_definition_file;
-pub mod missing_required_field;
-pub mod no_terminal_state;
-pub mod parallel_catch_only_at_top;
-pub mod path_without_dollar_suffix;
-pub mod query_language_mismatch;
-pub mod redundant_transitions;
-pub mod retry_catch_order;
-pub mod retry_duplicates_billable_start;
-pub mod retry_storm;
-pub mod sequential_independent_jobs;
-pub mod standard_for_short_high_volume;
-pub mod start_without_native_cap;
-pub mod transition_out_of_scope;
-pub mod trap_cycle;
-pub mod unbounded_billable_resource;
-pub mod unbounded_polling_loop;
-pub mod undefined_substitution;
-pub mod undefined_variable;
-pub mod unguarded_expensive_ingest;
-pub mod unknown_field;
-pub mod unknown_rule;
-pub mod unknown_states_error;
-pub mod unknown_transition_target;
-pub mod unlintable_definition;
-pub mod unreachable_state;
-pub mod unused_suppression;
-pub mod yaml_implicit_type;
 
 /// What a rule sees: one definition, modelled and graphed once for all rules.
 pub struct Context<'a, 't> {

@@ -1,0 +1,129 @@
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Severity;
+use crate::edit::{Edit, Fix, NewValue};
+use crate::model::{Pattern, ResourceKind, StateType};
+use crate::rule_options::{OptionKind, RuleOption};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "callback-without-heartbeat",
+    severity: Severity::Warning,
+    group: Group::Cost,
+    summary: "a callback (`.waitForTaskToken`) or activity Task has no `HeartbeatSeconds`",
+    doc: include_str!("../../../rules/callback-without-heartbeat.md"),
+    default_enabled: true,
+    check: Some(check),
+    options: &[RuleOption {
+        name: "fix-heartbeat-seconds",
+        kind: OptionKind::Number,
+        help: "the `HeartbeatSeconds` that `--fix --unsafe-fixes` sets (default 300)",
+    }],
+};
+
+/// Option `fix-heartbeat-seconds`: five minutes between heartbeats.
+const FIX_HEARTBEAT_SECONDS: f64 = 300.0;
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for s in cx.machine.states.iter().filter(|s| s.ty == StateType::Task) {
+        let what = match s.resource.as_ref().map(|r| &r.kind) {
+            Some(ResourceKind::Integration { pattern, .. })
+                if *pattern == Pattern::WaitForTaskToken =>
+            {
+                "waits for a task token"
+            }
+            Some(ResourceKind::Activity { .. }) => "waits for an activity worker",
+            _ => continue,
+        };
+        if s.get("HeartbeatSeconds").is_some() || s.get("HeartbeatSecondsPath").is_some() {
+            continue;
+        }
+        if let Some(why) = waits_for_a_person(s) {
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    s.pointer.clone(),
+                    format!(
+                        "`{}` waits for a person ({why}) with no `HeartbeatSeconds`: no worker \
+                         exists to send heartbeats, so bound the wait with `TimeoutSeconds` \
+                         instead",
+                        s.name
+                    ),
+                )
+                .on_key()
+                .severity(Severity::Info)
+                .label("human approval")
+                .help(
+                    "set `TimeoutSeconds` to how long a person may take, and catch \
+                     `States.Timeout` to remind someone or reject the request",
+                ),
+            );
+            continue;
+        }
+        // Below the timeout, which a heartbeat must stay under.
+        let timeout = s
+            .get("TimeoutSeconds")
+            .and_then(|t| t.as_number())
+            .map(|t| t.as_f64());
+        let mut seconds = cx.number_option(&RULE, "fix-heartbeat-seconds", FIX_HEARTBEAT_SECONDS);
+        if let Some(timeout) = timeout {
+            seconds = seconds.min((timeout / 2.0).floor());
+        }
+        let mut d = Diagnostic::new(
+            &RULE,
+            s.pointer.clone(),
+            format!(
+                "`{}` {what} with no `HeartbeatSeconds`: if the worker dies, nothing notices \
+                 until `TimeoutSeconds` (a year by default)",
+                s.name
+            ),
+        )
+        .on_key()
+        .label("no heartbeat")
+        .help(
+            "set `HeartbeatSeconds` and have the worker call `SendTaskHeartbeat`; catch \
+             `States.HeartbeatTimeout` to clean up",
+        );
+        // Unsafe: the worker must then send heartbeats, or the task fails.
+        if seconds >= 1.0 {
+            let seconds = seconds as i64;
+            d = d.fix(Fix::unsafe_(
+                format!("Set `HeartbeatSeconds` to {seconds} (the worker must send heartbeats)"),
+                vec![Edit::InsertMember {
+                    object: s.pointer.clone(),
+                    key: "HeartbeatSeconds".into(),
+                    value: NewValue::Integer(seconds),
+                }],
+            ));
+        }
+        out.push(d);
+    }
+}
+
+/// Words that mark a step as waiting for a human decision.
+const HUMAN_WORDS: &[&str] = &[
+    "approv", "review", "manual", "human", "sign-off", "signoff", "consent", "confirm",
+];
+
+/// Why a callback's token goes to a person, if it does: the token is sent
+/// as an e-mail or SNS message (people read those; programs use queues), or
+/// the state, its comment or its function says it asks for an approval.
+fn waits_for_a_person(s: &crate::model::State<'_>) -> Option<&'static str> {
+    let r = s.resource.as_ref()?;
+    let key = r.key.as_deref().unwrap_or(&r.raw).to_ascii_lowercase();
+    if key.starts_with("sns:publish")
+        || key.contains("ses:sendemail")
+        || key.contains("sesv2:sendemail")
+    {
+        return Some("the token goes out by SNS or e-mail");
+    }
+    let function = crate::catalog::parameters(s)
+        .and_then(|p| p.get("FunctionName"))
+        .and_then(|f| f.as_str())
+        .unwrap_or("");
+    let comment = s.get("Comment").and_then(|c| c.as_str()).unwrap_or("");
+    let text = format!("{} {function} {comment}", s.name).to_ascii_lowercase();
+    HUMAN_WORDS
+        .iter()
+        .any(|w| text.contains(w))
+        .then_some("an approval step")
+}

@@ -1,0 +1,180 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix, NewValue};
+use crate::loader::pointer;
+use crate::model::{Pattern, ResourceKind, StateType};
+use crate::rule_options::{OptionKind, RuleOption};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "long-task-without-timeout",
+    severity: Severity::Warning,
+    group: Group::Cost,
+    summary: "a Task that waits for a job, a callback or an activity has no `TimeoutSeconds`",
+    doc: include_str!("../../../rules/long-task-without-timeout.md"),
+    default_enabled: true,
+    check: Some(check),
+    options: &[RuleOption {
+        name: "fix-timeout-seconds",
+        kind: OptionKind::Number,
+        help: "the `TimeoutSeconds` that `--fix --unsafe-fixes` sets (default 3600)",
+    }],
+};
+
+/// Option `fix-timeout-seconds`: an hour, for the user to set to about
+/// twice the longest normal run.
+const FIX_TIMEOUT_SECONDS: f64 = 3600.0;
+
+/// Jobs whose service stops them by default, so a missing state timeout is
+/// only worth an info: (catalogue key, the service's cap).
+const SELF_CAPPED: &[(&str, &str)] = &[
+    (
+        "glue:startJobRun",
+        "Glue stops a job after its `Timeout` (2,880 minutes by default, 480 from Glue 5.0)",
+    ),
+    (
+        "sagemaker:createTrainingJob",
+        "SageMaker stops training after 1 day unless `StoppingCondition` raises it",
+    ),
+    (
+        "codebuild:startBuild",
+        "CodeBuild stops a build after 60 minutes by default",
+    ),
+    (
+        "emr-serverless:startJobRun",
+        "EMR Serverless stops a job run after 720 minutes by default",
+    ),
+];
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    // An Express execution stops after 5 minutes whatever its tasks say
+    // (`express-incompatible` reports the waits themselves).
+    if cx.workflow_type == Some(crate::model::WorkflowType::Express) {
+        return;
+    }
+    let m = cx.machine;
+    let mut long_running = 0;
+    for s in m.states.iter().filter(|s| s.ty == StateType::Task) {
+        let Some(resource) = &s.resource else {
+            continue;
+        };
+        let what = match &resource.kind {
+            ResourceKind::Integration { pattern, .. } if *pattern == Pattern::WaitForTaskToken => {
+                "waits for a callback"
+            }
+            ResourceKind::Integration { pattern, .. } if pattern.is_long_running() => {
+                "waits for its job"
+            }
+            ResourceKind::Activity { .. } => "waits for an activity worker",
+            _ => continue,
+        };
+        long_running += 1;
+        if s.get("TimeoutSeconds").is_some() || s.get("TimeoutSecondsPath").is_some() {
+            continue;
+        }
+        let batch_cap = (resource.key.as_deref() == Some("batch:submitJob"))
+            .then(|| crate::catalog::parameters(s))
+            .flatten()
+            .and_then(|p| p.get("Timeout"))
+            .and_then(|t| t.get("AttemptDurationSeconds"))
+            .map(|_| {
+                (
+                    "batch:submitJob",
+                    "Batch stops each attempt after its `AttemptDurationSeconds`",
+                )
+            });
+        let capped = resource
+            .key
+            .as_deref()
+            .and_then(|k| SELF_CAPPED.iter().find(|(key, _)| *key == k).copied())
+            .or(batch_cap)
+            .map(|(_, cap)| format!("{cap}, which bounds it"));
+        // A heartbeat or the execution's own timeout bounds the wait too; the
+        // "up to a year" of the message would then be false.
+        let heartbeat = (s.get("HeartbeatSeconds").is_some()
+            || s.get("HeartbeatSecondsPath").is_some())
+        .then(|| {
+            "its `HeartbeatSeconds` fails it when the worker stops reporting, which bounds a \
+             stuck wait"
+                .to_string()
+        });
+        let execution = m
+            .root
+            .get("TimeoutSeconds")
+            .and_then(|t| t.as_number())
+            .map(|t| {
+                format!(
+                    "the state machine's `TimeoutSeconds` ({} s) ends the whole execution, \
+                     which bounds it",
+                    t.as_f64()
+                )
+            });
+        let bound = capped.or(heartbeat).or(execution);
+        let message = match &bound {
+            None => format!(
+                "`{}` {what} with no `TimeoutSeconds`: the default is 99,999,999 seconds, so a \
+                 stuck run holds the execution (and whatever it is waiting on) for up to a year",
+                s.name
+            ),
+            Some(_) => format!("`{}` {what} with no `TimeoutSeconds` of its own", s.name),
+        };
+        let mut d = Diagnostic::new(&RULE, s.pointer.clone(), message)
+            .on_key()
+            .label("no timeout")
+            .help(
+                "set `TimeoutSeconds` to about twice the longest normal run, and catch \
+             `States.Timeout` to notify someone",
+            );
+        // Above any heartbeat, which must stay below the timeout.
+        let heartbeat_seconds = s
+            .get("HeartbeatSeconds")
+            .and_then(|h| h.as_number())
+            .map_or(0.0, |h| h.as_f64());
+        let seconds = cx
+            .number_option(&RULE, "fix-timeout-seconds", FIX_TIMEOUT_SECONDS)
+            .max(heartbeat_seconds * 2.0)
+            .max(1.0) as i64;
+        if s.get("TimeoutSecondsPath").is_none() {
+            d = d.fix(Fix::unsafe_(
+                format!("Set `TimeoutSeconds` to {seconds}"),
+                vec![Edit::InsertMember {
+                    object: s.pointer.clone(),
+                    key: "TimeoutSeconds".into(),
+                    value: NewValue::Integer(seconds),
+                }],
+            ));
+        }
+        if let Some(bound) = bound {
+            d.message.push_str(&format!("; {bound}"));
+            d = d.severity(Severity::Info);
+        }
+        out.push(d);
+    }
+    if long_running > 0 && m.root.get("TimeoutSeconds").is_none() {
+        // Above the waits in a row at the timeout the fix gives each.
+        let backstop = (cx.number_option(&RULE, "fix-timeout-seconds", FIX_TIMEOUT_SECONDS)
+            * long_running as f64)
+            .clamp(1.0, 99_999_999.0) as i64;
+        out.push(
+            Diagnostic::new(
+                &RULE,
+                pointer::push("", "StartAt"),
+                "the state machine waits on jobs or callbacks but has no top-level \
+                 `TimeoutSeconds`, so nothing bounds a whole execution short of a year",
+            )
+            .on_key()
+            .severity(Severity::Info)
+            .label("no execution timeout")
+            .help(
+                "add a top-level `TimeoutSeconds` as a backstop above the sum of the task timeouts",
+            )
+            .fix(Fix::unsafe_(
+                format!("Set the state machine's `TimeoutSeconds` to {backstop}"),
+                vec![Edit::InsertMember {
+                    object: String::new(),
+                    key: "TimeoutSeconds".into(),
+                    value: NewValue::Integer(backstop),
+                }],
+            )),
+        );
+    }
+}

@@ -1,0 +1,187 @@
+use crate::catalog;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix, NewValue};
+use crate::model::{Machine, MapMode, ResourceKind, ScopeId, StateType};
+use crate::rule_options::{OptionKind, RuleOption};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "map-unbounded-concurrency",
+    severity: Severity::Warning,
+    group: Group::Cost,
+    summary: "a Map that fans out paid or rate-limited work with no `MaxConcurrency`",
+    doc: include_str!("../../../rules/map-unbounded-concurrency.md"),
+    default_enabled: true,
+    check: Some(check),
+    options: &[
+        RuleOption {
+            name: "high-concurrency",
+            kind: OptionKind::Number,
+            help: "a Distributed Map `MaxConcurrency` at or above this over paid work is an info (default 1000)",
+        },
+        RuleOption {
+            name: "fix-max-concurrency",
+            kind: OptionKind::Number,
+            help: "the `MaxConcurrency` that `--fix --unsafe-fixes` sets (default 10)",
+        },
+    ],
+};
+
+/// Option `high-concurrency`: Distributed Map children run 10,000 at a time
+/// unless told otherwise; this many or more is still worth an info.
+const DISTRIBUTED_HIGH: f64 = 1000.0;
+
+/// Option `fix-max-concurrency`: a cautious start that most downstream
+/// quotas take; the user raises it knowing their service.
+const FIX_MAX_CONCURRENCY: f64 = 10.0;
+
+/// A literal item list this short cannot fan out far (Inline Map runs up to
+/// 40 at a time anyway).
+const SMALL_LIST: usize = 40;
+
+/// The length of a Map's item list when it is written in the definition
+/// (a literal `Items` array). An `ItemsPath` is not followed: the data may
+/// change on the way.
+fn literal_items(s: &crate::model::State<'_>) -> Option<usize> {
+    s.get("Items").and_then(|i| i.as_array()).map(|a| a.len())
+}
+
+/// Targets that throttle or bill per call whatever the integration.
+const RATE_LIMITED: &[&str] = &["http:invoke", "apigateway:invoke"];
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let m = cx.machine;
+    let high = cx.number_option(&RULE, "high-concurrency", DISTRIBUTED_HIGH);
+    for s in m.states.iter().filter(|s| s.ty == StateType::Map) {
+        let Some(&processor) = s.children.first() else {
+            continue;
+        };
+        let limit = s
+            .get("MaxConcurrency")
+            .and_then(|n| n.as_number())
+            .map(|n| n.as_f64());
+        let dynamic = s.get("MaxConcurrencyPath").is_some()
+            || s.get("MaxConcurrency")
+                .is_some_and(|n| n.as_str().is_some());
+        let unset = !dynamic && limit.is_none_or(|l| l == 0.0);
+        let distributed = s.map_mode == Some(MapMode::Distributed);
+        let costly = costly_call(m, processor);
+        // A handful of items from a literal list cannot fan out far.
+        let few = literal_items(s).is_some_and(|n| n <= SMALL_LIST);
+        if few {
+            continue;
+        }
+        let (severity, why) = match (distributed, unset, &costly) {
+            // Children that do no paid or rate-limited work (Pass, Choice,
+            // Wait) hurt no downstream service, whatever their number.
+            (true, true, None) => (
+                Severity::Info,
+                "a Distributed Map starts up to 10,000 child executions at once, though its \
+                 children call no paid or rate-limited service"
+                    .to_string(),
+            ),
+            (true, true, _) => (
+                Severity::Warning,
+                "a Distributed Map starts up to 10,000 child executions at once".to_string(),
+            ),
+            (true, false, _) if limit.is_some_and(|l| l >= high) => (
+                Severity::Info,
+                format!(
+                    "{} child executions may run at once",
+                    limit.unwrap_or_default()
+                ),
+            ),
+            (false, true, Some(call)) => (
+                // 40 Lambda calls at once rarely hurt; 40 jobs or 40 calls to a
+                // third-party API often do.
+                if call.heavy {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                },
+                format!(
+                    "every item runs `{}`, up to 40 at a time (Inline Map's cap)",
+                    call.key
+                ),
+            ),
+            _ => continue,
+        };
+        let what = match &costly {
+            Some(call) if distributed => format!(", each calling `{}`", call.key),
+            _ => String::new(),
+        };
+        let mut d = Diagnostic::new(
+            &RULE,
+            s.pointer.clone(),
+            format!(
+                "Map `{}` sets no useful `MaxConcurrency`: {why}{what}; throttled calls turn \
+                 into retries and bursts of paid work",
+                s.name
+            ),
+        )
+        .on_key()
+        .severity(severity)
+        .label("unbounded fan-out")
+        .help(
+            "set `MaxConcurrency` to what the downstream service or account quota can take; \
+             for a Distributed Map also batch items (`ItemBatcher`)",
+        );
+        if unset {
+            let n = cx
+                .number_option(&RULE, "fix-max-concurrency", FIX_MAX_CONCURRENCY)
+                .max(1.0) as i64;
+            let value = NewValue::Integer(n);
+            let edit = if s.get("MaxConcurrency").is_some() {
+                Edit::ReplaceValue {
+                    pointer: crate::loader::pointer::push(&s.pointer, "MaxConcurrency"),
+                    value,
+                }
+            } else {
+                Edit::InsertMember {
+                    object: s.pointer.clone(),
+                    key: "MaxConcurrency".into(),
+                    value,
+                }
+            };
+            d = d.fix(Fix::unsafe_(
+                format!("Set `MaxConcurrency` to {n}"),
+                vec![edit],
+            ));
+        }
+        out.push(d);
+    }
+}
+
+/// A paid call inside a Map's processor.
+struct Costly {
+    key: String,
+    /// A job, child execution, activity or rate-limited target, not just a
+    /// paid request.
+    heavy: bool,
+}
+
+/// The heaviest paid, long-running or rate-limited call in a processor or
+/// in the scopes nested in it (the first heavy one, else the first paid).
+fn costly_call(m: &Machine<'_>, processor: ScopeId) -> Option<Costly> {
+    let cat = catalog::catalog();
+    let calls: Vec<Costly> = m
+        .states
+        .iter()
+        .filter(|s| s.ty == StateType::Task && m.is_within(s.scope, processor))
+        .filter_map(|s| {
+            let r = s.resource.as_ref()?;
+            let long = s.waits_on_work();
+            let mut key = r.key.clone().unwrap_or_else(|| r.raw.clone());
+            let heavy = long || RATE_LIMITED.contains(&key.as_str());
+            if let ResourceKind::Integration { pattern, .. } = &r.kind
+                && pattern.is_long_running()
+                && let Some((_, suffix)) = r.raw.rsplit_once('.')
+            {
+                key = format!("{key}.{suffix}");
+            }
+            (heavy || cat.is_expensive(s)).then_some(Costly { key, heavy })
+        })
+        .collect();
+    let first_heavy = calls.iter().position(|c| c.heavy).unwrap_or(0);
+    calls.into_iter().nth(first_heavy)
+}

@@ -1,0 +1,104 @@
+use crate::catalog;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::StateType;
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "retry-duplicates-billable-start",
+    severity: Severity::Warning,
+    group: Group::Cost,
+    summary: "a Retry on a call that starts paid work, with no idempotency token, can start it twice",
+    doc: include_str!("../../../rules/retry-duplicates-billable-start.md"),
+    default_enabled: true,
+    check: Some(check),
+    options: &[],
+};
+
+/// Calls that start paid work and are not unique by name: (catalogue key,
+/// the idempotency token's key in `Parameters`, if the API has one).
+const STARTS: &[(&str, Option<&str>)] = &[
+    ("glue:startJobRun", None),
+    ("aws-sdk:glue:startJobRun", None),
+    ("batch:submitJob", None),
+    ("aws-sdk:batch:submitJob", None),
+    ("elasticmapreduce:createCluster", None),
+    ("aws-sdk:emr:runJobFlow", None),
+    ("sns:publish", None),
+    ("ecs:runTask", Some("ClientToken")),
+    ("aws-sdk:ecs:runTask", Some("ClientToken")),
+    ("aws-sdk:ec2:runInstances", Some("ClientToken")),
+    ("emr-serverless:startJobRun", Some("ClientToken")),
+    ("aws-sdk:emrserverless:startJobRun", Some("ClientToken")),
+    ("codebuild:startBuild", Some("IdempotencyToken")),
+    ("aws-sdk:codebuild:startBuild", Some("IdempotencyToken")),
+    ("athena:startQueryExecution", Some("ClientRequestToken")),
+    (
+        "aws-sdk:athena:startQueryExecution",
+        Some("ClientRequestToken"),
+    ),
+];
+
+/// Errors that can follow the service accepting the request.
+const AFTER_ACCEPTANCE: &[&str] = &["States.ALL", "States.TaskFailed", "States.Timeout"];
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for s in cx.machine.states.iter().filter(|s| s.ty == StateType::Task) {
+        let Some(key) = s.resource.as_ref().and_then(|r| r.key.as_deref()) else {
+            continue;
+        };
+        let Some(&(_, token)) = STARTS.iter().find(|(k, _)| *k == key) else {
+            continue;
+        };
+        let Some((i, error)) = s.retriers.iter().enumerate().find_map(|(i, r)| {
+            r.errors
+                .iter()
+                .find(|e| AFTER_ACCEPTANCE.contains(e))
+                .map(|e| (i, *e))
+        }) else {
+            continue;
+        };
+        let params = catalog::parameters(s);
+        let has_token = token.is_some_and(|t| {
+            params.is_some_and(|p| {
+                p.as_object().is_some_and(|o| {
+                    o.members
+                        .iter()
+                        .any(|m| m.key.trim_end_matches(".$").eq_ignore_ascii_case(t))
+                })
+            })
+        });
+        if has_token {
+            continue;
+        }
+        let help = match token {
+            Some(t) => format!(
+                "pass a token that is the same on every attempt, e.g. \"{t}.$\": \
+                 \"States.Hash(States.Format('{{}}/{{}}', $$.Execution.Id, $$.State.Name), 'MD5')\" \
+                 (add the Map item index inside a Map), or retry only errors raised before the \
+                 request is accepted (throttling)"
+            ),
+            None => "this API has no idempotency token: retry only errors raised before the \
+                     request is accepted (`*.ThrottlingException`, `*.TooManyRequestsException`), \
+                     or check for a running job before starting another"
+                .to_string(),
+        };
+        out.push(
+            Diagnostic::new(
+                &RULE,
+                format!("{}/Retry/{i}/ErrorEquals", s.pointer),
+                format!(
+                    "`{}` retries `{key}` on `{error}`: if the service accepted the first request \
+                     before the error, the retry starts a second paid run{}",
+                    s.name,
+                    if token.is_some() {
+                        " (no idempotency token is passed)"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+            .label("retry can start it twice")
+            .help(help),
+        );
+    }
+}

@@ -1,0 +1,164 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::loader::pointer;
+use crate::model::{ResourceKind, StateType};
+use crate::rule_options::{OptionKind, RuleOption};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "retry-storm",
+    severity: Severity::Warning,
+    group: Group::Cost,
+    summary: "a Retry that hammers (many attempts, no backoff, hours of delay) or retries what cannot succeed",
+    doc: include_str!("../../../rules/retry-storm.md"),
+    default_enabled: true,
+    check: Some(check),
+    options: &[
+        RuleOption {
+            name: "max-attempts",
+            kind: OptionKind::Number,
+            help: "attempts on `States.ALL` or `States.TaskFailed` above this are a storm (default 5)",
+        },
+        RuleOption {
+            name: "max-retry-window-seconds",
+            kind: OptionKind::Number,
+            help: "worst-case total backoff above this is a storm (default 3600)",
+        },
+    ],
+};
+
+/// Option `max-attempts`: more attempts than this on `States.ALL` or
+/// `States.TaskFailed` is a storm.
+const MAX_ATTEMPTS: f64 = 5.0;
+/// Option `max-retry-window-seconds`: total worst-case delay above this
+/// keeps an execution retrying for hours.
+const MAX_RETRY_WINDOW: f64 = 3600.0;
+
+/// Errors that come back the same on every attempt.
+fn never_succeeds_on_retry(error: &str) -> bool {
+    matches!(
+        error,
+        "States.Permissions" | "States.DataLimitExceeded" | "States.Runtime"
+    ) || [
+        ".ValidationException",
+        ".InvalidParameterValueException",
+        ".AccessDeniedException",
+    ]
+    .iter()
+    .any(|suffix| error.ends_with(suffix))
+}
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let max_attempts = cx.number_option(&RULE, "max-attempts", MAX_ATTEMPTS);
+    let max_window = cx.number_option(&RULE, "max-retry-window-seconds", MAX_RETRY_WINDOW);
+    for s in &cx.machine.states {
+        let job = s.ty == StateType::Task
+            && matches!(
+                s.resource.as_ref().map(|r| &r.kind),
+                Some(ResourceKind::Integration { pattern, .. })
+                    if matches!(pattern, crate::model::Pattern::Sync | crate::model::Pattern::Sync2)
+            );
+        for (i, r) in s.retriers.iter().enumerate() {
+            let base = pointer::push_index(&pointer::push(&s.pointer, "Retry"), i);
+            let number = |f: &str| {
+                r.node
+                    .get(f)
+                    .and_then(|n| n.as_number())
+                    .map(|n| n.as_f64())
+            };
+            let attempts = number("MaxAttempts").unwrap_or(3.0);
+            let interval = number("IntervalSeconds").unwrap_or(1.0);
+            let rate = number("BackoffRate").unwrap_or(2.0);
+            let max_delay = number("MaxDelaySeconds");
+            let broad = r
+                .errors
+                .iter()
+                .any(|e| matches!(*e, "States.ALL" | "States.TaskFailed"));
+            let mut problems: Vec<String> = Vec::new();
+            if broad && attempts > max_attempts {
+                problems.push(format!(
+                    "{attempts} attempts on any failure (more than {max_attempts})"
+                ));
+            }
+            if rate <= 1.0 && attempts > 3.0 {
+                problems.push(format!(
+                    "{attempts} attempts every {interval} s with no backoff (`BackoffRate` 1)"
+                ));
+            }
+            // Worst-case total wait, capped per attempt by MaxDelaySeconds;
+            // the same figure the cost estimate bills for Express.
+            let window = crate::cost::retry_wait_seconds(std::iter::once(r.node));
+            if window > max_window {
+                problems.push(format!(
+                    "up to {} of waiting in all, summed over the attempts",
+                    human_seconds(window)
+                ));
+            }
+            // Many backed-off attempts at errors chosen one by one (throttling,
+            // a resource still changing state) within the window are a
+            // deliberate wait: the total, checked above, is what matters.
+            // Uncapped growth is a storm on broad error lists only.
+            if attempts >= 10.0 && max_delay.is_none() && rate > 1.0 && broad {
+                problems.push("10 or more attempts with no `MaxDelaySeconds` cap".to_string());
+            }
+            if job
+                && r.errors
+                    .iter()
+                    .any(|e| matches!(*e, "States.ALL" | "States.Timeout"))
+            {
+                problems
+                    .push("each retry of this `.sync` job runs the whole job again".to_string());
+            }
+            if !problems.is_empty() {
+                out.push(
+                    Diagnostic::new(
+                        &RULE,
+                        base.clone(),
+                        format!("`{}` retries hard: {}", s.name, problems.join("; ")),
+                    )
+                    .label("retry storm")
+                    .help(
+                        "retry only transient errors, a few times, with `BackoffRate` 2, a \
+                         `MaxDelaySeconds` cap and `JitterStrategy: \"FULL\"`; each attempt is a \
+                         billed transition and another call to the service",
+                    ),
+                );
+            }
+            let hopeless: Vec<&str> = r
+                .errors
+                .iter()
+                .copied()
+                .filter(|e| never_succeeds_on_retry(e))
+                .collect();
+            if !hopeless.is_empty() {
+                out.push(
+                    Diagnostic::new(
+                        &RULE,
+                        pointer::push(&base, "ErrorEquals"),
+                        format!(
+                            "`{}` retries {}, which fail the same way every time",
+                            s.name,
+                            hopeless
+                                .iter()
+                                .map(|e| format!("`{e}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                    .severity(Severity::Info)
+                    .label("retrying cannot help")
+                    .help("move these errors to a Catch that reports them"),
+                );
+            }
+        }
+    }
+}
+
+fn human_seconds(s: f64) -> String {
+    if s >= 86_400.0 {
+        format!("{:.0} days", s / 86_400.0)
+    } else if s >= 3600.0 {
+        format!("{:.1} hours", s / 3600.0)
+    } else {
+        format!("{s:.0} seconds")
+    }
+}

@@ -1,0 +1,306 @@
+use crate::catalog::{self, Cap, catalog};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit::{Edit, Fix, NewValue};
+use crate::loader::pointer;
+use crate::loader::tree::{Node, Value};
+use crate::model::{State, StateType};
+use crate::rule_options::{OptionKind, RuleOption};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "start-without-native-cap",
+    severity: Severity::Warning,
+    group: Group::Cost,
+    summary: "a start call leaves out the service's own idle or run-time cap, or sets it very high",
+    doc: include_str!("../../../rules/start-without-native-cap.md"),
+    default_enabled: true,
+    check: Some(check),
+    options: &[
+        RuleOption {
+            name: "glue-idle-timeout-max-minutes",
+            kind: OptionKind::Number,
+            help: "largest Glue session IdleTimeout accepted (default 60)",
+        },
+        RuleOption {
+            name: "glue-timeout-max-minutes",
+            kind: OptionKind::Number,
+            help: "largest Glue session Timeout accepted (default 480)",
+        },
+        RuleOption {
+            name: "sagemaker-max-runtime-seconds",
+            kind: OptionKind::Number,
+            help: "largest SageMaker training MaxRuntimeInSeconds accepted (default 86400)",
+        },
+    ],
+};
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let cat = catalog();
+    for state in cx.machine.states.iter().filter(|s| s.ty == StateType::Task) {
+        for cap in cat.caps_for(state) {
+            if let Some(d) = check_cap(cx, state, cap) {
+                out.push(d);
+            }
+        }
+    }
+}
+
+fn action(state: &State<'_>) -> String {
+    state
+        .resource
+        .as_ref()
+        .and_then(catalog::key)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagnostic> {
+    let max = match (&cap.option, cap.max) {
+        (Some(option), Some(default)) => Some(cx.number_option(&RULE, option, default)),
+        (_, max) => max,
+    };
+    let (field, params) = match (state.get("Parameters"), state.get("Arguments")) {
+        (Some(p), _) => ("Parameters", Some(p)),
+        (None, Some(a)) => ("Arguments", Some(a)),
+        (None, None) => ("Parameters", None),
+    };
+    let base = pointer::push(&state.pointer, field);
+    let found = params.and_then(|p| catalog::param_path(p, &cap.param));
+    let Some((keys, node)) = found else {
+        if !cap.required {
+            return None;
+        }
+        if let (Some(param), Some(expected)) = (&cap.unless_param, &cap.unless_equals)
+            && params
+                .and_then(|p| catalog::param_path(p, param))
+                .is_some_and(|(_, n)| same(n, expected))
+        {
+            return None;
+        }
+        let why = cap.why.clone().unwrap_or_default();
+        let (ptr, on_key) = if params.is_some() {
+            (base, true)
+        } else {
+            (state.pointer.clone(), true)
+        };
+        let mut d = Diagnostic::new(
+            &RULE,
+            ptr,
+            format!(
+                "`{}` calls `{}` without `{}`",
+                state.name,
+                action(state),
+                cap.param
+            ),
+        )
+        .label(format!("no `{}`", cap.param))
+        .help(format!("set `{}`; {why}", cap.param));
+        if on_key {
+            d = d.on_key();
+        }
+        if let Some(value) = cap.fix_value.as_ref().and_then(new_value)
+            && let Some(edit) = insert_param(state, field, params, &cap.param, value)
+        {
+            d = d.fix(Fix::unsafe_(
+                format!(
+                    "Set `{}` to {}{}",
+                    cap.param,
+                    expected_text(cap.fix_value.as_ref().unwrap()),
+                    unit_suffix(cap)
+                ),
+                vec![edit],
+            ));
+        }
+        return Some(d);
+    };
+    let ptr = keys.iter().fold(base, |acc, k| pointer::push(&acc, k));
+    let dynamic = keys.last().is_some_and(|k| k.ends_with(".$"))
+        || node
+            .as_str()
+            .is_some_and(|s| s.trim_start().starts_with("{%"));
+    if dynamic {
+        if cap.max.is_none() && cap.equals.is_none() {
+            return None;
+        }
+        return Some(
+            Diagnostic::new(
+                &RULE,
+                ptr,
+                format!(
+                    "`{}` sets `{}` at run time, so asl-lint cannot check it",
+                    state.name, cap.param
+                ),
+            )
+            .on_key()
+            .severity(Severity::Info)
+            .label("value known only at run time")
+            .help(expectation(cap)),
+        );
+    }
+    if let Some(expected) = &cap.equals
+        && !same(node, expected)
+    {
+        return Some(
+            Diagnostic::new(
+                &RULE,
+                ptr.clone(),
+                format!(
+                    "`{}` sets `{}` to {}, not {}",
+                    state.name,
+                    cap.param,
+                    shown(node),
+                    expected_text(expected)
+                ),
+            )
+            .label(format!("should be {}", expected_text(expected)))
+            .help(format!(
+                "{}; {}",
+                expectation(cap),
+                cap.why.clone().unwrap_or_default()
+            ))
+            .fix(Fix::unsafe_(
+                format!("Set `{}` to {}", cap.param, expected_text(expected)),
+                vec![Edit::ReplaceValue {
+                    pointer: ptr.clone(),
+                    value: new_value(expected)?,
+                }],
+            )),
+        );
+    }
+    if let (Some(max), Some(value)) = (max, node.as_number().map(|n| n.as_f64()))
+        && value > max
+    {
+        let unit = &cap.unit;
+        let option = cap
+            .option
+            .as_ref()
+            .map(|o| format!(" (threshold: option `{o}`)"))
+            .unwrap_or_default();
+        return Some(
+            Diagnostic::new(
+                &RULE,
+                ptr.clone(),
+                format!(
+                    "`{}` sets `{}` to {value} {unit}, above {max} {unit}{option}",
+                    state.name, cap.param
+                ),
+            )
+            .label(format!("above {max} {unit}"))
+            .help(format!(
+                "lower `{}` to bound what an idle or stuck run can cost",
+                cap.param
+            ))
+            .fix(Fix::unsafe_(
+                format!("Lower `{}` to {max} {unit}", cap.param),
+                vec![Edit::ReplaceValue {
+                    pointer: ptr.clone(),
+                    value: NewValue::Integer(max as i64),
+                }],
+            )),
+        );
+    }
+    None
+}
+
+fn unit_suffix(cap: &Cap) -> String {
+    if cap.unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", cap.unit)
+    }
+}
+
+fn new_value(v: &toml::Value) -> Option<NewValue> {
+    match v {
+        toml::Value::String(s) => Some(NewValue::string(s.clone())),
+        toml::Value::Integer(i) => Some(NewValue::Integer(*i)),
+        toml::Value::Boolean(b) => Some(NewValue::Bool(*b)),
+        _ => None,
+    }
+}
+
+/// The edit that adds a dotted parameter (`AutoTerminationPolicy.IdleTimeout`):
+/// into the deepest object of the path that exists, the rest as nested
+/// objects; `Parameters` itself when the state has none. `None` when the
+/// path runs into something that is not an object (a JSONata string, a
+/// `.$` path).
+fn insert_param(
+    state: &State<'_>,
+    field: &str,
+    params: Option<&Node>,
+    dotted: &str,
+    value: NewValue,
+) -> Option<Edit> {
+    let keys: Vec<&str> = dotted.split('.').collect();
+    let mut object_ptr = pointer::push(&state.pointer, field);
+    let Some(mut node) = params else {
+        let nested = keys
+            .iter()
+            .rev()
+            .fold(value, |inner, k| NewValue::object([(*k, inner)]));
+        return Some(Edit::InsertMember {
+            object: state.pointer.clone(),
+            key: field.to_string(),
+            value: nested,
+        });
+    };
+    let mut depth = 0;
+    while depth < keys.len() - 1 {
+        match node.get(keys[depth]) {
+            Some(child) => {
+                child.as_object()?;
+                object_ptr = pointer::push(&object_ptr, keys[depth]);
+                node = child;
+                depth += 1;
+            }
+            None => break,
+        }
+    }
+    node.as_object()?;
+    let nested = keys[depth + 1..]
+        .iter()
+        .rev()
+        .fold(value, |inner, k| NewValue::object([(*k, inner)]));
+    Some(Edit::InsertMember {
+        object: object_ptr,
+        key: keys[depth].to_string(),
+        value: nested,
+    })
+}
+
+fn expectation(cap: &Cap) -> String {
+    match (&cap.equals, cap.max) {
+        (Some(e), _) => format!("make sure it resolves to {}", expected_text(e)),
+        (None, Some(max)) => format!("make sure it resolves to at most {max} {}", cap.unit),
+        _ => String::new(),
+    }
+}
+
+fn same(node: &Node, expected: &toml::Value) -> bool {
+    match (&node.value, expected) {
+        (Value::Bool(a), toml::Value::Boolean(b)) => a == b,
+        (Value::String(a), toml::Value::String(b)) => a.eq_ignore_ascii_case(b),
+        (Value::Number(a), toml::Value::Integer(b)) => a.as_f64() == *b as f64,
+        (Value::Number(a), toml::Value::Float(b)) => a.as_f64() == *b,
+        _ => false,
+    }
+}
+
+fn shown(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) => format!("\"{s}\""),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.as_f64().to_string(),
+        _ => node.type_name().to_string(),
+    }
+}
+
+fn expected_text(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => format!("\"{s}\""),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        other => format!("{other:?}"),
+    }
+}

@@ -1,0 +1,322 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::loader::tree::{Value, walk};
+use crate::model::{StateId, StateType};
+use crate::rule_options::{OptionKind, RuleOption};
+use crate::rules::{Context, Group, Rule};
+
+pub static RULE: Rule = Rule {
+    name: "unbounded-polling-loop",
+    severity: Severity::Warning,
+    group: Group::Cost,
+    summary: "a loop of paid or waiting work that nothing bounds: a poll, an agent loop, a loop only a failure leaves",
+    doc: include_str!("../../../rules/unbounded-polling-loop.md"),
+    default_enabled: true,
+    check: Some(check),
+    options: &[RuleOption {
+        name: "max-poll-seconds",
+        kind: OptionKind::Number,
+        help: "a top-level `TimeoutSeconds` up to this makes a finding an info (default 86400)",
+    }],
+};
+
+/// Option `max-poll-seconds`: a top-level `TimeoutSeconds` up to this ends
+/// the loop soon enough: still worth knowing, but an info.
+const MAX_POLL_SECONDS: f64 = 86_400.0;
+
+/// What makes a loop a cost problem, in the words of the finding.
+enum Shape {
+    /// Wait -> status call -> back: a poll.
+    Poll { wait: StateId },
+    /// A model call on every round (an agent loop): each round is a paid call.
+    Agent { call: StateId },
+    /// Paid work with no Choice at all: only a failure leaves the loop.
+    NoExit { task: StateId },
+}
+
+/// Resources that call a model: each round of an agent loop pays for one.
+fn calls_a_model(st: &crate::model::State<'_>) -> bool {
+    let Some(r) = &st.resource else { return false };
+    let key = r.key.as_deref().unwrap_or(&r.raw).to_ascii_lowercase();
+    [
+        "bedrock:invokemodel",
+        "bedrock:converse",
+        "bedrockruntime:",
+        "bedrockagentruntime:invokeagent",
+    ]
+    .iter()
+    .any(|k| key.contains(k))
+}
+
+fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let m = cx.machine;
+    let max_poll = cx.number_option(&RULE, "max-poll-seconds", MAX_POLL_SECONDS);
+    let execution_timeout = m
+        .root
+        .get("TimeoutSeconds")
+        .and_then(|n| n.as_number())
+        .map(|n| n.as_f64());
+    for scope in &m.scopes {
+        for states in cx.graph.loops(scope.id) {
+            let of = |ty: StateType| states.iter().copied().find(|&s| m.states[s].ty == ty);
+            let tasks: Vec<StateId> = states
+                .iter()
+                .copied()
+                .filter(|&s| matches!(m.states[s].ty, StateType::Task))
+                .collect();
+            let model_call = tasks.iter().copied().find(|&t| calls_a_model(&m.states[t]));
+            let shape = match (
+                model_call,
+                of(StateType::Wait),
+                tasks.first(),
+                of(StateType::Choice),
+            ) {
+                (Some(call), ..) => Shape::Agent { call },
+                (None, Some(wait), Some(_), _) => Shape::Poll { wait },
+                (None, None, Some(&task), None) => Shape::NoExit { task },
+                _ => continue,
+            };
+            let choices: Vec<StateId> = states
+                .iter()
+                .copied()
+                .filter(|&s| m.states[s].ty == StateType::Choice)
+                .collect();
+            let counted = counts_rounds(m, &states, &choices);
+            let timed = choices
+                .iter()
+                .any(|&c| checks_elapsed_time(m.states[c].node));
+            // A counter kept by a Lambda (AWS's "iterate a loop with a Lambda"
+            // pattern): the Choice tests a field or the loop has a state
+            // whose name says it counts.
+            // The counter must be something a Task of the loop can write.
+            let counter_like = states.iter().any(|&s| {
+                let st = &m.states[s];
+                (st.ty == StateType::Task && names_a_counter(st.name))
+                    || (st.ty == StateType::Choice
+                        && choice_variables(st.node).iter().any(|v| {
+                            names_a_counter(v) && tasks.iter().any(|&t| may_write(&m.states[t], v))
+                        }))
+            });
+            if counted || timed || counter_like {
+                continue;
+            }
+            let (at, message) = match shape {
+                Shape::Poll { wait } => {
+                    let exit = choices.first().map_or_else(
+                        || "a Catch alone".to_string(),
+                        |&c| format!("`{}`", m.states[c].name),
+                    );
+                    (
+                        wait,
+                        format!(
+                            "`{}` polls in a loop, left through {exit}, with no bound: each round \
+                             is at least 3 billed transitions and about 9 history events, so \
+                             after about 2,700 rounds the 25,000-event history limit fails the \
+                             execution and loses the work",
+                            m.states[wait].name
+                        ),
+                    )
+                }
+                Shape::Agent { call } => (
+                    call,
+                    format!(
+                        "`{}` calls a model on every round of a loop with no iteration cap: each \
+                         round is a paid model call, and nothing stops a model that never says \
+                         it is done",
+                        m.states[call].name
+                    ),
+                ),
+                Shape::NoExit { task } => (
+                    task,
+                    format!(
+                        "`{}` runs in a loop that only a failure leaves: it is billed round after \
+                         round until an error or the 25,000-event history limit ends the execution",
+                        m.states[task].name
+                    ),
+                ),
+            };
+            let w = &m.states[at];
+            let mut d = Diagnostic::new(&RULE, w.pointer.clone(), message)
+                .on_key()
+                .label("unbounded loop")
+                .help(
+                    "use the service's `.sync` integration or a `.waitForTaskToken` callback \
+                     instead of polling; otherwise count the rounds and leave the loop at a \
+                     maximum, or compare `$$.Execution.StartTime` in the Choice",
+                );
+            if execution_timeout.is_some_and(|t| t <= max_poll) {
+                d.message.push_str(
+                    "; the top-level `TimeoutSeconds` ends it soon enough, so this is an info",
+                );
+                d = d.severity(Severity::Info);
+            }
+            out.push(d);
+        }
+    }
+}
+
+/// Whether a Choice of the loop compares a counter with a limit (a literal
+/// or a path) and a state of the loop changes that counter by a literal
+/// step: `States.MathAdd(<field>, <n>)`, or a JSONata `$v + n` / `$v - n`.
+/// This is the lint's notion of a bound; the estimate proves more. One walk
+/// over the Choices and one over the loop's states, whatever their number.
+fn counts_rounds(m: &crate::model::Machine<'_>, states: &[StateId], choices: &[StateId]) -> bool {
+    let mut compared: std::collections::BTreeSet<String> = Default::default();
+    for &c in choices {
+        walk(m.states[c].node, |_, key, node| {
+            match (key, &node.value) {
+                (Some("Condition"), Value::String(text)) => {
+                    compared.extend(jsonata_compared_variables(text));
+                }
+                (_, Value::Object(o)) => {
+                    let numeric = o.members.iter().any(|mem| mem.key.starts_with("Numeric"));
+                    if numeric && let Some(v) = node.get("Variable").and_then(|v| v.as_str()) {
+                        compared.insert(v.trim().to_string());
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+    }
+    if compared.is_empty() {
+        return false;
+    }
+    states.iter().any(|&s| {
+        let mut found = false;
+        walk(m.states[s].node, |_, _, node| {
+            if let Value::String(text) = &node.value
+                && stepped_fields(text).iter().any(|f| compared.contains(*f))
+            {
+                found = true;
+            }
+            !found
+        });
+        found
+    })
+}
+
+/// Variables (`$name`) a JSONata condition compares with `<`, `>`, `<=` or `>=`.
+fn jsonata_compared_variables(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let start = i;
+            i += 1;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            let name = &text[start..i];
+            let rest = text[i..].trim_start();
+            if name.len() > 1 && (rest.starts_with('<') || rest.starts_with('>')) {
+                out.push(name.to_string());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The fields `text` changes by a literal step: the field argument of
+/// `States.MathAdd(<field>, <n>)` (either order, `n` not 0), or each `$v` of a
+/// JSONata `$v + n` / `$v - n`.
+fn stepped_fields(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    if let Some(inner) = text
+        .trim()
+        .strip_prefix("States.MathAdd(")
+        .and_then(|t| t.strip_suffix(')'))
+        && let Some((a, b)) = inner.split_once(',')
+    {
+        let (a, b) = (a.trim(), b.trim());
+        let nonzero = |s: &str| s.parse::<i64>().is_ok_and(|n| n != 0);
+        if nonzero(b) {
+            out.push(a);
+        } else if nonzero(a) {
+            out.push(b);
+        }
+        return out;
+    }
+    if !text.trim_start().starts_with("{%") {
+        return out;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+            i += 1;
+        }
+        let op = text[i..].trim_start();
+        if i > start + 1
+            && let Some(num) = op.strip_prefix('+').or_else(|| op.strip_prefix('-'))
+            && num.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        {
+            out.push(&text[start..i]);
+        }
+    }
+    out
+}
+
+/// Whether a Task's result can land on `variable` (its `ResultPath`, `$` by
+/// default, is the field or above it); a variable or an expression that is
+/// not a plain path may be written by anything.
+fn may_write(task: &crate::model::State<'_>, variable: &str) -> bool {
+    use crate::cost::counter::{Field, parse_field};
+    let Some(Field::Path(field)) = parse_field(variable) else {
+        return true;
+    };
+    match task.get("ResultPath") {
+        None => true,
+        Some(rp) => match rp.as_str().and_then(parse_field) {
+            Some(Field::Path(p)) => field.len() >= p.len() && field[..p.len()] == p[..],
+            Some(Field::Variable(_)) => false,
+            None => rp.as_str().is_some(),
+        },
+    }
+}
+
+/// Whether a name says it counts rounds: `count`, `iterator`, `attempts`,
+/// `retries`, `tries`.
+fn names_a_counter(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["count", "iterat", "attempt", "retries", "tries"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// The `Variable` paths (and JSONata conditions) a Choice tests.
+fn choice_variables(choice: &crate::loader::tree::Node) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(choice, |_, key, node| {
+        if let (Some("Variable" | "Condition"), Some(s)) = (key, node.as_str()) {
+            out.push(s.to_string());
+        }
+        true
+    });
+    out
+}
+
+/// Whether a Choice compares against the execution's start time or the
+/// current time (an elapsed-time bound).
+fn checks_elapsed_time(choice: &crate::loader::tree::Node) -> bool {
+    let mut found = false;
+    walk(choice, |_, _, node| {
+        if let Value::String(s) = &node.value
+            && (s.contains("Execution.StartTime")
+                || s.contains("$now()")
+                || s.contains("EnteredTime"))
+        {
+            found = true;
+        }
+        !found
+    });
+    found
+}

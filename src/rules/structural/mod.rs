@@ -1,0 +1,29 @@
+//! Structural rules: whether Step Functions accepts the definition.
+
+pub mod choice_without_default;
+pub mod conflicting_fields;
+pub mod duplicate_parameter_key;
+pub mod duplicate_state_name;
+pub mod empty_error_equals;
+pub mod field_not_allowed;
+pub mod heartbeat_not_below_timeout;
+pub mod invalid_choice_rule;
+pub mod invalid_intrinsic;
+pub mod invalid_jsonata;
+pub mod invalid_path;
+pub mod invalid_resource_arn;
+pub mod invalid_state_name;
+pub mod invalid_value;
+pub mod missing_required_field;
+pub mod no_terminal_state;
+pub mod path_without_dollar_suffix;
+pub mod query_language_mismatch;
+pub mod retry_catch_order;
+pub mod transition_out_of_scope;
+pub mod trap_cycle;
+pub mod undefined_substitution;
+pub mod undefined_variable;
+pub mod unknown_field;
+pub mod unknown_states_error;
+pub mod unknown_transition_target;
+pub mod unreachable_state;
