@@ -17,7 +17,11 @@ pub fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("note: ../shared/corpus not found; skipping the corpus part of this test");
+        // On stdout as well as stderr: `cargo test` shows a test's stdout
+        // when asked (`--nocapture`), and a skip must not pass unnoticed.
+        let notice = "NOTICE: ../shared/corpus not found; the corpus part of this test did not run";
+        println!("{notice}");
+        eprintln!("{notice}");
         None
     }
 }
