@@ -96,6 +96,14 @@ impl<'a, 't> Context<'a, 't> {
 
     /// A rule's option, if the configuration sets it.
     pub fn option(&self, rule: &Rule, name: &str) -> Option<&'a OptionValue> {
+        // An option read under a name the rule does not declare would always
+        // be its default, whatever the user configures (config rejects
+        // undeclared names): every test run that reaches the read fails.
+        debug_assert!(
+            rule.options.iter().any(|o| o.name == name),
+            "rule `{}` reads option `{name}`, which it does not declare",
+            rule.name
+        );
         self.options?.get(rule.name)?.get(name)
     }
 
