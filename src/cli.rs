@@ -431,67 +431,18 @@ pub fn run(args: Args) -> i32 {
         eprintln!("warning: no definitions found under {}", shown.join(", "));
     }
     let mut fixed_stdin = None;
-    let mut would_change = false;
     if args.fix || args.diff {
-        let mut diffs = String::new();
-        let (mut applied, mut files) = (0, 0);
-        for report in reports.iter_mut() {
-            if !fix::has_fixes(report, args.unsafe_fixes) {
-                continue;
-            }
-            let Some(input) = inputs.iter().find(|i| i.display == report.path) else {
-                continue;
-            };
-            let Ok(bytes) = engine::read_input(input) else {
-                continue;
-            };
-            let fixed = fix::fix_bytes(input, bytes, &settings_for(input), args.unsafe_fixes);
-            for dropped in &fixed.dropped {
-                eprintln!("warning: {}", render::escape::visible(dropped));
-            }
-            if !fixed.changed() {
-                continue;
-            }
-            would_change = true;
-            if args.diff {
-                diffs.push_str(&fix::unified_diff(
-                    &report.path,
-                    &fixed.original,
-                    &fixed.fixed,
-                ));
-            } else if let engine::Source::Path(path) = &input.source {
-                if let Err(e) = fix::write_atomically(path, &fixed.fixed) {
-                    eprintln!(
-                        "error: cannot write the fixes to `{}`: {e}",
-                        render::escape::visible(&report.path)
-                    );
-                    continue;
-                }
-            } else {
-                fixed_stdin = Some(fixed.fixed.clone());
-            }
-            applied += fixed.applied;
-            files += 1;
-            *report = fixed.report;
-        }
+        let fixes = apply_fixes(&args, &mut reports, &inputs, &settings_for);
         if args.diff {
-            let _ = std::io::stdout().write_all(diffs.as_bytes());
+            let _ = std::io::stdout().write_all(fixes.diffs.as_bytes());
             let remaining = exit_code(&reports, args.fail_on);
-            return if would_change {
+            return if fixes.would_change {
                 EXIT_FINDINGS
             } else {
                 remaining
             };
         }
-        if !args.quiet && applied > 0 {
-            let plural =
-                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-            eprintln!(
-                "Fixed {} in {}.",
-                plural(applied, "finding"),
-                plural(files, "file")
-            );
-        }
+        fixed_stdin = fixes.stdin;
     }
     // `--fix` on stdin prints the text (fixed or not) to stdout, so the
     // findings go to stderr.
@@ -512,7 +463,6 @@ pub fn run(args: Args) -> i32 {
         };
         let _ = std::io::stdout().write_all(&text);
     }
-    let _ = would_change;
     if let Some(path) = &args.baseline {
         match baseline::load(path) {
             Ok(known) => baseline::filter(&mut reports, known),
@@ -576,24 +526,8 @@ pub fn run(args: Args) -> i32 {
     }
 
     // Annotations are capped per step; the step summary lists everything.
-    if outputs.iter().any(|o| o.format == Format::Github)
-        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
-    {
-        let markdown = render::github::step_summary(&reports, &summary);
-        // Only a regular file (or none yet): opening a FIFO would block.
-        let regular = std::fs::metadata(&path).map_or(true, |m| m.is_file());
-        let appended = if regular {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .and_then(|mut f| f.write_all(markdown.as_bytes()))
-        } else {
-            Err(std::io::Error::other("it is not a regular file"))
-        };
-        if let Err(e) = appended {
-            eprintln!("warning: cannot write the GitHub step summary: {e}");
-        }
+    if outputs.iter().any(|o| o.format == Format::Github) {
+        append_step_summary(&reports, &summary);
     }
 
     let human_stdout = outputs
@@ -604,6 +538,100 @@ pub fn run(args: Args) -> i32 {
     }
 
     exit_code(&reports, args.fail_on)
+}
+
+/// What `--fix` or `--diff` did: the diff text, whether any file would
+/// change, and the fixed text of stdin.
+struct FixOutcome {
+    diffs: String,
+    would_change: bool,
+    stdin: Option<Vec<u8>>,
+}
+
+/// Fixes every file with fixes to offer: writes them (atomically), or with
+/// `--diff` collects the diff; the reports become the fixed files' reports.
+fn apply_fixes<'s>(
+    args: &Args,
+    reports: &mut [engine::FileReport],
+    inputs: &[engine::Input],
+    settings_for: &dyn Fn(&engine::Input) -> Cow<'s, engine::Settings>,
+) -> FixOutcome {
+    let mut outcome = FixOutcome {
+        diffs: String::new(),
+        would_change: false,
+        stdin: None,
+    };
+    let (mut applied, mut files) = (0, 0);
+    for report in reports.iter_mut() {
+        if !fix::has_fixes(report, args.unsafe_fixes) {
+            continue;
+        }
+        let Some(input) = inputs.iter().find(|i| i.display == report.path) else {
+            continue;
+        };
+        let Ok(bytes) = engine::read_input(input) else {
+            continue;
+        };
+        let fixed = fix::fix_bytes(input, bytes, &settings_for(input), args.unsafe_fixes);
+        for dropped in &fixed.dropped {
+            eprintln!("warning: {}", render::escape::visible(dropped));
+        }
+        if !fixed.changed() {
+            continue;
+        }
+        outcome.would_change = true;
+        if args.diff {
+            outcome.diffs.push_str(&fix::unified_diff(
+                &report.path,
+                &fixed.original,
+                &fixed.fixed,
+            ));
+        } else if let engine::Source::Path(path) = &input.source {
+            if let Err(e) = fix::write_atomically(path, &fixed.fixed) {
+                eprintln!(
+                    "error: cannot write the fixes to `{}`: {e}",
+                    render::escape::visible(&report.path)
+                );
+                continue;
+            }
+        } else {
+            outcome.stdin = Some(fixed.fixed.clone());
+        }
+        applied += fixed.applied;
+        files += 1;
+        *report = fixed.report;
+    }
+    if !args.diff && !args.quiet && applied > 0 {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        eprintln!(
+            "Fixed {} in {}.",
+            plural(applied, "finding"),
+            plural(files, "file")
+        );
+    }
+    outcome
+}
+
+/// Appends the Markdown summary to `$GITHUB_STEP_SUMMARY`, when it is set.
+fn append_step_summary(reports: &[engine::FileReport], summary: &Summary) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let markdown = render::github::step_summary(reports, summary);
+    // Only a regular file (or none yet): opening a FIFO would block.
+    let regular = std::fs::metadata(&path).map_or(true, |m| m.is_file());
+    let appended = if regular {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(markdown.as_bytes()))
+    } else {
+        Err(std::io::Error::other("it is not a regular file"))
+    };
+    if let Err(e) = appended {
+        eprintln!("warning: cannot write the GitHub step summary: {e}");
+    }
 }
 
 /// Which configuration governs each file: `--no-config`, the one file
