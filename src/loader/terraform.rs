@@ -263,25 +263,36 @@ fn call(e: &str) -> Option<(&str, Vec<&str>)> {
 /// The text of an HCL quoted string without interpolation.
 fn hcl_literal(e: &str) -> Option<String> {
     let body = e.trim().strip_prefix('"')?.strip_suffix('"')?;
+    let chars: Vec<char> = body.chars().collect();
     let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
         match c {
-            '\\' => out.push(match chars.next()? {
-                'n' => '\n',
-                't' => '\t',
-                'r' => '\r',
-                other => other,
-            }),
+            '\\' => {
+                out.push(match next? {
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    other => other,
+                });
+                i += 2;
+                continue;
+            }
             '"' => return None,
-            '$' | '%' if chars.peek() == Some(&'{') => return None,
-            '$' | '%' if chars.peek() == Some(&c) => {
-                // `$${` and `%%{` are a literal `${` and `%{`.
-                chars.next();
+            '$' | '%' if next == Some('{') => return None,
+            // `$${` and `%%{` are a literal `${` and `%{`; `$$` before
+            // anything else is two dollars.
+            '$' | '%' if next == Some(c) && chars.get(i + 2) == Some(&'{') => {
                 out.push(c);
+                out.push('{');
+                i += 3;
+                continue;
             }
             _ => out.push(c),
         }
+        i += 1;
     }
     Some(out)
 }
@@ -464,6 +475,7 @@ resource "aws_sfn_state_machine" "inline" {
         assert_eq!(hcl_literal(r#""\"__X__\"""#).as_deref(), Some(r#""__X__""#));
         assert_eq!(hcl_literal(r#""$${x}""#).as_deref(), Some("${x}"));
         assert_eq!(hcl_literal(r#""${var.x}""#), None);
+        assert_eq!(hcl_literal(r#""$$x""#).as_deref(), Some("$$x"));
     }
 
     #[test]

@@ -26,15 +26,16 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             if state.node.as_object().is_none() {
                 continue;
             }
-            // AWS's own check is by name: a state that another state names
-            // is accepted even when those states are unreachable too (an
-            // island). Dead either way, but only the unnamed one is refused.
+            // The checks that mirror the service count references: a state
+            // that another state names passes them even when those states are
+            // unreachable too (an island). Dead either way, but only the
+            // unnamed one is known to be refused.
             let named = cx.graph.ways_in(id) > 0;
             let (severity, help) = if named {
                 (
                     Severity::Warning,
-                    "add a transition to it from a state that runs, or delete it; Step Functions \
-                     accepts it because other unreachable states name it, but it never runs",
+                    "add a transition to it from a state that runs, or delete it; other \
+                     unreachable states name it, so name-based checks pass it, but it never runs",
                 )
             } else {
                 (
