@@ -82,10 +82,12 @@ pub fn parse_wait(text: &str) -> Result<u64, String> {
     if !number.is_empty() || !any {
         return Err(bad());
     }
-    // A Wait state waits at most a year (99,999,999 s is the field's cap).
+    // The reaper's execution must end within the year an execution may run.
     match total {
         0 => Err("the wait must be at least `1s`".into()),
-        t if t > 31_536_000 => Err("the wait must be at most a year (`365d`)".into()),
+        t if t as f64 > crate::model::MAX_EXECUTION_SECONDS => {
+            Err("the wait must be at most a year (`365d`)".into())
+        }
         t => Ok(t),
     }
 }

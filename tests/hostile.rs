@@ -486,6 +486,48 @@ fn linked_definition_files_stay_inside_the_repository() {
 }
 
 #[test]
+fn outside_any_repository_the_current_folder_bounds_linked_files() {
+    // An unpacked archive: no `.git`, the template in `infra/` names
+    // `../sm/flow.asl.json`, which is inside the folder asl-lint runs in.
+    let root = tempfile::tempdir().unwrap();
+    let unpacked = root.path().join("unpacked");
+    std::fs::create_dir_all(unpacked.join("infra")).unwrap();
+    std::fs::create_dir_all(unpacked.join("sm")).unwrap();
+    std::fs::write(unpacked.join("sm/flow.asl.json"), pass_with("{}")).unwrap();
+    std::fs::write(root.path().join("outside.asl.json"), pass_with("{}")).unwrap();
+    let template = |uri: &str| {
+        format!(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: {uri}\n"
+        )
+    };
+    std::fs::write(
+        unpacked.join("infra/inside.yaml"),
+        template("../sm/flow.asl.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        unpacked.join("infra/outside.yaml"),
+        template("../../outside.asl.json"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--no-config", "--format", "json", "infra"])
+        .current_dir(&unpacked)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "missing-definition-file")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["infra/outside.yaml"], "{report:#}");
+    assert_eq!(report["summary"]["files"], 3, "{report:#}");
+}
+
+#[test]
 fn yaml_aliases_are_bounded_by_what_they_copy_and_long_lines_by_one_pass() {
     // One 200,000-character anchor used 500 times would copy 100 MB.
     let big = "a".repeat(200_000);

@@ -16,6 +16,10 @@ pub use resource::{Pattern, Resource, ResourceKind};
 pub type StateId = usize;
 pub type ScopeId = usize;
 
+/// The longest a Standard execution may run: one year (365 days), a
+/// Step Functions service quota.
+pub const MAX_EXECUTION_SECONDS: f64 = 31_536_000.0;
+
 /// STANDARD or EXPRESS, which the ASL itself does not say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WorkflowType {

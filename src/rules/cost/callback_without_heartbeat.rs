@@ -37,7 +37,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if s.get("HeartbeatSeconds").is_some() || s.get("HeartbeatSecondsPath").is_some() {
             continue;
         }
-        if let Some(why) = waits_for_a_person(s) {
+        if let Some(why) = waits_for_a_person(s).or_else(|| decided_by_a_person(cx, s)) {
             out.push(
                 Diagnostic::new(
                     &RULE,
@@ -126,4 +126,32 @@ fn waits_for_a_person(s: &crate::model::State<'_>) -> Option<&'static str> {
         .iter()
         .any(|w| text.contains(w))
         .then_some("an approval step")
+}
+
+/// Outcomes only a person's decision returns. A callback whose result the
+/// next Choice compares with one of these is an approval, whatever the
+/// state is called: a program reports done or failed, not "approved".
+const DECISIONS: &[&str] = &[
+    "approve", "approved", "reject", "rejected", "deny", "denied", "decline", "declined",
+];
+
+/// Why a callback waits for a person, read from what follows it: the next
+/// state is a Choice that tests the result against a decision word.
+fn decided_by_a_person(cx: &Context<'_, '_>, s: &crate::model::State<'_>) -> Option<&'static str> {
+    let next = cx.machine.target(s.scope, s.next()?.target)?;
+    let choice = &cx.machine.states[next];
+    if choice.ty != StateType::Choice {
+        return None;
+    }
+    let rules = choice.get("Choices")?;
+    let mut found = false;
+    crate::loader::tree::walk(rules, |_, key, node| {
+        if key == Some("StringEquals") {
+            found |= node
+                .as_str()
+                .is_some_and(|v| DECISIONS.contains(&v.trim().to_ascii_lowercase().as_str()));
+        }
+        !found
+    });
+    found.then_some("the next Choice tests its result for an approval or a rejection")
 }

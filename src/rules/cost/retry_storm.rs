@@ -32,6 +32,8 @@ const MAX_ATTEMPTS: f64 = 5.0;
 /// Option `max-retry-window-seconds`: total worst-case delay above this
 /// keeps an execution retrying for hours.
 const MAX_RETRY_WINDOW: f64 = 3600.0;
+/// A flat retry interval below this many seconds hammers the service.
+const FLAT_HAMMER_BELOW_SECONDS: f64 = 60.0;
 
 /// Errors that come back the same on every attempt.
 fn never_succeeds_on_retry(error: &str) -> bool {
@@ -79,19 +81,33 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     "{attempts} attempts on any failure (more than {max_attempts})"
                 ));
             }
-            if rate <= 1.0 && attempts > 3.0 {
+            let flat = rate <= 1.0;
+            // A flat interval of a minute or more calls the service at most
+            // once a minute: no service throttles that, so it is no hammer.
+            if flat && attempts > 3.0 && interval < FLAT_HAMMER_BELOW_SECONDS {
                 problems.push(format!(
                     "{attempts} attempts every {interval} s with no backoff (`BackoffRate` 1)"
                 ));
             }
             // Worst-case total wait, capped per attempt by MaxDelaySeconds;
-            // the same figure the cost estimate bills for Express.
+            // the same figure the cost estimate bills for Express. A flat
+            // retrier of errors named one by one waits exactly the interval
+            // times the attempts its author wrote down: a deliberate poll on
+            // a "still running" error, not a surprise of exponential growth.
             let window = crate::cost::retry_wait_seconds(std::iter::once(r.node));
-            if window > max_window {
-                problems.push(format!(
-                    "up to {} of waiting in all, summed over the attempts",
-                    human_seconds(window)
-                ));
+            let deliberate_poll = flat && !broad;
+            if window > max_window && !deliberate_poll {
+                // No execution runs longer than a year, so a larger sum never elapses.
+                problems.push(if window > crate::model::MAX_EXECUTION_SECONDS {
+                    "more waiting in all, summed over the attempts, than the year an execution \
+                     may run"
+                        .to_string()
+                } else {
+                    format!(
+                        "up to {} of waiting in all, summed over the attempts",
+                        human_seconds(window)
+                    )
+                });
             }
             // Many backed-off attempts at errors chosen one by one (throttling,
             // a resource still changing state) within the window are a

@@ -32,9 +32,11 @@ pub enum Resolved {
 
 /// Resolves `uri` against the template's folder `dir`. A definition file
 /// must be a regular file inside the repository that holds the template
-/// (the nearest folder upward with a `.git`), or inside the template's own
-/// folder when there is no repository: a template in a pull request must not
-/// make asl-lint read `/etc/passwd` or `/proc/self/environ` into a CI log.
+/// (the nearest folder upward with a `.git`): a template in a pull request
+/// must not make asl-lint read `/etc/passwd` or `/proc/self/environ` into a
+/// CI log. Outside any repository (an unpacked archive, a copied folder)
+/// the bound is the current folder when the template is inside it, since
+/// the user chose to lint from there, and else the template's own folder.
 pub fn resolve(dir: &Path, uri: &str) -> Resolved {
     // A template named without a folder lives in the current one.
     let dir = if dir.as_os_str().is_empty() {
@@ -56,7 +58,14 @@ pub fn resolve(dir: &Path, uri: &str) -> Resolved {
     let root = dir_real
         .ancestors()
         .find(|a| a.join(".git").exists())
-        .map_or(dir_real.clone(), Path::to_path_buf);
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            std::env::current_dir()
+                .and_then(std::fs::canonicalize)
+                .ok()
+                .filter(|cwd| dir_real.starts_with(cwd))
+        })
+        .unwrap_or_else(|| dir_real.clone());
     if real.starts_with(&root) {
         Resolved::File(wanted)
     } else {
