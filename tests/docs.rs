@@ -67,12 +67,14 @@ fn every_doc_has_the_template_sections() {
             "{}: doc must state `{severity}`",
             rule.name
         );
+        // The declaration holds each option's name and default; the doc
+        // must say the same default.
         for option in rule.options {
+            let listed = format!("- `{}` (default {}", option.name, option.default);
             assert!(
-                rule.doc.contains(&format!("`{}` (default", option.name)),
-                "{}: the Options section must list `{}` with its default",
+                rule.doc.contains(&listed),
+                "{}: the Options section must list the option as it is declared: `{listed}`",
                 rule.name,
-                option.name
             );
         }
         // And the other way: the Options section documents no option the

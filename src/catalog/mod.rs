@@ -173,7 +173,8 @@ pub struct Cap {
     pub equals: Option<toml::Value>,
     pub unless_param: Option<String>,
     pub unless_equals: Option<toml::Value>,
-    /// The option that overrides `max`.
+    /// The rule option that sets the largest value accepted, in place of
+    /// `max`; `start-without-native-cap` declares it with its default.
     pub option: Option<String>,
     pub unit: String,
     /// Why a missing or wrong value costs money.
@@ -588,7 +589,7 @@ mod tests {
                 cap.start
             );
             assert!(
-                cap.required || cap.max.is_some() || cap.equals.is_some(),
+                cap.required || cap.max.is_some() || cap.option.is_some() || cap.equals.is_some(),
                 "{}: a cap needs a condition",
                 cap.param
             );

@@ -37,7 +37,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::MachineGraph;
 use crate::model::WorkflowType;
 use crate::model::{Machine, expr, schema};
-use crate::rule_options::{OptionValue, RuleOption};
+use crate::rule_options::{
+    FlagOption, ListOption, NumberOption, OptionValue, RuleOption, TextOption,
+};
 
 /// What a rule sees: one definition, modelled and graphed once for all rules.
 pub struct Context<'a, 't> {
@@ -95,7 +97,7 @@ impl<'a, 't> Context<'a, 't> {
     }
 
     /// A rule's option, if the configuration sets it.
-    pub fn option(&self, rule: &Rule, name: &str) -> Option<&'a OptionValue> {
+    fn option(&self, rule: &Rule, name: &str) -> Option<&'a OptionValue> {
         // An option read under a name the rule does not declare would always
         // be its default, whatever the user configures (config rejects
         // undeclared names): every test run that reaches the read fails.
@@ -107,22 +109,33 @@ impl<'a, 't> Context<'a, 't> {
         self.options?.get(rule.name)?.get(name)
     }
 
-    pub fn number_option(&self, rule: &Rule, name: &str, default: f64) -> f64 {
-        match self.option(rule, name) {
+    /// A number option's value: the configured one, or its default.
+    pub fn number(&self, rule: &Rule, option: &NumberOption) -> f64 {
+        match self.option(rule, option.name()) {
             Some(OptionValue::Number(n)) => *n,
-            _ => default,
+            _ => option.default(),
         }
     }
 
-    pub fn bool_option(&self, rule: &Rule, name: &str, default: bool) -> bool {
-        match self.option(rule, name) {
+    /// A true-or-false option's value: the configured one, or its default.
+    pub fn flag(&self, rule: &Rule, option: &FlagOption) -> bool {
+        match self.option(rule, option.name()) {
             Some(OptionValue::Bool(b)) => *b,
-            _ => default,
+            _ => option.default(),
         }
     }
 
-    pub fn list_option(&self, rule: &Rule, name: &str) -> Option<&'a [String]> {
-        match self.option(rule, name) {
+    /// A text option's configured value; `None` means the rule's default.
+    pub fn text(&self, rule: &Rule, option: &TextOption) -> Option<&'a str> {
+        match self.option(rule, option.name()) {
+            Some(OptionValue::Text(text)) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A list option's configured value; `None` means the rule's default.
+    pub fn list(&self, rule: &Rule, option: &ListOption) -> Option<&'a [String]> {
+        match self.option(rule, option.name()) {
             Some(OptionValue::List(items)) => Some(items),
             _ => None,
         }

@@ -2,7 +2,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity;
 use crate::edit::{Edit, Fix, NewValue};
 use crate::model::{Pattern, ResourceKind, StateType};
-use crate::rule_options::{OptionKind, RuleOption};
+use crate::rule_options::NumberOption;
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -13,15 +13,12 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/callback-without-heartbeat.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[RuleOption {
-        name: "fix-heartbeat-seconds",
-        kind: OptionKind::Number,
-        help: "the `HeartbeatSeconds` that `--fix --unsafe-fixes` sets (default 300)",
-    }],
+    options: &[FIX_HEARTBEAT_SECONDS.declared()],
 };
 
-/// Option `fix-heartbeat-seconds`: five minutes between heartbeats.
-const FIX_HEARTBEAT_SECONDS: f64 = 300.0;
+/// The `HeartbeatSeconds` that `--fix --unsafe-fixes` sets: five minutes
+/// between heartbeats.
+const FIX_HEARTBEAT_SECONDS: NumberOption = NumberOption::new("fix-heartbeat-seconds", 300.0);
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for s in cx.machine.states.iter().filter(|s| s.ty == StateType::Task) {
@@ -64,7 +61,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .get("TimeoutSeconds")
             .and_then(|t| t.as_number())
             .map(|t| t.as_f64());
-        let mut seconds = cx.number_option(&RULE, "fix-heartbeat-seconds", FIX_HEARTBEAT_SECONDS);
+        let mut seconds = cx.number(&RULE, &FIX_HEARTBEAT_SECONDS);
         if let Some(timeout) = timeout {
             seconds = seconds.min((timeout / 2.0).floor());
         }

@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::Edge;
 use crate::loader::tree::Node;
 use crate::model::{MapMode, ResourceKind, State, StateId, StateType};
-use crate::rule_options::{OptionKind, RuleOption};
+use crate::rule_options::{ListOption, NumberOption};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -13,22 +13,19 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/job-chain-missing-catch.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[
-        RuleOption {
-            name: "min-chain",
-            kind: OptionKind::Number,
-            help: "how many long-running jobs make a chain (default 2)",
-        },
-        RuleOption {
-            name: "long-running",
-            kind: OptionKind::List,
-            help: "which tasks are links: any of \"sync\", \"sync:2\", \"waitForTaskToken\", \"activity\" (default all four)",
-        },
-    ],
+    options: &[MIN_CHAIN.declared(), LONG_RUNNING.declared()],
 };
 
-/// Option `min-chain`: how many long-running jobs make a chain.
-pub const MIN_CHAIN: usize = 2;
+/// How many long-running jobs make a chain.
+const MIN_CHAIN: NumberOption = NumberOption::new("min-chain", 2.0);
+
+/// Which tasks are long-running jobs: any of "sync", "sync:2",
+/// "waitForTaskToken" and "activity". Shared with
+/// `sequential-independent-jobs`, which declares it too.
+pub(crate) const LONG_RUNNING: ListOption = ListOption::new(
+    "long-running",
+    &["sync", "sync:2", "waitForTaskToken", "activity"],
+);
 
 /// How far the search for the next jobs looks, for the message only.
 const NAME_SEARCH_LIMIT: usize = 256;
@@ -42,13 +39,11 @@ pub(crate) fn is_member(state: &State<'_>, kinds: &[&str]) -> bool {
 
 /// The kinds option `long-running` selects (all four by default).
 pub(crate) fn long_running_kinds<'a>(cx: &'a Context<'_, '_>, rule: &Rule) -> Vec<&'a str> {
-    match cx.list_option(rule, "long-running") {
+    match cx.list(rule, &LONG_RUNNING) {
         Some(list) => list.iter().map(String::as_str).collect(),
-        None => DEFAULT_LONG_RUNNING.to_vec(),
+        None => LONG_RUNNING.default().to_vec(),
     }
 }
-
-const DEFAULT_LONG_RUNNING: &[&str] = &["sync", "sync:2", "waitForTaskToken", "activity"];
 
 /// Pass, Wait and Choice states between jobs do not break a chain.
 fn is_transparent(state: &State<'_>) -> bool {
@@ -60,9 +55,7 @@ fn is_transparent(state: &State<'_>) -> bool {
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
-    let min_chain = cx
-        .number_option(&RULE, "min-chain", MIN_CHAIN as f64)
-        .max(1.0) as usize;
+    let min_chain = cx.number(&RULE, &MIN_CHAIN).max(1.0) as usize;
     let kinds = long_running_kinds(cx, &RULE);
     let job = |s: StateId| is_member(&m.states[s], &kinds);
     let transparent = |s: StateId| is_transparent(&m.states[s]);

@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Edit, Fix, NewValue};
 use crate::loader::pointer;
 use crate::model::{Pattern, ResourceKind, StateType};
-use crate::rule_options::{OptionKind, RuleOption};
+use crate::rule_options::NumberOption;
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -13,16 +13,12 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/long-task-without-timeout.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[RuleOption {
-        name: "fix-timeout-seconds",
-        kind: OptionKind::Number,
-        help: "the `TimeoutSeconds` that `--fix --unsafe-fixes` sets (default 3600)",
-    }],
+    options: &[FIX_TIMEOUT_SECONDS.declared()],
 };
 
-/// Option `fix-timeout-seconds`: an hour, for the user to set to about
-/// twice the longest normal run.
-const FIX_TIMEOUT_SECONDS: f64 = 3600.0;
+/// The `TimeoutSeconds` that `--fix --unsafe-fixes` sets: an hour, for the
+/// user to set to about twice the longest normal run.
+const FIX_TIMEOUT_SECONDS: NumberOption = NumberOption::new("fix-timeout-seconds", 3600.0);
 
 /// Jobs whose service stops them by default, so a missing state timeout is
 /// only worth an info: (catalogue key, the service's cap).
@@ -130,7 +126,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .and_then(|h| h.as_number())
             .map_or(0.0, |h| h.as_f64());
         let seconds = cx
-            .number_option(&RULE, "fix-timeout-seconds", FIX_TIMEOUT_SECONDS)
+            .number(&RULE, &FIX_TIMEOUT_SECONDS)
             .max(heartbeat_seconds * 2.0)
             .max(1.0) as i64;
         if s.get("TimeoutSecondsPath").is_none() {
@@ -151,8 +147,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     if long_running > 0 && m.root.get("TimeoutSeconds").is_none() {
         // Above the waits in a row at the timeout the fix gives each.
-        let backstop = (cx.number_option(&RULE, "fix-timeout-seconds", FIX_TIMEOUT_SECONDS)
-            * long_running as f64)
+        let backstop = (cx.number(&RULE, &FIX_TIMEOUT_SECONDS) * long_running as f64)
             .clamp(1.0, 99_999_999.0) as i64;
         out.push(
             Diagnostic::new(

@@ -2,7 +2,7 @@ use crate::catalog;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Edit, Fix, NewValue};
 use crate::model::{Machine, MapMode, ResourceKind, ScopeId, StateType};
-use crate::rule_options::{OptionKind, RuleOption};
+use crate::rule_options::NumberOption;
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -13,27 +13,18 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/map-unbounded-concurrency.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[
-        RuleOption {
-            name: "high-concurrency",
-            kind: OptionKind::Number,
-            help: "a Distributed Map `MaxConcurrency` at or above this over paid work is an info (default 1000)",
-        },
-        RuleOption {
-            name: "fix-max-concurrency",
-            kind: OptionKind::Number,
-            help: "the `MaxConcurrency` that `--fix --unsafe-fixes` sets (default 10)",
-        },
-    ],
+    options: &[DISTRIBUTED_HIGH.declared(), FIX_MAX_CONCURRENCY.declared()],
 };
 
-/// Option `high-concurrency`: Distributed Map children run 10,000 at a time
-/// unless told otherwise; this many or more is still worth an info.
-const DISTRIBUTED_HIGH: f64 = 1000.0;
+/// A Distributed Map `MaxConcurrency` at or above this over paid work is an
+/// info: its children run 10,000 at a time unless told otherwise, and this
+/// many is still worth knowing.
+const DISTRIBUTED_HIGH: NumberOption = NumberOption::new("high-concurrency", 1000.0);
 
-/// Option `fix-max-concurrency`: a cautious start that most downstream
-/// quotas take; the user raises it knowing their service.
-const FIX_MAX_CONCURRENCY: f64 = 10.0;
+/// The `MaxConcurrency` that `--fix --unsafe-fixes` sets: a cautious start
+/// that most downstream quotas take; the user raises it knowing their
+/// service.
+const FIX_MAX_CONCURRENCY: NumberOption = NumberOption::new("fix-max-concurrency", 10.0);
 
 /// A literal item list this short cannot fan out far (Inline Map runs up to
 /// 40 at a time anyway).
@@ -51,7 +42,7 @@ const RATE_LIMITED: &[&str] = &["http:invoke", "apigateway:invoke"];
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
-    let high = cx.number_option(&RULE, "high-concurrency", DISTRIBUTED_HIGH);
+    let high = cx.number(&RULE, &DISTRIBUTED_HIGH);
     for s in m.states.iter().filter(|s| s.ty == StateType::Map) {
         let Some(&processor) = s.children.first() else {
             continue;
@@ -127,9 +118,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
              for a Distributed Map also batch items (`ItemBatcher`)",
         );
         if unset {
-            let n = cx
-                .number_option(&RULE, "fix-max-concurrency", FIX_MAX_CONCURRENCY)
-                .max(1.0) as i64;
+            let n = cx.number(&RULE, &FIX_MAX_CONCURRENCY).max(1.0) as i64;
             let value = NewValue::Integer(n);
             let edit = if s.get("MaxConcurrency").is_some() {
                 Edit::ReplaceValue {

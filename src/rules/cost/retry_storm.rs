@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::model::{ResourceKind, StateType};
-use crate::rule_options::{OptionKind, RuleOption};
+use crate::rule_options::NumberOption;
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -12,26 +12,13 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/retry-storm.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[
-        RuleOption {
-            name: "max-attempts",
-            kind: OptionKind::Number,
-            help: "attempts on `States.ALL` or `States.TaskFailed` above this are a storm (default 5)",
-        },
-        RuleOption {
-            name: "max-retry-window-seconds",
-            kind: OptionKind::Number,
-            help: "worst-case total backoff above this is a storm (default 3600)",
-        },
-    ],
+    options: &[MAX_ATTEMPTS.declared(), MAX_RETRY_WINDOW.declared()],
 };
 
-/// Option `max-attempts`: more attempts than this on `States.ALL` or
-/// `States.TaskFailed` is a storm.
-const MAX_ATTEMPTS: f64 = 5.0;
-/// Option `max-retry-window-seconds`: total worst-case delay above this
-/// keeps an execution retrying for hours.
-const MAX_RETRY_WINDOW: f64 = 3600.0;
+/// More attempts than this on `States.ALL` or `States.TaskFailed` is a storm.
+const MAX_ATTEMPTS: NumberOption = NumberOption::new("max-attempts", 5.0);
+/// Total worst-case delay above this keeps an execution retrying for hours.
+const MAX_RETRY_WINDOW: NumberOption = NumberOption::new("max-retry-window-seconds", 3600.0);
 /// A flat retry interval below this many seconds hammers the service.
 const FLAT_HAMMER_BELOW_SECONDS: f64 = 60.0;
 
@@ -50,8 +37,8 @@ fn never_succeeds_on_retry(error: &str) -> bool {
 }
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let max_attempts = cx.number_option(&RULE, "max-attempts", MAX_ATTEMPTS);
-    let max_window = cx.number_option(&RULE, "max-retry-window-seconds", MAX_RETRY_WINDOW);
+    let max_attempts = cx.number(&RULE, &MAX_ATTEMPTS);
+    let max_window = cx.number(&RULE, &MAX_RETRY_WINDOW);
     for s in &cx.machine.states {
         let job = s.ty == StateType::Task
             && matches!(

@@ -10,9 +10,13 @@ use crate::catalog::{catalog, parameters};
 use crate::diagnostic::{Diagnostic, Severity, Target};
 use crate::loader::tree::{Node, Value};
 use crate::model::{QueryLanguage, State, StateId, StateType, dataflow};
-use crate::rule_options::{OptionKind, RuleOption};
-use crate::rules::job_chain_missing_catch::{is_member, long_running_kinds};
+use crate::rule_options::FlagOption;
+use crate::rules::job_chain_missing_catch::{LONG_RUNNING, is_member, long_running_kinds};
 use crate::rules::{Context, Group, Rule};
+
+/// Report only when both jobs name their data (S3 locations, tables) and the
+/// two share none; false also reports jobs that name nothing.
+const REQUIRE_NAMED_DATA: FlagOption = FlagOption::new("require-named-data", true);
 
 pub static RULE: Rule = Rule {
     name: "sequential-independent-jobs",
@@ -22,25 +26,14 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/sequential-independent-jobs.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[
-        RuleOption {
-            name: "long-running",
-            kind: OptionKind::List,
-            help: "which tasks are jobs: any of \"sync\", \"sync:2\", \"waitForTaskToken\", \"activity\" (default all four)",
-        },
-        RuleOption {
-            name: "require-named-data",
-            kind: OptionKind::Bool,
-            help: "report only when both jobs name their data (S3 locations, tables) and the two share none (default true); false also reports jobs that name nothing",
-        },
-    ],
+    options: &[LONG_RUNNING.declared(), REQUIRE_NAMED_DATA.declared()],
 };
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
     let cat = catalog();
     let kinds = long_running_kinds(cx, &RULE);
-    let require_named = cx.bool_option(&RULE, "require-named-data", true);
+    let require_named = cx.flag(&RULE, &REQUIRE_NAMED_DATA);
     let is_job = |s: &State<'_>| is_member(s, &kinds) && !cat.is_lookup(s) && !cat.is_stop(s);
     for first in m.states.iter().filter(|s| is_job(s)) {
         if ordered_on_purpose(cx, first) {

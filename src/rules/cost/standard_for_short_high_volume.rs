@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
 use crate::model::WorkflowType;
-use crate::rule_options::{OptionKind, RuleOption};
+use crate::rule_options::NumberOption;
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -12,25 +12,15 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/standard-for-short-high-volume.md"),
     default_enabled: false,
     check: Some(check),
-    options: &[
-        RuleOption {
-            name: "min-transitions",
-            kind: OptionKind::Number,
-            help: "the fewest transitions on the longest path worth reporting (default 5)",
-        },
-        RuleOption {
-            name: "max-wait-seconds",
-            kind: OptionKind::Number,
-            help: "the most static waiting on a path before Express's duration billing adds up (default 60)",
-        },
-    ],
+    options: &[MIN_TRANSITIONS.declared(), MAX_WAIT_SECONDS.declared()],
 };
 
-/// Option `min-transitions`: paths shorter than this are cheap either way.
-const MIN_TRANSITIONS: f64 = 5.0;
-/// Option `max-wait-seconds`: more waiting than this makes Express's
-/// duration billing add up.
-const MAX_WAIT_SECONDS: f64 = 60.0;
+/// The fewest transitions on the longest path worth reporting: shorter paths
+/// are cheap either way.
+const MIN_TRANSITIONS: NumberOption = NumberOption::new("min-transitions", 5.0);
+/// The most static waiting on a path before Express's duration billing adds
+/// up.
+const MAX_WAIT_SECONDS: NumberOption = NumberOption::new("max-wait-seconds", 60.0);
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     if cx.workflow_type != Some(WorkflowType::Standard) {
@@ -63,8 +53,8 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     ) else {
         return;
     };
-    let min_transitions = cx.number_option(&RULE, "min-transitions", MIN_TRANSITIONS);
-    let max_wait = cx.number_option(&RULE, "max-wait-seconds", MAX_WAIT_SECONDS);
+    let min_transitions = cx.number(&RULE, &MIN_TRANSITIONS);
+    let max_wait = cx.number(&RULE, &MAX_WAIT_SECONDS);
     if waits > max_wait || (max as f64) < min_transitions || express >= standard {
         return;
     }

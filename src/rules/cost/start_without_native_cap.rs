@@ -4,7 +4,7 @@ use crate::edit::{Edit, Fix, NewValue};
 use crate::loader::pointer;
 use crate::loader::tree::{Node, Value};
 use crate::model::{State, StateType};
-use crate::rule_options::{OptionKind, RuleOption};
+use crate::rule_options::NumberOption;
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -16,23 +16,21 @@ pub static RULE: Rule = Rule {
     default_enabled: true,
     check: Some(check),
     options: &[
-        RuleOption {
-            name: "glue-idle-timeout-max-minutes",
-            kind: OptionKind::Number,
-            help: "largest Glue session IdleTimeout accepted (default 60)",
-        },
-        RuleOption {
-            name: "glue-timeout-max-minutes",
-            kind: OptionKind::Number,
-            help: "largest Glue session Timeout accepted (default 480)",
-        },
-        RuleOption {
-            name: "sagemaker-max-runtime-seconds",
-            kind: OptionKind::Number,
-            help: "largest SageMaker training MaxRuntimeInSeconds accepted (default 86400)",
-        },
+        CAP_OPTIONS[0].declared(),
+        CAP_OPTIONS[1].declared(),
+        CAP_OPTIONS[2].declared(),
     ],
 };
+
+/// The largest values accepted for the caps the catalogue gives an
+/// `option`: a Glue session's IdleTimeout (an hour of idling) and Timeout
+/// (a working day), in minutes, and a SageMaker training job's
+/// MaxRuntimeInSeconds (a day).
+const CAP_OPTIONS: [NumberOption; 3] = [
+    NumberOption::new("glue-idle-timeout-max-minutes", 60.0),
+    NumberOption::new("glue-timeout-max-minutes", 480.0),
+    NumberOption::new("sagemaker-max-runtime-seconds", 86_400.0),
+];
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let cat = catalog();
@@ -55,9 +53,12 @@ fn action(state: &State<'_>) -> String {
 }
 
 fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagnostic> {
-    let max = match (&cap.option, cap.max) {
-        (Some(option), Some(default)) => Some(cx.number_option(&RULE, option, default)),
-        (_, max) => max,
+    let max = match &cap.option {
+        Some(name) => CAP_OPTIONS
+            .iter()
+            .find(|o| o.name() == name)
+            .map(|o| cx.number(&RULE, o)),
+        None => cap.max,
     };
     let (field, params) = match (state.get("Parameters"), state.get("Arguments")) {
         (Some(p), _) => ("Parameters", Some(p)),
@@ -119,7 +120,7 @@ fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagn
             .as_str()
             .is_some_and(|s| s.trim_start().starts_with("{%"));
     if dynamic {
-        if cap.max.is_none() && cap.equals.is_none() {
+        if max.is_none() && cap.equals.is_none() {
             return None;
         }
         return Some(
@@ -134,7 +135,7 @@ fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagn
             .on_key()
             .severity(Severity::Info)
             .label("value known only at run time")
-            .help(expectation(cap)),
+            .help(expectation(cap, max)),
         );
     }
     if let Some(expected) = &cap.equals
@@ -155,7 +156,7 @@ fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagn
             .label(format!("should be {}", expected_text(expected)))
             .help(format!(
                 "{}; {}",
-                expectation(cap),
+                expectation(cap, max),
                 cap.why.clone().unwrap_or_default()
             ))
             .fix(Fix::unsafe_(
@@ -268,8 +269,10 @@ fn insert_param(
     })
 }
 
-fn expectation(cap: &Cap) -> String {
-    match (&cap.equals, cap.max) {
+/// What a value known only at run time must resolve to; `max` is the cap's
+/// own or its option's.
+fn expectation(cap: &Cap, max: Option<f64>) -> String {
+    match (&cap.equals, max) {
         (Some(e), _) => format!("make sure it resolves to {}", expected_text(e)),
         (None, Some(max)) => format!("make sure it resolves to at most {max} {}", cap.unit),
         _ => String::new(),
@@ -302,5 +305,26 @@ fn expected_text(value: &toml::Value) -> String {
         toml::Value::Integer(i) => i.to_string(),
         toml::Value::Float(f) => f.to_string(),
         other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every option the catalogue names is one this rule declares, and each
+    /// declared option is used by some cap: the data and the declaration
+    /// cannot drift apart.
+    #[test]
+    fn the_catalogue_names_exactly_the_declared_options() {
+        let named: std::collections::BTreeSet<&str> = catalog()
+            .caps()
+            .iter()
+            .filter_map(|c| c.option.as_deref())
+            .collect();
+        let declared: std::collections::BTreeSet<&str> =
+            CAP_OPTIONS.iter().map(NumberOption::name).collect();
+        assert_eq!(named, declared);
+        assert_eq!(RULE.options.len(), CAP_OPTIONS.len());
     }
 }

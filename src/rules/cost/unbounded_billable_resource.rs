@@ -5,8 +5,12 @@ use crate::graph::Target as GraphTarget;
 use crate::loader::pointer;
 use crate::loader::tree::Node;
 use crate::model::{Machine, QueryLanguage, StateId, StateType};
-use crate::rule_options::{OptionKind, RuleOption};
+use crate::rule_options::ListOption;
 use crate::rules::{Context, Group, Rule, add_state, new_state_name};
+
+/// Start actions meant to outlive the execution (an endpoint, a long-lived
+/// cluster), e.g. "aws-sdk:sagemaker:createEndpoint".
+const PERSISTENT_RESOURCES: ListOption = ListOption::new("persistent-resources", &[]);
 
 pub static RULE: Rule = Rule {
     name: "unbounded-billable-resource",
@@ -16,11 +20,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/unbounded-billable-resource.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[RuleOption {
-        name: "persistent-resources",
-        kind: OptionKind::List,
-        help: "start actions meant to outlive the execution, e.g. \"aws-sdk:sagemaker:createEndpoint\"",
-    }],
+    options: &[PERSISTENT_RESOURCES.declared()],
 };
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
@@ -35,9 +35,8 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .and_then(catalog::key)
             .unwrap_or_default();
-        // Option `persistent-resources`: starts meant to outlive the execution.
         if cx
-            .list_option(&RULE, "persistent-resources")
+            .list(&RULE, &PERSISTENT_RESOURCES)
             .is_some_and(|keep| keep.iter().any(|k| k == key))
         {
             continue;

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::tree::{Value, walk};
 use crate::model::{StateId, StateType};
-use crate::rule_options::{OptionKind, RuleOption};
+use crate::rule_options::NumberOption;
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -12,16 +12,12 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/unbounded-polling-loop.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[RuleOption {
-        name: "max-poll-seconds",
-        kind: OptionKind::Number,
-        help: "a top-level `TimeoutSeconds` up to this makes a finding an info (default 86400)",
-    }],
+    options: &[MAX_POLL_SECONDS.declared()],
 };
 
-/// Option `max-poll-seconds`: a top-level `TimeoutSeconds` up to this ends
-/// the loop soon enough: still worth knowing, but an info.
-const MAX_POLL_SECONDS: f64 = 86_400.0;
+/// A top-level `TimeoutSeconds` up to this ends the loop soon enough: still
+/// worth knowing, but an info.
+const MAX_POLL_SECONDS: NumberOption = NumberOption::new("max-poll-seconds", 86_400.0);
 
 /// What makes a loop a cost problem, in the words of the finding.
 enum Shape {
@@ -49,7 +45,7 @@ fn calls_a_model(st: &crate::model::State<'_>) -> bool {
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
-    let max_poll = cx.number_option(&RULE, "max-poll-seconds", MAX_POLL_SECONDS);
+    let max_poll = cx.number(&RULE, &MAX_POLL_SECONDS);
     let execution_timeout = m
         .root
         .get("TimeoutSeconds")

@@ -3,8 +3,15 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::Edge;
 use crate::loader::tree::Node;
 use crate::model::{Machine, State, StateId, StateType, dataflow};
-use crate::rule_options::{OptionKind, RuleOption};
+use crate::rule_options::TextOption;
 use crate::rules::{Context, Group, Rule};
+
+/// Word beginnings, separated by `|`, that make a Lambda a lookup; unset,
+/// the catalogue's own list applies.
+const LOOKUP_LAMBDA_PATTERN: TextOption = TextOption::new(
+    "lookup-lambda-pattern",
+    "the catalogue's `lambda_name_words`",
+);
 
 pub static RULE: Rule = Rule {
     name: "unguarded-expensive-ingest",
@@ -14,11 +21,7 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/unguarded-expensive-ingest.md"),
     default_enabled: true,
     check: Some(check),
-    options: &[RuleOption {
-        name: "lookup-lambda-pattern",
-        kind: OptionKind::Text,
-        help: "word beginnings, separated by `|`, that make a Lambda a lookup (default \"check|exist|exists|lookup|already|dedup|head|probe|guard\")",
-    }],
+    options: &[LOOKUP_LAMBDA_PATTERN.declared()],
 };
 
 /// Why a task counts as an ingest.
@@ -34,15 +37,12 @@ enum Evidence<'t> {
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let cat = catalog();
     let m = cx.machine;
-    let lambda_words: Option<Vec<String>> = match cx.option(&RULE, "lookup-lambda-pattern") {
-        Some(crate::rule_options::OptionValue::Text(p)) => Some(
-            p.split('|')
-                .map(|w| w.trim().to_ascii_lowercase())
-                .filter(|w| !w.is_empty())
-                .collect(),
-        ),
-        _ => None,
-    };
+    let lambda_words: Option<Vec<String>> = cx.text(&RULE, &LOOKUP_LAMBDA_PATTERN).map(|p| {
+        p.split('|')
+            .map(|w| w.trim().to_ascii_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect()
+    });
     let guards = Guards {
         cx,
         cat,
