@@ -1,4 +1,5 @@
-//! The command line: flags (`asl-lint --help`, the README), exit codes, and where reports go.
+//! The command line: flags (`asl-lint --help`, `docs/reference.md` section 1), exit codes, and
+//! where reports go.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ use crate::fix;
 use crate::render::{self, Format, OutputSpec, RenderOptions};
 use crate::rules;
 
-/// Exit codes, as the README documents them.
+/// Exit codes, as `docs/reference.md` (section 2) documents them.
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;

@@ -235,3 +235,44 @@ fn every_error_rule_cites_its_evidence() {
         );
     }
 }
+
+/// `docs/reference.md` is the reference scripts and editors rely on: every
+/// flag `--help` lists, every report format and every rule group must be in
+/// it, so a new one cannot ship undocumented.
+#[test]
+fn the_reference_covers_every_flag_format_and_group() {
+    let reference = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reference.md"),
+    )
+    .unwrap();
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let mut flags: Vec<&str> = help
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .collect();
+    flags.sort_unstable();
+    flags.dedup();
+    assert!(flags.len() > 30, "{flags:?}");
+    for flag in flags
+        .iter()
+        .filter(|f| !matches!(**f, "--help" | "--version"))
+    {
+        assert!(
+            reference.contains(&format!("`{flag}")),
+            "docs/reference.md does not document `{flag}`"
+        );
+    }
+    for format in asl_lint::render::Format::NAMES {
+        assert!(
+            reference.contains(&format!("| `{format}` |")),
+            "docs/reference.md has no row for the `{format}` format"
+        );
+    }
+    for group in ["input", "structural", "cost", "suppression", "ALL"] {
+        assert!(reference.contains(&format!("`{group}`")), "{group}");
+    }
+}

@@ -1,7 +1,7 @@
 //! The state graph: one petgraph graph per scope (the top level, each
 //! Parallel branch, each Map processor), and the analyses path rules share.
 //!
-//! # Semantics (documented in the README; every path rule relies on them)
+//! # Semantics (`docs/reference.md`, section 8; every path rule relies on them)
 //!
 //! - Each scope has two virtual nodes: a success exit and a failure exit.
 //! - Edges: `Next`, `Default`, each Choice rule's `Next`, each Catch's `Next`,
@@ -656,7 +656,7 @@ impl<'g> Flat<'g> {
         self.total + exit as usize
     }
 
-    /// Successors of a global node, as the README documents them: a nested scope's
+    /// Successors of a global node, as `docs/reference.md` (section 8) documents them: a nested scope's
     /// exits continue at its Parallel or Map state's success or failure edges.
     fn successors(&self, id: usize, out: &mut Vec<(usize, Edge)>) {
         out.clear();

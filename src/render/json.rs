@@ -1,4 +1,5 @@
-//! The JSON report, version 1 (fields in `schemas/report.v1.json`, described in the README).
+//! The JSON report, version 1 (fields in `schemas/report.v1.json`, described in
+//! `docs/reference.md`, section 4).
 
 use serde::Serialize;
 
