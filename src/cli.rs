@@ -268,7 +268,34 @@ pub fn run(args: Args) -> i32 {
     if let Some(kind) = &args.reaper {
         return reaper(kind, &args.reaper_wait);
     }
+    let outputs = match output_specs(&args) {
+        Ok(outputs) => outputs,
+        Err(code) => return code,
+    };
+    let run = match Prepared::from_args(&args, &outputs) {
+        Ok(run) => run,
+        Err(code) => return code,
+    };
+    if args.show_files {
+        let shown = show_files(&run.inputs, &run.governing, &run.resolver);
+        let _ = std::io::stdout().write_all(shown.as_bytes());
+        return EXIT_OK;
+    }
+    if args.cost {
+        // The estimate's assumptions come from the configuration governing
+        // the current folder (or the one `--config` names).
+        let here = match run.resolver.for_folder(std::path::Path::new(".")) {
+            Ok(g) => g,
+            Err(e) => return usage_error(&e.to_string()),
+        };
+        return cost(&args, &run.inputs, &here.config.cost);
+    }
+    lint_and_report(&args, &outputs, &run)
+}
 
+/// The reports to write: `--format` as given, or `text` (concise off a
+/// terminal) on stdout.
+fn output_specs(args: &Args) -> Result<Vec<OutputSpec>, i32> {
     let outputs = if args.formats.is_empty() {
         vec![OutputSpec {
             format: Format::Text,
@@ -278,97 +305,147 @@ pub fn run(args: Args) -> i32 {
         args.formats.clone()
     };
     if outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
-        return usage_error(
+        return Err(usage_error(
             "at most one --format may write to stdout; give the others a file: --format json=report.json",
-        );
+        ));
+    }
+    Ok(outputs)
+}
+
+/// A run's inputs once the command line, every governing configuration and
+/// discovery have been checked: whatever is wrong there is a usage error
+/// before anything is linted.
+struct Prepared {
+    resolver: config::Resolver,
+    cli_layer: Layer,
+    inputs: Vec<engine::Input>,
+    /// Each input's configuration and the path it is resolved for.
+    governing: Vec<(std::sync::Arc<config::Governing>, PathBuf)>,
+}
+
+impl Prepared {
+    fn from_args(args: &Args, outputs: &[OutputSpec]) -> Result<Prepared, i32> {
+        let stdin = read_stdin(args)?;
+        let resolver = load_config(args).map_err(|m| usage_error(&m))?;
+        let cli_layer = cli_layer(args).map_err(|m| usage_error(&m))?;
+        // Each path's excludes come from the configuration that governs it,
+        // relative to that configuration's folder.
+        let config_errors = std::cell::RefCell::new(Vec::new());
+        let excluded = |path: &std::path::Path, below: &str| match resolver.for_file(path) {
+            Ok(g) => g.excludes.matches_below(&g.relative(path), below),
+            Err(e) => {
+                config_errors.borrow_mut().push(e.to_string());
+                false
+            }
+        };
+        let inputs =
+            match discovery::discover_with(&args.paths, stdin, &excluded, args.force_exclude) {
+                Ok(inputs) => inputs,
+                Err(errors) => {
+                    for DiscoveryError::Missing(path) in &errors {
+                        eprintln!("error: path `{path}` does not exist");
+                    }
+                    return Err(EXIT_USAGE);
+                }
+            };
+        let mut run = Prepared {
+            resolver,
+            cli_layer,
+            inputs: Vec::new(),
+            governing: Vec::with_capacity(inputs.len()),
+        };
+        // Every file's configuration, found before anything is linted: a
+        // broken one is a usage error, whichever file it governs.
+        for input in &inputs {
+            match run.governing_of(input) {
+                Ok(g) => run.governing.push(g),
+                Err(e) => config_errors.borrow_mut().push(e.to_string()),
+            }
+        }
+        if let Some(first) = config_errors.borrow().first() {
+            return Err(usage_error(first));
+        }
+        refuse_overwrites(outputs, args.write_baseline.as_ref(), &inputs)
+            .map_err(|m| usage_error(&m))?;
+        run.inputs = inputs;
+        Ok(run)
     }
 
-    if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p == "-") {
-        return usage_error("--stdin-filename names stdin: give `-` among the paths to read it");
-    }
-    let stdin = if args.paths.iter().any(|p| p == "-") {
-        // Read one byte past the cap, so `asl-lint - < /dev/zero` ends.
-        let bytes =
-            match crate::read::read_stdin_capped(crate::rules::file_too_large::MAX_FILE_BYTES) {
-                Ok(bytes) => bytes,
-                Err(e) => return usage_error(&format!("cannot read stdin: {e}")),
-            };
-        Some((
-            args.stdin_filename
-                .clone()
-                .unwrap_or_else(|| "<stdin>".to_string()),
-            bytes,
-        ))
-    } else {
-        None
-    };
-    let resolver = match load_config(&args) {
-        Ok(r) => r,
-        Err(message) => return usage_error(&message),
-    };
-    let cli_layer = match cli_layer(&args) {
-        Ok(l) => l,
-        Err(message) => return usage_error(&message),
-    };
-    // Each path's excludes come from the configuration that governs it,
-    // relative to that configuration's folder.
-    let config_errors = std::cell::RefCell::new(Vec::new());
-    let excluded = |path: &std::path::Path, below: &str| match resolver.for_file(path) {
-        Ok(g) => g.excludes.matches_below(&g.relative(path), below),
-        Err(e) => {
-            config_errors.borrow_mut().push(e.to_string());
-            false
-        }
-    };
-    let discovered = discovery::discover_with(&args.paths, stdin, &excluded, args.force_exclude);
-    let inputs = match discovered {
-        Ok(inputs) => inputs,
-        Err(errors) => {
-            for DiscoveryError::Missing(path) in &errors {
-                eprintln!("error: path `{path}` does not exist");
-            }
-            return EXIT_USAGE;
-        }
-    };
-    // Every file's configuration, found before anything is linted: a broken
-    // one is a usage error, whichever file it governs.
-    let governing_of = |input: &engine::Input| {
+    fn governing_of(
+        &self,
+        input: &engine::Input,
+    ) -> Result<(std::sync::Arc<config::Governing>, PathBuf), config::ConfigError> {
         let path = match &input.source {
             engine::Source::Path(p) => p.clone(),
             engine::Source::Stdin(_) => PathBuf::from(&input.display),
         };
-        resolver.for_file(&path).map(|g| (g, path))
-    };
-    let mut governing = Vec::with_capacity(inputs.len());
-    for input in &inputs {
-        match governing_of(input) {
-            Ok(g) => governing.push(g),
-            Err(e) => config_errors.borrow_mut().push(e.to_string()),
+        self.resolver.for_file(&path).map(|g| (g, path))
+    }
+
+    /// Settings per file: its configuration, the overrides that match it
+    /// (relative to that configuration's folder), then the command line.
+    fn settings_of(
+        &self,
+        g: &config::Governing,
+        path: &std::path::Path,
+        keep_text: bool,
+    ) -> Settings {
+        let mut layer = g.config.layer_for(&g.relative(path));
+        layer.merge(&self.cli_layer);
+        Settings {
+            keep_text,
+            ..Settings::from_layer(&layer)
         }
     }
-    if let Some(first) = config_errors.borrow().first() {
-        return usage_error(first);
+
+    /// The settings shared by every input when one configuration without
+    /// overrides governs them all (the common case, built once).
+    fn shared_settings(&self, keep_text: bool) -> Option<Settings> {
+        let (first, path) = self.governing.first()?;
+        let shared = first.config.overrides.is_empty()
+            && self
+                .governing
+                .iter()
+                .all(|(g, _)| std::sync::Arc::ptr_eq(g, first));
+        shared.then(|| self.settings_of(first, path, keep_text))
     }
 
-    if let Err(message) = refuse_overwrites(&outputs, args.write_baseline.as_ref(), &inputs) {
-        return usage_error(&message);
+    fn settings_for(&self, input: &engine::Input, keep_text: bool) -> Settings {
+        match self.governing_of(input) {
+            Ok((g, path)) => self.settings_of(&g, &path, keep_text),
+            Err(_) => self.settings_of(
+                &config::Governing::empty(),
+                std::path::Path::new(&input.display),
+                keep_text,
+            ),
+        }
     }
+}
 
-    if args.show_files {
-        let _ = std::io::stdout().write_all(show_files(&inputs, &governing, &resolver).as_bytes());
-        return EXIT_OK;
+/// Stdin's name and bytes when `-` is among the paths.
+fn read_stdin(args: &Args) -> Result<Option<(String, Vec<u8>)>, i32> {
+    let wanted = args.paths.iter().any(|p| p == "-");
+    if args.stdin_filename.is_some() && !wanted {
+        return Err(usage_error(
+            "--stdin-filename names stdin: give `-` among the paths to read it",
+        ));
     }
-
-    if args.cost {
-        // The estimate's assumptions come from the configuration governing
-        // the current folder (or the one `--config` names).
-        let here = match resolver.for_folder(std::path::Path::new(".")) {
-            Ok(g) => g,
-            Err(e) => return usage_error(&e.to_string()),
-        };
-        return cost(&args, &inputs, &here.config.cost);
+    if !wanted {
+        return Ok(None);
     }
+    // Read one byte past the cap, so `asl-lint - < /dev/zero` ends.
+    let bytes = crate::read::read_stdin_capped(crate::rules::file_too_large::MAX_FILE_BYTES)
+        .map_err(|e| usage_error(&format!("cannot read stdin: {e}")))?;
+    let name = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| "<stdin>".to_string());
+    Ok(Some((name, bytes)))
+}
 
+/// Lints every input, then fixes, filters by baseline and writes the
+/// reports; returns the exit code.
+fn lint_and_report(args: &Args, outputs: &[OutputSpec], run: &Prepared) -> i32 {
     let stdout_tty = std::io::stdout().is_terminal();
     let color = use_color(args.color, stdout_tty);
     // Rich text on a terminal, when colour is forced, or into a file.
@@ -380,106 +457,26 @@ pub fn run(args: Args) -> i32 {
     let keep_text = outputs
         .iter()
         .any(|o| o.format == Format::Text && rich_text(o.file.is_none()));
-
-    // Settings per file: its configuration, the overrides that match it
-    // (relative to that configuration's folder), then the command line.
-    let settings_of = |g: &config::Governing, path: &std::path::Path| {
-        let mut layer = g.config.layer_for(&g.relative(path));
-        layer.merge(&cli_layer);
-        Settings {
-            keep_text,
-            ..Settings::from_layer(&layer)
-        }
+    let shared = run.shared_settings(keep_text);
+    let settings_for = |input: &engine::Input| match &shared {
+        Some(shared) => Cow::Borrowed(shared),
+        None => Cow::Owned(run.settings_for(input, keep_text)),
     };
-    // The common case, one configuration without overrides, builds the
-    // settings once.
-    let one = governing
-        .first()
-        .filter(|(first, _)| {
-            first.config.overrides.is_empty()
-                && governing
-                    .iter()
-                    .all(|(g, _)| std::sync::Arc::ptr_eq(g, first))
-        })
-        .map(|(g, path)| settings_of(g, path));
-    let settings_for = |input: &engine::Input| {
-        if let Some(shared) = &one {
-            return Cow::Borrowed(shared);
-        }
-        match governing_of(input) {
-            Ok((g, path)) => Cow::Owned(settings_of(&g, &path)),
-            Err(_) => Cow::Owned(settings_of(
-                &config::Governing::empty(),
-                std::path::Path::new(&input.display),
-            )),
-        }
-    };
-    let reports = engine::lint_all_with(&inputs, &settings_for, args.jobs.map(usize::from));
+    let inputs = &run.inputs;
+    let reports = engine::lint_all_with(inputs, &settings_for, args.jobs.map(usize::from));
     let mut reports: Vec<_> = reports
         .into_iter()
         .filter(|r| r.outcome == Outcome::Linted)
         .collect();
     if reports.is_empty() {
-        // Say it: "No problems found in 0 files" reads like success.
-        let shown: Vec<String> = if args.paths.is_empty() {
-            vec![".".to_string()]
-        } else {
-            args.paths
-                .iter()
-                .map(|p| render::escape::visible(&p.to_string_lossy()).into_owned())
-                .collect()
-        };
-        eprintln!("warning: no definitions found under {}", shown.join(", "));
+        warn_nothing_found(args);
     }
-    let mut fixed_stdin = None;
-    if args.fix || args.diff {
-        let fixes = apply_fixes(&args, &mut reports, &inputs, &settings_for);
-        if args.diff {
-            let _ = std::io::stdout().write_all(fixes.diffs.as_bytes());
-            let remaining = exit_code(&reports, args.fail_on);
-            return if fixes.would_change {
-                EXIT_FINDINGS
-            } else {
-                remaining
-            };
-        }
-        fixed_stdin = fixes.stdin;
-    }
-    // `--fix` on stdin prints the text (fixed or not) to stdout, so the
-    // findings go to stderr.
-    let stdin_fix = args.fix
-        && inputs
-            .iter()
-            .any(|i| matches!(i.source, engine::Source::Stdin(_)));
-    if stdin_fix {
-        let text = match fixed_stdin {
-            Some(text) => text,
-            None => inputs
-                .iter()
-                .find_map(|i| match &i.source {
-                    engine::Source::Stdin(bytes) => Some(bytes.clone()),
-                    engine::Source::Path(_) => None,
-                })
-                .unwrap_or_default(),
-        };
-        let _ = std::io::stdout().write_all(&text);
-    }
-    if let Some(path) = &args.baseline {
-        match baseline::load(path) {
-            Ok(known) => baseline::filter(&mut reports, known),
-            Err(message) => return usage_error(&message),
-        }
-    }
-    if let Some(path) = &args.write_baseline {
-        return match baseline::write(path, &reports) {
-            Ok(n) => {
-                if !args.quiet {
-                    eprintln!("wrote {n} finding(s) to the baseline `{}`", path.display());
-                }
-                EXIT_OK
-            }
-            Err(message) => usage_error(&message),
-        };
+    let stdin_fix = match fix_step(args, &mut reports, inputs, &settings_for) {
+        Ok(stdin_fix) => stdin_fix,
+        Err(code) => return code,
+    };
+    if let Some(code) = baseline_step(args, &mut reports) {
+        return code;
     }
     if args.statistics {
         let json = args.formats.iter().any(|o| o.format == Format::Json);
@@ -487,12 +484,11 @@ pub fn run(args: Args) -> i32 {
         return exit_code(&reports, args.fail_on);
     }
     let summary = Summary::of(&reports);
-
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100);
-    for output in &outputs {
+    for output in outputs {
         let to_stdout = output.file.is_none();
         let options = RenderOptions {
             rich_text: rich_text(to_stdout),
@@ -500,45 +496,133 @@ pub fn run(args: Args) -> i32 {
             width,
         };
         let text = render::render(output.format, &reports, &summary, &options);
-        match &output.file {
-            None if stdin_fix => {
-                let _ = std::io::stderr().write_all(text.as_bytes());
-            }
-            None => {
-                let mut stdout = std::io::stdout().lock();
-                // A closed pipe (`| head`) is not an error worth reporting.
-                if stdout
-                    .write_all(text.as_bytes())
-                    .and_then(|_| stdout.flush())
-                    .is_err()
-                {
-                    break;
-                }
-            }
-            Some(path) => {
-                if let Err(e) = write_report(path, &text) {
-                    return usage_error(&format!(
-                        "cannot write report to `{}`: {e}",
-                        path.display()
-                    ));
-                }
-            }
+        match write_output(output, &text, stdin_fix) {
+            Ok(Written::Done) => {}
+            // A closed pipe (`| head`) is no error worth reporting.
+            Ok(Written::StdoutClosed) => break,
+            Err(code) => return code,
         }
     }
-
     // Annotations are capped per step; the step summary lists everything.
     if outputs.iter().any(|o| o.format == Format::Github) {
         append_step_summary(&reports, &summary);
     }
-
     let human_stdout = outputs
         .iter()
         .any(|o| o.file.is_none() && matches!(o.format, Format::Text | Format::Concise));
     if !args.quiet && human_stdout {
         eprintln!("{}", render::summary_line(&summary));
     }
-
     exit_code(&reports, args.fail_on)
+}
+
+/// `--fix` and `--diff`: fixes the files, or prints the diff and ends the
+/// run (`Err` is its exit code). With stdin, prints the text (fixed or not)
+/// to stdout; `Ok(true)` then sends the findings to stderr.
+fn fix_step<'s>(
+    args: &Args,
+    reports: &mut [engine::FileReport],
+    inputs: &[engine::Input],
+    settings_for: &dyn Fn(&engine::Input) -> Cow<'s, engine::Settings>,
+) -> Result<bool, i32> {
+    let mut fixed_stdin = None;
+    if args.fix || args.diff {
+        let fixes = apply_fixes(args, reports, inputs, settings_for);
+        if args.diff {
+            let _ = std::io::stdout().write_all(fixes.diffs.as_bytes());
+            let remaining = exit_code(reports, args.fail_on);
+            return Err(if fixes.would_change {
+                EXIT_FINDINGS
+            } else {
+                remaining
+            });
+        }
+        fixed_stdin = fixes.stdin;
+    }
+    let stdin_fix = args.fix
+        && inputs
+            .iter()
+            .any(|i| matches!(i.source, engine::Source::Stdin(_)));
+    if stdin_fix {
+        let text = fixed_stdin.unwrap_or_else(|| {
+            inputs
+                .iter()
+                .find_map(|i| match &i.source {
+                    engine::Source::Stdin(bytes) => Some(bytes.clone()),
+                    engine::Source::Path(_) => None,
+                })
+                .unwrap_or_default()
+        });
+        let _ = std::io::stdout().write_all(&text);
+    }
+    Ok(stdin_fix)
+}
+
+/// `--baseline` drops the known findings; `--write-baseline` records them
+/// and ends the run with the returned exit code.
+fn baseline_step(args: &Args, reports: &mut [engine::FileReport]) -> Option<i32> {
+    if let Some(path) = &args.baseline {
+        match baseline::load(path) {
+            Ok(known) => baseline::filter(reports, known),
+            Err(message) => return Some(usage_error(&message)),
+        }
+    }
+    let path = args.write_baseline.as_ref()?;
+    Some(match baseline::write(path, reports) {
+        Ok(n) => {
+            if !args.quiet {
+                eprintln!("wrote {n} finding(s) to the baseline `{}`", path.display());
+            }
+            EXIT_OK
+        }
+        Err(message) => usage_error(&message),
+    })
+}
+
+/// Says that nothing was linted: "No problems found in 0 files" reads like
+/// success.
+fn warn_nothing_found(args: &Args) {
+    let shown: Vec<String> = if args.paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.paths
+            .iter()
+            .map(|p| render::escape::visible(&p.to_string_lossy()).into_owned())
+            .collect()
+    };
+    eprintln!("warning: no definitions found under {}", shown.join(", "));
+}
+
+/// What became of a report written to its place.
+enum Written {
+    Done,
+    /// Stdout was closed (`| head`): nothing more can be written there.
+    StdoutClosed,
+}
+
+/// Writes one rendered report where it goes; `Err` is the exit code.
+fn write_output(output: &OutputSpec, text: &str, stdin_fix: bool) -> Result<Written, i32> {
+    match &output.file {
+        None if stdin_fix => {
+            let _ = std::io::stderr().write_all(text.as_bytes());
+            Ok(Written::Done)
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            Ok(
+                match stdout
+                    .write_all(text.as_bytes())
+                    .and_then(|_| stdout.flush())
+                {
+                    Ok(()) => Written::Done,
+                    Err(_) => Written::StdoutClosed,
+                },
+            )
+        }
+        Some(path) => write_report(path, text)
+            .map(|()| Written::Done)
+            .map_err(|e| usage_error(&format!("cannot write report to `{}`: {e}", path.display()))),
+    }
 }
 
 /// What `--fix` or `--diff` did: the diff text, whether any file would
