@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::pointer;
-use crate::loader::tree::{Node, Value};
+use crate::loader::tree::{Node, Object, Value};
 use crate::model::schema::{is_jsonata_expression, is_rfc3339};
 use crate::model::{QueryLanguage, StateType};
 use crate::rules::{Context, Group, Rule, suggest};
@@ -80,7 +80,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let base = pointer::push(&s.pointer, "Choices");
         for (i, rule) in rules.iter().enumerate() {
             let ptr = pointer::push_index(&base, i);
-            check_rule(rule, &ptr, true, s.query_language, out);
+            check_rule_tree(rule, &ptr, s.query_language, out);
         }
     }
 }
@@ -95,8 +95,26 @@ fn report(out: &mut Vec<Diagnostic>, ptr: String, key: bool, message: String, he
     out.push(d);
 }
 
-/// Checks one rule; nested rules (in `And`, `Or`, `Not`) have no `Next`.
-fn check_rule(rule: &Node, ptr: &str, top: bool, lang: QueryLanguage, out: &mut Vec<Diagnostic>) {
+//// Checks a top-level rule and every rule nested in its `And`, `Or` and
+/// `Not`, with a work list: nesting depth is the input's choice.
+fn check_rule_tree<'n>(rule: &'n Node, ptr: &str, lang: QueryLanguage, out: &mut Vec<Diagnostic>) {
+    let mut pending = vec![(rule, ptr.to_string(), true)];
+    while let Some((rule, ptr, top)) = pending.pop() {
+        let nested = check_rule(rule, &ptr, top, lang, out);
+        // Reversed, so nested rules are checked in the order they are written.
+        pending.extend(nested.into_iter().rev().map(|(n, p)| (n, p, false)));
+    }
+}
+
+/// Checks one rule (nested rules, in `And`, `Or`, `Not`, have no `Next`)
+/// and returns the rules nested in it, with their pointers.
+fn check_rule<'n>(
+    rule: &'n Node,
+    ptr: &str,
+    top: bool,
+    lang: QueryLanguage,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(&'n Node, String)> {
     let Some(obj) = rule.as_object() else {
         report(
             out,
@@ -108,7 +126,7 @@ fn check_rule(rule: &Node, ptr: &str, top: bool, lang: QueryLanguage, out: &mut 
             ),
             "write the rule as an object with a comparison and `Next`",
         );
-        return;
+        return Vec::new();
     };
     let has = |k: &str| obj.get(k).is_some();
     if top && !has("Next") {
@@ -130,39 +148,54 @@ fn check_rule(rule: &Node, ptr: &str, top: bool, lang: QueryLanguage, out: &mut 
         );
     }
     if lang == QueryLanguage::Jsonata {
-        if top {
-            match obj.get("Condition") {
-                None => report(
-                    out,
-                    ptr.to_string(),
-                    false,
-                    "a JSONata Choice rule needs a `Condition`".to_string(),
-                    "add `\"Condition\": \"{% ... %}\"`, an expression that yields true or false",
-                ),
-                Some(c) if !(is_jsonata_expression(c) || c.as_bool().is_some()) => report(
-                    out,
-                    pointer::push(ptr, "Condition"),
-                    false,
-                    "`Condition` must be a `{% %}` expression or a boolean".to_string(),
-                    "wrap the expression in `{% %}`",
-                ),
-                Some(_) => {}
-            }
-        }
-        for m in &obj.members {
-            let key: &str = &m.key;
-            if !matches!(key, "Condition" | "Next" | "Comment" | "Assign" | "Output") {
-                report(
-                    out,
-                    pointer::push(ptr, key),
-                    true,
-                    format!("`{key}` is not a field of a JSONata Choice rule"),
-                    "JSONata rules use `Condition`; `Variable` and the comparison operators are JSONPath only",
-                );
-            }
-        }
-        return;
+        check_jsonata_rule(obj, ptr, top, out);
+        return Vec::new();
     }
+    check_jsonpath_rule(obj, ptr, out)
+}
+
+/// A JSONata rule: a `Condition` (top level) and nothing of JSONPath.
+fn check_jsonata_rule(obj: &Object, ptr: &str, top: bool, out: &mut Vec<Diagnostic>) {
+    if top {
+        match obj.get("Condition") {
+            None => report(
+                out,
+                ptr.to_string(),
+                false,
+                "a JSONata Choice rule needs a `Condition`".to_string(),
+                "add `\"Condition\": \"{% ... %}\"`, an expression that yields true or false",
+            ),
+            Some(c) if !(is_jsonata_expression(c) || c.as_bool().is_some()) => report(
+                out,
+                pointer::push(ptr, "Condition"),
+                false,
+                "`Condition` must be a `{% %}` expression or a boolean".to_string(),
+                "wrap the expression in `{% %}`",
+            ),
+            Some(_) => {}
+        }
+    }
+    for m in &obj.members {
+        let key: &str = &m.key;
+        if !matches!(key, "Condition" | "Next" | "Comment" | "Assign" | "Output") {
+            report(
+                out,
+                pointer::push(ptr, key),
+                true,
+                format!("`{key}` is not a field of a JSONata Choice rule"),
+                "JSONata rules use `Condition`; `Variable` and the comparison operators are JSONPath only",
+            );
+        }
+    }
+}
+
+/// A JSONPath rule: `Variable` with exactly one comparison, or exactly one
+/// of `And`, `Or`, `Not`; returns the rules a combinator holds.
+fn check_jsonpath_rule<'n>(
+    obj: &'n Object,
+    ptr: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(&'n Node, String)> {
     let mut comparisons = Vec::new();
     let mut combinators = Vec::new();
     let mut unknown = false;
@@ -174,60 +207,25 @@ fn check_rule(rule: &Node, ptr: &str, top: bool, lang: QueryLanguage, out: &mut 
             combinators.push((key, &m.value));
         } else if !matches!(key, "Variable" | "Next" | "Comment" | "Assign") {
             unknown = true;
-            let names = OPERATORS
-                .iter()
-                .map(|(n, _)| *n)
-                .chain(COMBINATORS.iter().copied());
-            let help = match suggest(key, names) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => "a rule has `Variable` and one comparison operator, or one of `And`, `Or`, `Not`".to_string(),
-            };
-            report(
-                out,
-                pointer::push(ptr, key),
-                true,
-                format!("`{key}` is not a field of a Choice rule"),
-                &help,
-            );
+            report_unknown_field(key, ptr, out);
         }
     }
     match (comparisons.len(), combinators.len()) {
-        (0, 0) if unknown => {}
-        (0, 0) => report(
-            out,
-            ptr.to_string(),
-            false,
-            "this Choice rule has no comparison".to_string(),
-            "add `Variable` and one operator such as `StringEquals`, or combine rules with `And`, `Or` or `Not`",
-        ),
+        (0, 0) if unknown => Vec::new(),
+        (0, 0) => {
+            report(
+                out,
+                ptr.to_string(),
+                false,
+                "this Choice rule has no comparison".to_string(),
+                "add `Variable` and one operator such as `StringEquals`, or combine rules with `And`, `Or` or `Not`",
+            );
+            Vec::new()
+        }
         (1, 0) => {
             let (op, operand, value) = comparisons[0];
-            match obj.get("Variable") {
-                None => report(
-                    out,
-                    ptr.to_string(),
-                    false,
-                    format!("`{op}` needs a `Variable` to compare"),
-                    "add `\"Variable\": \"$.field\"`",
-                ),
-                Some(v) if !v.as_str().is_some_and(|p| p.starts_with('$')) => report(
-                    out,
-                    pointer::push(ptr, "Variable"),
-                    false,
-                    "`Variable` must be a path starting with `$`".to_string(),
-                    "for example `\"$.order.total\"` or `\"$$.Execution.Name\"`",
-                ),
-                Some(_) => {}
-            }
-            if let Some(problem) = operand_problem(operand, value) {
-                report(
-                    out,
-                    pointer::push(ptr, op),
-                    false,
-                    format!("`{op}` {problem}"),
-                    "match the operand to the operator: a string, number, boolean, RFC 3339 timestamp, or a path for `...Path` operators",
-                );
-            }
+            check_comparison(obj, ptr, op, operand, value, out);
+            Vec::new()
         }
         (n, m) if n + m > 1 => {
             let names: Vec<&str> = comparisons
@@ -246,51 +244,119 @@ fn check_rule(rule: &Node, ptr: &str, top: bool, lang: QueryLanguage, out: &mut 
                 ),
                 "split it into separate rules, or combine them with `And` or `Or`",
             );
+            Vec::new()
         }
         _ => {
             let (op, value) = combinators[0];
-            if obj.get("Variable").is_some() {
-                report(
-                    out,
-                    pointer::push(ptr, "Variable"),
-                    true,
-                    format!("a rule with `{op}` cannot have `Variable`"),
-                    "put `Variable` in each nested rule",
-                );
-            }
-            let nested_base = pointer::push(ptr, op);
-            match (op, &value.value) {
-                ("Not", Value::Object(_)) => check_rule(value, &nested_base, false, lang, out),
-                ("Not", _) => report(
-                    out,
-                    nested_base,
-                    false,
-                    "`Not` must hold one rule object".to_string(),
-                    "write `\"Not\": { \"Variable\": ..., ... }`",
-                ),
-                (_, Value::Array(items)) if !items.is_empty() => {
-                    for (i, item) in items.iter().enumerate() {
-                        check_rule(
-                            item,
-                            &pointer::push_index(&nested_base, i),
-                            false,
-                            lang,
-                            out,
-                        );
-                    }
-                }
-                _ => report(
-                    out,
-                    nested_base,
-                    false,
-                    format!("`{op}` must hold a non-empty array of rules"),
-                    "write `[ { ... }, { ... } ]`",
-                ),
-            }
+            check_combinator(obj, ptr, op, value, out)
         }
     }
 }
 
+fn report_unknown_field(key: &str, ptr: &str, out: &mut Vec<Diagnostic>) {
+    let names = OPERATORS
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(COMBINATORS.iter().copied());
+    let help = match suggest(key, names) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => "a rule has `Variable` and one comparison operator, or one of `And`, `Or`, `Not`"
+            .to_string(),
+    };
+    report(
+        out,
+        pointer::push(ptr, key),
+        true,
+        format!("`{key}` is not a field of a Choice rule"),
+        &help,
+    );
+}
+
+/// One comparison: its `Variable` and its operand's type.
+fn check_comparison(
+    obj: &Object,
+    ptr: &str,
+    op: &str,
+    operand: Operand,
+    value: &Node,
+    out: &mut Vec<Diagnostic>,
+) {
+    match obj.get("Variable") {
+        None => report(
+            out,
+            ptr.to_string(),
+            false,
+            format!("`{op}` needs a `Variable` to compare"),
+            "add `\"Variable\": \"$.field\"`",
+        ),
+        Some(v) if !v.as_str().is_some_and(|p| p.starts_with('$')) => report(
+            out,
+            pointer::push(ptr, "Variable"),
+            false,
+            "`Variable` must be a path starting with `$`".to_string(),
+            "for example `\"$.order.total\"` or `\"$$.Execution.Name\"`",
+        ),
+        Some(_) => {}
+    }
+    if let Some(problem) = operand_problem(operand, value) {
+        report(
+            out,
+            pointer::push(ptr, op),
+            false,
+            format!("`{op}` {problem}"),
+            "match the operand to the operator: a string, number, boolean, RFC 3339 timestamp, or a path for `...Path` operators",
+        );
+    }
+}
+
+/// `And`, `Or` or `Not`: no `Variable` of its own, and the shape of what it
+/// holds; returns the nested rules.
+fn check_combinator<'n>(
+    obj: &Object,
+    ptr: &str,
+    op: &str,
+    value: &'n Node,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(&'n Node, String)> {
+    if obj.get("Variable").is_some() {
+        report(
+            out,
+            pointer::push(ptr, "Variable"),
+            true,
+            format!("a rule with `{op}` cannot have `Variable`"),
+            "put `Variable` in each nested rule",
+        );
+    }
+    let nested_base = pointer::push(ptr, op);
+    match (op, &value.value) {
+        ("Not", Value::Object(_)) => vec![(value, nested_base)],
+        ("Not", _) => {
+            report(
+                out,
+                nested_base,
+                false,
+                "`Not` must hold one rule object".to_string(),
+                "write `\"Not\": { \"Variable\": ..., ... }`",
+            );
+            Vec::new()
+        }
+        (_, Value::Array(items)) if !items.is_empty() => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item, pointer::push_index(&nested_base, i)))
+            .collect(),
+        _ => {
+            report(
+                out,
+                nested_base,
+                false,
+                format!("`{op}` must hold a non-empty array of rules"),
+                "write `[ { ... }, { ... } ]`",
+            );
+            Vec::new()
+        }
+    }
+}
 fn operand_problem(operand: Operand, value: &Node) -> Option<String> {
     let ok = match operand {
         Operand::String => value.as_str().is_some(),
