@@ -12,7 +12,7 @@ pub mod counter;
 
 use crate::graph::MachineGraph;
 use crate::loader::tree::Node;
-use crate::model::{Machine, MapMode, ResourceKind, ScopeId, StateId, StateType};
+use crate::model::{Machine, MapMode, ResourceKind, ScopeId, State, StateId, StateType};
 
 /// Prices, from `prices.toml` or `--prices FILE`.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -236,124 +236,19 @@ struct Extremes {
 /// Estimates one definition.
 pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) -> Estimate {
     let loops = bounded_loops(machine, graph);
-    // Transitions: entering a state is one; a Parallel adds its branches, an
-    // inline Map the item count times its processor. A Distributed Map adds
-    // one transition per child execution it starts, plus each Standard
-    // child's own transitions (Express children are priced below). The
-    // worst case adds retries.
     let transitions = scope_extremes(machine, graph, &loops, &|s, children, worst| {
-        let m = &machine.states[s];
-        let inner = match m.ty {
-            StateType::Parallel => children.iter().map(|c| pick(c, worst)).sum::<f64>(),
-            StateType::Map => {
-                let items = a.items_of(m.name);
-                let child = children.first().map_or(0.0, |c| pick(c, worst));
-                match map_run(m) {
-                    MapRun::Inline => items as f64 * child,
-                    MapRun::Children { express: false } => {
-                        child_executions(m, items) as f64 * (1.0 + child)
-                    }
-                    MapRun::Children { express: true } => child_executions(m, items) as f64,
-                }
-            }
-            _ => 0.0,
-        };
-        let once = 1.0 + inner;
-        if worst {
-            once * (1.0 + retry_attempts(m.retriers.iter().map(|r| r.node)) as f64)
-        } else {
-            once
-        }
+        state_transitions(&machine.states[s], children, worst, a)
     });
-    // Duration: request-response Tasks take `task_seconds`, static Waits
-    // their seconds, branches run side by side; anything else unknown.
     let duration = scope_extremes(machine, graph, &loops, &|s, children, worst| {
-        let m = &machine.states[s];
-        match m.ty {
-            StateType::Task => match m.resource.as_ref().map(|r| &r.kind) {
-                Some(ResourceKind::Integration { pattern, .. }) if pattern.is_long_running() => {
-                    f64::NAN
-                }
-                Some(ResourceKind::Activity { .. }) => f64::NAN,
-                _ => {
-                    let once = a.task_seconds;
-                    if worst {
-                        // Every attempt runs, and Express bills the waits
-                        // between them too.
-                        once * (1.0 + retry_attempts(m.retriers.iter().map(|r| r.node)) as f64)
-                            + retry_wait_seconds(m.retriers.iter().map(|r| r.node))
-                    } else {
-                        once
-                    }
-                }
-            },
-            StateType::Wait => m
-                .get("Seconds")
-                .and_then(Node::as_number)
-                .map_or(f64::NAN, |n| n.as_f64()),
-            StateType::Parallel => {
-                children
-                    .iter()
-                    .map(|c| pick(c, worst))
-                    .fold(0.0, |x: f64, y| {
-                        if x.is_nan() || y.is_nan() {
-                            f64::NAN
-                        } else {
-                            x.max(y)
-                        }
-                    })
-            }
-            StateType::Map => {
-                let one = children.first().map_or(0.0, |c| pick(c, worst));
-                if worst {
-                    one * a.items_of(m.name) as f64
-                } else {
-                    one
-                }
-            }
-            _ => 0.0,
-        }
+        state_seconds(&machine.states[s], children, worst, a)
     });
     let root = transitions.root;
     let unbounded = root.max.is_infinite();
     let t_min = root.min.round() as u64;
     let t_max = (!unbounded).then(|| root.max.round() as u64);
     let per_transition = a.prices.standard_usd_per_1000_transitions / 1000.0 * 1_000_000.0;
-    // Express children of Distributed Maps, in dollars per million parent
-    // executions: priced as Express requests and duration, added to the
-    // Standard figure. An unknown child duration leaves the maximum unknown.
     let children_usd = scope_extremes(machine, graph, &loops, &|s, children, worst| {
-        let m = &machine.states[s];
-        let child = children.first().map_or(0.0, |c| pick(c, worst));
-        match m.ty {
-            StateType::Parallel => children.iter().map(|c| pick(c, worst)).sum::<f64>(),
-            StateType::Map => {
-                let items = a.items_of(m.name);
-                match map_run(m) {
-                    MapRun::Inline => items as f64 * child,
-                    MapRun::Children { express: false } => {
-                        child_executions(m, items) as f64 * child
-                    }
-                    MapRun::Children { express: true } => {
-                        let seconds = m
-                            .children
-                            .first()
-                            .map_or(0.0, |&c| pick(&duration.scopes[c], worst));
-                        let n = child_executions(m, items) as f64;
-                        if seconds.is_nan() {
-                            if worst {
-                                f64::NAN
-                            } else {
-                                a.express_usd(n * 1e6, 0.0)
-                            }
-                        } else {
-                            a.express_usd(n * 1e6, seconds)
-                        }
-                    }
-                }
-            }
-            _ => 0.0,
-        }
+        express_children_usd(&machine.states[s], children, &duration.scopes, worst, a)
     })
     .root;
     let standard = Range {
@@ -362,36 +257,12 @@ pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) ->
             .filter(|_| children_usd.max.is_finite())
             .map(|t| cents(t as f64 * per_transition + children_usd.max)),
     };
-    let blockers = express_blockers(machine);
     let d = duration.root;
     let duration_seconds = (!d.min.is_nan() && !d.max.is_nan()).then(|| Range {
         min: d.min,
         max: d.max.is_finite().then_some(d.max),
     });
-    let mut express_blockers = blockers;
-    if let Some(Range { max, .. }) = &duration_seconds {
-        match max {
-            Some(max) if *max > 300.0 => express_blockers.push(format!(
-                "the longest path takes about {max} s, over Express's 5 minutes"
-            )),
-            None => express_blockers.push("a loop makes the duration unbounded".to_string()),
-            _ => {}
-        }
-    }
-    let express_possible = express_blockers.is_empty();
-    let express = match (&duration_seconds, express_possible) {
-        (
-            Some(Range {
-                min,
-                max: Some(max),
-            }),
-            true,
-        ) => Some(Range {
-            min: cents(a.express_usd(1e6, *min)),
-            max: Some(cents(a.express_usd(1e6, *max))),
-        }),
-        _ => None,
-    };
+    let (express_blockers, express) = express_price(machine, duration_seconds.as_ref(), a);
     Estimate {
         transitions: Range {
             min: t_min,
@@ -403,12 +274,159 @@ pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) ->
             .map(|l| (machine.states[l.choice].name.to_string(), l.iterations))
             .collect(),
         standard_usd_per_million: standard,
-        express_possible,
+        express_possible: express_blockers.is_empty(),
         express_blockers,
         express_usd_per_million: express,
         duration_seconds,
         top_states: transitions.top,
     }
+}
+
+/// Transitions of entering `m` once: one, plus a Parallel's branches, an
+/// inline Map's item count times its processor, and a Distributed Map's one
+/// transition per child execution plus each Standard child's own (Express
+/// children are priced by [`express_children_usd`]). The worst case adds
+/// retries.
+fn state_transitions(m: &State<'_>, children: &[Extremes], worst: bool, a: &Assumptions) -> f64 {
+    let inner = match m.ty {
+        StateType::Parallel => children.iter().map(|c| pick(c, worst)).sum::<f64>(),
+        StateType::Map => {
+            let items = a.items_of(m.name);
+            let child = children.first().map_or(0.0, |c| pick(c, worst));
+            match map_run(m) {
+                MapRun::Inline => items as f64 * child,
+                MapRun::Children { express: false } => {
+                    child_executions(m, items) as f64 * (1.0 + child)
+                }
+                MapRun::Children { express: true } => child_executions(m, items) as f64,
+            }
+        }
+        _ => 0.0,
+    };
+    let once = 1.0 + inner;
+    if worst {
+        once * (1.0 + retry_attempts(m.retriers.iter().map(|r| r.node)) as f64)
+    } else {
+        once
+    }
+}
+
+/// Seconds `m` takes: request-response Tasks `task_seconds` (every attempt,
+/// and the waits between them, in the worst case), static Waits their
+/// seconds, branches side by side; NaN when unknown.
+fn state_seconds(m: &State<'_>, children: &[Extremes], worst: bool, a: &Assumptions) -> f64 {
+    match m.ty {
+        StateType::Task => match m.resource.as_ref().map(|r| &r.kind) {
+            Some(ResourceKind::Integration { pattern, .. }) if pattern.is_long_running() => {
+                f64::NAN
+            }
+            Some(ResourceKind::Activity { .. }) => f64::NAN,
+            _ => {
+                let once = a.task_seconds;
+                if worst {
+                    // Every attempt runs, and Express bills the waits
+                    // between them too.
+                    once * (1.0 + retry_attempts(m.retriers.iter().map(|r| r.node)) as f64)
+                        + retry_wait_seconds(m.retriers.iter().map(|r| r.node))
+                } else {
+                    once
+                }
+            }
+        },
+        StateType::Wait => m
+            .get("Seconds")
+            .and_then(Node::as_number)
+            .map_or(f64::NAN, |n| n.as_f64()),
+        StateType::Parallel => children
+            .iter()
+            .map(|c| pick(c, worst))
+            .fold(0.0, |x: f64, y| {
+                if x.is_nan() || y.is_nan() {
+                    f64::NAN
+                } else {
+                    x.max(y)
+                }
+            }),
+        StateType::Map => {
+            let one = children.first().map_or(0.0, |c| pick(c, worst));
+            if worst {
+                one * a.items_of(m.name) as f64
+            } else {
+                one
+            }
+        }
+        _ => 0.0,
+    }
+}
+
+/// Dollars per million parent executions for the Express children of
+/// Distributed Maps in `m`, priced as Express requests and duration; an
+/// unknown child duration leaves the maximum unknown (NaN).
+fn express_children_usd(
+    m: &State<'_>,
+    children: &[Extremes],
+    durations: &[Extremes],
+    worst: bool,
+    a: &Assumptions,
+) -> f64 {
+    let child = children.first().map_or(0.0, |c| pick(c, worst));
+    match m.ty {
+        StateType::Parallel => children.iter().map(|c| pick(c, worst)).sum::<f64>(),
+        StateType::Map => {
+            let items = a.items_of(m.name);
+            match map_run(m) {
+                MapRun::Inline => items as f64 * child,
+                MapRun::Children { express: false } => child_executions(m, items) as f64 * child,
+                MapRun::Children { express: true } => {
+                    let seconds = m
+                        .children
+                        .first()
+                        .map_or(0.0, |&c| pick(&durations[c], worst));
+                    let n = child_executions(m, items) as f64;
+                    if seconds.is_nan() {
+                        if worst {
+                            f64::NAN
+                        } else {
+                            a.express_usd(n * 1e6, 0.0)
+                        }
+                    } else {
+                        a.express_usd(n * 1e6, seconds)
+                    }
+                }
+            }
+        }
+        _ => 0.0,
+    }
+}
+
+/// Why the definition cannot run as Express, and its Express price per
+/// million executions when it can and its duration is known.
+fn express_price(
+    machine: &Machine<'_>,
+    duration: Option<&Range<f64>>,
+    a: &Assumptions,
+) -> (Vec<String>, Option<Range<f64>>) {
+    let mut blockers = express_blockers(machine);
+    if let Some(Range { max, .. }) = duration {
+        match max {
+            Some(max) if *max > 300.0 => blockers.push(format!(
+                "the longest path takes about {max} s, over Express's 5 minutes"
+            )),
+            None => blockers.push("a loop makes the duration unbounded".to_string()),
+            _ => {}
+        }
+    }
+    let price = match duration {
+        Some(Range {
+            min,
+            max: Some(max),
+        }) if blockers.is_empty() => Some(Range {
+            min: cents(a.express_usd(1e6, *min)),
+            max: Some(cents(a.express_usd(1e6, *max))),
+        }),
+        _ => None,
+    };
+    (blockers, price)
 }
 
 fn pick(e: &Extremes, worst: bool) -> f64 {
