@@ -266,26 +266,7 @@ fn cleanup_fix(
         return None;
     }
     let ids = id_parameter(start, cleanup)?;
-    // The states that run while the resource does: from the start's
-    // successes to the first stop. A failure of the start itself leaves
-    // nothing running.
-    let mut region = vec![false; m.states.len()];
-    let mut stack: Vec<StateId> = Vec::new();
-    let push_successes = |s: StateId, stack: &mut Vec<StateId>, region: &mut Vec<bool>| {
-        for (edge, to) in cx.graph.successors(s) {
-            if let (false, GraphTarget::State(t)) = (edge.is_failure(), to)
-                && !region[t]
-                && !is_stop(t)
-            {
-                region[t] = true;
-                stack.push(t);
-            }
-        }
-    };
-    push_successes(start.id, &mut stack, &mut region);
-    while let Some(s) = stack.pop() {
-        push_successes(s, &mut stack, &mut region);
-    }
+    let region = running_region(cx, start.id, is_stop);
     // One cleanup state per (target, whether the error replaced the input).
     let mut cleanups: Vec<(StateId, bool, String)> = Vec::new();
     let mut edits = Vec::new();
@@ -330,25 +311,7 @@ fn cleanup_fix(
                     },
                 });
             }
-            let name = match cleanups
-                .iter()
-                .find(|(t, r, _)| *t == target && *r == replaces_input)
-            {
-                Some((_, _, name)) => name.clone(),
-                None => {
-                    let base = if cleanups.is_empty() {
-                        format!("Stop {}", start.name)
-                    } else {
-                        format!("Stop {} before {}", start.name, m.states[target].name)
-                    };
-                    let mut name = new_state_name(m, start.scope, &base);
-                    while cleanups.iter().any(|(_, _, n)| *n == name) {
-                        name.push('\'');
-                    }
-                    cleanups.push((target, replaces_input, name.clone()));
-                    name
-                }
-            };
+            let name = cleanup_name(m, start, &mut cleanups, target, replaces_input);
             edits.push(Edit::ReplaceValue {
                 pointer: pointer::push(&catch_ptr, "Next"),
                 value: NewValue::string(name),
@@ -360,45 +323,14 @@ fn cleanup_fix(
         return None;
     }
     for (target, replaces_input, name) in &cleanups {
-        let target = m.states[*target].name;
-        let mut state = vec![
-            ("Type".to_string(), NewValue::string("Task")),
-            (
-                "Comment".to_string(),
-                NewValue::string(format!(
-                    "Stops what `{}` started when a later state fails",
-                    start.name
-                )),
-            ),
-            (
-                "Resource".to_string(),
-                NewValue::string(format!("arn:aws:states:::{}", cleanup.action)),
-            ),
-            (
-                "Parameters".to_string(),
-                NewValue::Object(vec![ids.clone()]),
-            ),
-            ("ResultPath".to_string(), NewValue::Null),
-        ];
-        if *replaces_input {
-            state.push((
-                "OutputPath".to_string(),
-                NewValue::string(CAUGHT_ERROR_PATH),
-            ));
-        }
-        state.push((
-            "Catch".to_string(),
-            NewValue::Array(vec![NewValue::object([
-                (
-                    "ErrorEquals",
-                    NewValue::Array(vec![NewValue::string("States.ALL")]),
-                ),
-                ("ResultPath", NewValue::Null),
-                ("Next", NewValue::string(target)),
-            ])]),
-        ));
-        state.push(("Next".to_string(), NewValue::string(target)));
-        edits.push(add_state(m, start.scope, name, NewValue::Object(state)));
+        let state = cleanup_state(
+            start.name,
+            &cleanup.action,
+            &ids,
+            m.states[*target].name,
+            *replaces_input,
+        );
+        edits.push(add_state(m, start.scope, name, state));
     }
     Some(Fix::unsafe_(
         format!(
@@ -412,6 +344,107 @@ fn cleanup_fix(
 
 /// Where a rerouted Catch puts the error, beside the state's data.
 const CAUGHT_ERROR_PATH: &str = "$.caughtError";
+
+/// The states that run while the resource does: from the start's successes
+/// to the first stop. A failure of the start itself leaves nothing running.
+fn running_region(
+    cx: &Context<'_, '_>,
+    start: StateId,
+    is_stop: &dyn Fn(StateId) -> bool,
+) -> Vec<bool> {
+    let mut region = vec![false; cx.machine.states.len()];
+    let mut stack: Vec<StateId> = vec![start];
+    while let Some(s) = stack.pop() {
+        for (edge, to) in cx.graph.successors(s) {
+            if let (false, GraphTarget::State(t)) = (edge.is_failure(), to)
+                && !region[t]
+                && !is_stop(t)
+            {
+                region[t] = true;
+                stack.push(t);
+            }
+        }
+    }
+    region
+}
+
+/// The cleanup state for Catches that lead to `target` (one per target and
+/// per whether the error replaced the input), named on first use:
+/// `Stop <start>`, then `Stop <start> before <target>`, unique in the scope.
+fn cleanup_name(
+    m: &crate::model::Machine<'_>,
+    start: &crate::model::State<'_>,
+    cleanups: &mut Vec<(StateId, bool, String)>,
+    target: StateId,
+    replaces_input: bool,
+) -> String {
+    if let Some((_, _, name)) = cleanups
+        .iter()
+        .find(|(t, r, _)| *t == target && *r == replaces_input)
+    {
+        return name.clone();
+    }
+    let base = if cleanups.is_empty() {
+        format!("Stop {}", start.name)
+    } else {
+        format!("Stop {} before {}", start.name, m.states[target].name)
+    };
+    let mut name = new_state_name(m, start.scope, &base);
+    while cleanups.iter().any(|(_, _, n)| *n == name) {
+        name.push('\'');
+    }
+    cleanups.push((target, replaces_input, name.clone()));
+    name
+}
+
+/// A Task that calls the stop `action` with the resource's id, passes on
+/// the original input (or, when the Catch replaced it, just the error) and
+/// goes on to `target`, even when the stop itself fails.
+fn cleanup_state(
+    start: &str,
+    action: &str,
+    ids: &(String, NewValue),
+    target: &str,
+    replaces_input: bool,
+) -> NewValue {
+    let mut state = vec![
+        ("Type".to_string(), NewValue::string("Task")),
+        (
+            "Comment".to_string(),
+            NewValue::string(format!(
+                "Stops what `{start}` started when a later state fails"
+            )),
+        ),
+        (
+            "Resource".to_string(),
+            NewValue::string(format!("arn:aws:states:::{action}")),
+        ),
+        (
+            "Parameters".to_string(),
+            NewValue::Object(vec![ids.clone()]),
+        ),
+        ("ResultPath".to_string(), NewValue::Null),
+    ];
+    if replaces_input {
+        state.push((
+            "OutputPath".to_string(),
+            NewValue::string(CAUGHT_ERROR_PATH),
+        ));
+    }
+    state.push((
+        "Catch".to_string(),
+        NewValue::Array(vec![NewValue::object([
+            (
+                "ErrorEquals",
+                NewValue::Array(vec![NewValue::string("States.ALL")]),
+            ),
+            ("ResultPath", NewValue::Null),
+            ("Next", NewValue::string(target)),
+        ])]),
+    ));
+    state.push(("Next".to_string(), NewValue::string(target)));
+    NewValue::Object(state)
+}
 
 /// The stop call's id parameter: the literal the start was given, or the
 /// id read from where the start put its result.
