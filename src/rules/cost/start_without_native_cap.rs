@@ -66,53 +66,8 @@ fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagn
         (None, None) => ("Parameters", None),
     };
     let base = pointer::push(&state.pointer, field);
-    let found = params.and_then(|p| catalog::param_path(p, &cap.param));
-    let Some((keys, node)) = found else {
-        if !cap.required {
-            return None;
-        }
-        if let (Some(param), Some(expected)) = (&cap.unless_param, &cap.unless_equals)
-            && params
-                .and_then(|p| catalog::param_path(p, param))
-                .is_some_and(|(_, n)| same(n, expected))
-        {
-            return None;
-        }
-        let why = cap.why.clone().unwrap_or_default();
-        let (ptr, on_key) = if params.is_some() {
-            (base, true)
-        } else {
-            (state.pointer.clone(), true)
-        };
-        let mut d = Diagnostic::new(
-            &RULE,
-            ptr,
-            format!(
-                "`{}` calls `{}` without `{}`",
-                state.name,
-                action(state),
-                cap.param
-            ),
-        )
-        .label(format!("no `{}`", cap.param))
-        .help(format!("set `{}`; {why}", cap.param));
-        if on_key {
-            d = d.on_key();
-        }
-        if let Some(value) = cap.fix_value.as_ref().and_then(new_value)
-            && let Some(edit) = insert_param(state, field, params, &cap.param, value)
-        {
-            d = d.fix(Fix::unsafe_(
-                format!(
-                    "Set `{}` to {}{}",
-                    cap.param,
-                    expected_text(cap.fix_value.as_ref().unwrap()),
-                    unit_suffix(cap)
-                ),
-                vec![edit],
-            ));
-        }
-        return Some(d);
+    let Some((keys, node)) = params.and_then(|p| catalog::param_path(p, &cap.param)) else {
+        return missing(state, cap, field, params, base);
     };
     let ptr = keys.iter().fold(base, |acc, k| pointer::push(&acc, k));
     let dynamic = keys.last().is_some_and(|k| k.ends_with(".$"))
@@ -141,66 +96,134 @@ fn check_cap(cx: &Context<'_, '_>, state: &State<'_>, cap: &Cap) -> Option<Diagn
     if let Some(expected) = &cap.equals
         && !same(node, expected)
     {
-        return Some(
-            Diagnostic::new(
-                &RULE,
-                ptr.clone(),
-                format!(
-                    "`{}` sets `{}` to {}, not {}",
-                    state.name,
-                    cap.param,
-                    shown(node),
-                    expected_text(expected)
-                ),
-            )
-            .label(format!("should be {}", expected_text(expected)))
-            .help(format!(
-                "{}; {}",
-                expectation(cap, max),
-                cap.why.clone().unwrap_or_default()
-            ))
-            .fix(Fix::unsafe_(
-                format!("Set `{}` to {}", cap.param, expected_text(expected)),
-                vec![Edit::ReplaceValue {
-                    pointer: ptr.clone(),
-                    value: new_value(expected)?,
-                }],
-            )),
-        );
+        return not_the_expected_value(state, cap, max, node, expected, ptr);
     }
-    if let (Some(max), Some(value)) = (max, node.as_number().map(|n| n.as_f64()))
-        && value > max
+    match (max, node.as_number().map(|n| n.as_f64())) {
+        (Some(max), Some(value)) if value > max => Some(above_the_cap(state, cap, max, value, ptr)),
+        _ => None,
+    }
+}
+
+/// The cap's parameter is missing: a finding when the catalogue requires
+/// it (and the exception it allows does not hold), with the fix that sets
+/// the catalogue's value.
+fn missing(
+    state: &State<'_>,
+    cap: &Cap,
+    field: &str,
+    params: Option<&Node>,
+    base: String,
+) -> Option<Diagnostic> {
+    if !cap.required {
+        return None;
+    }
+    if let (Some(param), Some(expected)) = (&cap.unless_param, &cap.unless_equals)
+        && params
+            .and_then(|p| catalog::param_path(p, param))
+            .is_some_and(|(_, n)| same(n, expected))
     {
-        let unit = &cap.unit;
-        let option = cap
-            .option
-            .as_ref()
-            .map(|o| format!(" (threshold: option `{o}`)"))
-            .unwrap_or_default();
-        return Some(
-            Diagnostic::new(
-                &RULE,
-                ptr.clone(),
-                format!(
-                    "`{}` sets `{}` to {value} {unit}, above {max} {unit}{option}",
-                    state.name, cap.param
-                ),
-            )
-            .label(format!("above {max} {unit}"))
-            .help(format!(
-                "lower `{}` to bound what an idle or stuck run can cost",
-                cap.param
-            ))
-            .fix(Fix::unsafe_(
-                format!("Lower `{}` to {max} {unit}", cap.param),
-                vec![Edit::ReplaceValue {
-                    pointer: ptr.clone(),
-                    value: NewValue::Integer(max as i64),
-                }],
-            )),
-        );
+        return None;
     }
-    None
+    let why = cap.why.clone().unwrap_or_default();
+    let ptr = if params.is_some() {
+        base
+    } else {
+        state.pointer.clone()
+    };
+    let mut d = Diagnostic::new(
+        &RULE,
+        ptr,
+        format!(
+            "`{}` calls `{}` without `{}`",
+            state.name,
+            action(state),
+            cap.param
+        ),
+    )
+    .label(format!("no `{}`", cap.param))
+    .help(format!("set `{}`; {why}", cap.param))
+    .on_key();
+    if let Some(value) = cap.fix_value.as_ref().and_then(new_value)
+        && let Some(edit) = insert_param(state, field, params, &cap.param, value)
+    {
+        d = d.fix(Fix::unsafe_(
+            format!(
+                "Set `{}` to {}{}",
+                cap.param,
+                expected_text(cap.fix_value.as_ref().unwrap()),
+                unit_suffix(cap)
+            ),
+            vec![edit],
+        ));
+    }
+    Some(d)
+}
+
+/// The parameter is set to something other than the value the cap needs.
+fn not_the_expected_value(
+    state: &State<'_>,
+    cap: &Cap,
+    max: Option<f64>,
+    node: &Node,
+    expected: &toml::Value,
+    ptr: String,
+) -> Option<Diagnostic> {
+    Some(
+        Diagnostic::new(
+            &RULE,
+            ptr.clone(),
+            format!(
+                "`{}` sets `{}` to {}, not {}",
+                state.name,
+                cap.param,
+                shown(node),
+                expected_text(expected)
+            ),
+        )
+        .label(format!("should be {}", expected_text(expected)))
+        .help(format!(
+            "{}; {}",
+            expectation(cap, max),
+            cap.why.clone().unwrap_or_default()
+        ))
+        .fix(Fix::unsafe_(
+            format!("Set `{}` to {}", cap.param, expected_text(expected)),
+            vec![Edit::ReplaceValue {
+                pointer: ptr,
+                value: new_value(expected)?,
+            }],
+        )),
+    )
+}
+
+/// The parameter is above the largest value accepted.
+fn above_the_cap(state: &State<'_>, cap: &Cap, max: f64, value: f64, ptr: String) -> Diagnostic {
+    let unit = &cap.unit;
+    let option = cap
+        .option
+        .as_ref()
+        .map(|o| format!(" (threshold: option `{o}`)"))
+        .unwrap_or_default();
+    Diagnostic::new(
+        &RULE,
+        ptr.clone(),
+        format!(
+            "`{}` sets `{}` to {value} {unit}, above {max} {unit}{option}",
+            state.name, cap.param
+        ),
+    )
+    .label(format!("above {max} {unit}"))
+    .help(format!(
+        "lower `{}` to bound what an idle or stuck run can cost",
+        cap.param
+    ))
+    .fix(Fix::unsafe_(
+        format!("Lower `{}` to {max} {unit}", cap.param),
+        vec![Edit::ReplaceValue {
+            pointer: ptr,
+            value: NewValue::Integer(max as i64),
+        }],
+    ))
 }
 
 fn unit_suffix(cap: &Cap) -> String {
