@@ -54,6 +54,43 @@ struct Mismatch {
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
+    let found = mismatches(cx);
+    // One misplaced `QueryLanguage` makes every field of the other language
+    // wrong: report the cause once, with the fields it affects, instead of
+    // one error per field.
+    let mut groups: std::collections::BTreeMap<&str, Vec<&Mismatch>> = Default::default();
+    for f in &found {
+        groups.entry(f.cause.as_str()).or_default().push(f);
+    }
+    for (cause, group) in groups {
+        out.push(if group.len() == 1 {
+            field_finding(group[0])
+        } else {
+            cause_finding(m, cause, &group)
+        });
+    }
+    // A JSONata machine cannot contain JSONPath states (the reverse is fine).
+    if m.query_language == QueryLanguage::Jsonata {
+        for s in &m.states {
+            if s.get("QueryLanguage").and_then(Node::as_str) == Some("JSONPath") {
+                out.push(
+                    Diagnostic::new(
+                        &RULE,
+                        pointer::push(&s.pointer, "QueryLanguage"),
+                        format!("`{}` switches to JSONPath inside a JSONata state machine", s.name),
+                    )
+                    .label("not allowed in a JSONata machine")
+                    .help("a JSONPath machine may contain JSONata states, but not the reverse; rewrite the state in JSONata"),
+                );
+            }
+        }
+    }
+}
+
+/// Every field written in the other query language than its object's,
+/// with the `QueryLanguage` (or the state) that causes it.
+fn mismatches(cx: &Context<'_, '_>) -> Vec<Mismatch> {
+    let m = cx.machine;
     let by_pointer: std::collections::BTreeMap<&str, usize> = m
         .states
         .iter()
@@ -103,96 +140,70 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             });
         }
     }
-    // One misplaced `QueryLanguage` makes every field of the other language
-    // wrong: report the cause once, with the fields it affects, instead of
-    // one error per field.
-    let mut groups: std::collections::BTreeMap<&str, Vec<&Mismatch>> = Default::default();
-    for f in &found {
-        groups.entry(f.cause.as_str()).or_default().push(f);
-    }
-    for (cause, group) in groups {
-        if group.len() == 1 {
-            out.push(field_finding(group[0]));
-            continue;
-        }
-        let first = group[0];
-        let fields = {
-            let mut keys: Vec<&str> = group.iter().map(|f| f.key.as_str()).collect();
-            keys.sort_unstable();
-            keys.dedup();
-            keys.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut states: Vec<usize> = group.iter().filter_map(|f| f.state).collect();
-        states.sort_unstable();
-        states.dedup();
-        let (this, other) = match first.obj_lang {
-            QueryLanguage::Jsonata => ("JSONata", "JSONPath"),
-            QueryLanguage::JsonPath => ("JSONPath", "JSONata"),
-        };
-        let whom = if states.len() > 1 {
-            format!("{} states", states.len())
+    found
+}
+
+/// One finding at the cause of several mismatched fields.
+fn cause_finding(m: &crate::model::Machine<'_>, cause: &str, group: &[&Mismatch]) -> Diagnostic {
+    let first = group[0];
+    let fields = {
+        let mut keys: Vec<&str> = group.iter().map(|f| f.key.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut states: Vec<usize> = group.iter().filter_map(|f| f.state).collect();
+    states.sort_unstable();
+    states.dedup();
+    let (this, other) = match first.obj_lang {
+        QueryLanguage::Jsonata => ("JSONata", "JSONPath"),
+        QueryLanguage::JsonPath => ("JSONPath", "JSONata"),
+    };
+    let whom = if states.len() > 1 {
+        format!("{} states", states.len())
+    } else {
+        states.first().map_or_else(
+            || "this state".to_string(),
+            |&s| format!("`{}`", m.states[s].name),
+        )
+    };
+    let message = if first.cause_declared {
+        let they = if states.len() > 1 {
+            "they use"
         } else {
-            states.first().map_or_else(
-                || "this state".to_string(),
-                |&s| format!("`{}`", m.states[s].name),
-            )
+            "it uses"
         };
-        let message = if first.cause_declared {
-            let they = if states.len() > 1 {
-                "they use"
-            } else {
-                "it uses"
-            };
-            format!(
-                "`QueryLanguage` makes {whom} {this}, but {they} {} {other} fields: {fields}",
-                group.len()
-            )
-        } else {
-            format!(
-                "{whom} uses {} {other} fields ({fields}) in a {this} state: `QueryLanguage` is not \
-                 set to {other}",
-                group.len()
-            )
-        };
-        let help = if first.cause_declared {
-            format!(
-                "if the definition is written in {other}, set `QueryLanguage` to `{other}` (or \
-                 remove it); otherwise rewrite those fields in {this}"
-            )
-        } else {
-            format!("set `\"QueryLanguage\": \"{other}\"` on the state")
-        };
-        let label = if first.cause_declared {
-            format!("{} {other} fields clash with this", group.len())
-        } else {
-            format!("{other} fields in a {this} state")
-        };
-        out.push(
-            Diagnostic::new(&RULE, cause.to_string(), message)
-                .on_key()
-                .label(label)
-                .help(help),
-        );
-    }
-    // A JSONata machine cannot contain JSONPath states (the reverse is fine).
-    if m.query_language == QueryLanguage::Jsonata {
-        for s in &m.states {
-            if s.get("QueryLanguage").and_then(Node::as_str) == Some("JSONPath") {
-                out.push(
-                    Diagnostic::new(
-                        &RULE,
-                        pointer::push(&s.pointer, "QueryLanguage"),
-                        format!("`{}` switches to JSONPath inside a JSONata state machine", s.name),
-                    )
-                    .label("not allowed in a JSONata machine")
-                    .help("a JSONPath machine may contain JSONata states, but not the reverse; rewrite the state in JSONata"),
-                );
-            }
-        }
-    }
+        format!(
+            "`QueryLanguage` makes {whom} {this}, but {they} {} {other} fields: {fields}",
+            group.len()
+        )
+    } else {
+        format!(
+            "{whom} uses {} {other} fields ({fields}) in a {this} state: `QueryLanguage` is not \
+             set to {other}",
+            group.len()
+        )
+    };
+    let help = if first.cause_declared {
+        format!(
+            "if the definition is written in {other}, set `QueryLanguage` to `{other}` (or \
+             remove it); otherwise rewrite those fields in {this}"
+        )
+    } else {
+        format!("set `\"QueryLanguage\": \"{other}\"` on the state")
+    };
+    let label = if first.cause_declared {
+        format!("{} {other} fields clash with this", group.len())
+    } else {
+        format!("{other} fields in a {this} state")
+    };
+    Diagnostic::new(&RULE, cause.to_string(), message)
+        .on_key()
+        .label(label)
+        .help(help)
 }
 
 /// One field in the other language, reported where it is.
