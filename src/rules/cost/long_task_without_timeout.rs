@@ -53,123 +53,153 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let Some(resource) = &s.resource else {
             continue;
         };
-        let what = match &resource.kind {
-            ResourceKind::Integration { pattern, .. } if *pattern == Pattern::WaitForTaskToken => {
-                "waits for a callback"
-            }
-            ResourceKind::Integration { pattern, .. } if pattern.is_long_running() => {
-                "waits for its job"
-            }
-            ResourceKind::Activity { .. } => "waits for an activity worker",
-            _ => continue,
+        let Some(what) = what_it_waits_for(resource) else {
+            continue;
         };
         long_running += 1;
         if s.get("TimeoutSeconds").is_some() || s.get("TimeoutSecondsPath").is_some() {
             continue;
         }
-        let batch_cap = (resource.key.as_deref() == Some("batch:submitJob"))
-            .then(|| crate::catalog::parameters(s))
-            .flatten()
-            .and_then(|p| p.get("Timeout"))
-            .and_then(|t| t.get("AttemptDurationSeconds"))
-            .map(|_| {
-                (
-                    "batch:submitJob",
-                    "Batch stops each attempt after its `AttemptDurationSeconds`",
-                )
-            });
-        let capped = resource
-            .key
-            .as_deref()
-            .and_then(|k| SELF_CAPPED.iter().find(|(key, _)| *key == k).copied())
-            .or(batch_cap)
-            .map(|(_, cap)| format!("{cap}, which bounds it"));
-        // A heartbeat or the execution's own timeout bounds the wait too; the
-        // "up to a year" of the message would then be false.
-        let heartbeat = (s.get("HeartbeatSeconds").is_some()
-            || s.get("HeartbeatSecondsPath").is_some())
-        .then(|| {
-            "its `HeartbeatSeconds` fails it when the worker stops reporting, which bounds a \
-             stuck wait"
-                .to_string()
-        });
-        let execution = m
-            .root
-            .get("TimeoutSeconds")
-            .and_then(|t| t.as_number())
-            .map(|t| {
-                format!(
-                    "the state machine's `TimeoutSeconds` ({} s) ends the whole execution, \
-                     which bounds it",
-                    t.as_f64()
-                )
-            });
-        let bound = capped.or(heartbeat).or(execution);
-        let message = match &bound {
-            None => format!(
-                "`{}` {what} with no `TimeoutSeconds`: the default is 99,999,999 seconds, so a \
-                 stuck run holds the execution (and whatever it is waiting on) for up to a year",
-                s.name
-            ),
-            Some(_) => format!("`{}` {what} with no `TimeoutSeconds` of its own", s.name),
-        };
-        let mut d = Diagnostic::new(&RULE, s.pointer.clone(), message)
-            .on_key()
-            .label("no timeout")
-            .help(
-                "set `TimeoutSeconds` to about twice the longest normal run, and catch \
-             `States.Timeout` to notify someone",
-            );
-        // Above any heartbeat, which must stay below the timeout.
-        let heartbeat_seconds = s
-            .get("HeartbeatSeconds")
-            .and_then(|h| h.as_number())
-            .map_or(0.0, |h| h.as_f64());
-        let seconds = cx
-            .number(&RULE, &FIX_TIMEOUT_SECONDS)
-            .max(heartbeat_seconds * 2.0)
-            .max(1.0) as i64;
-        if s.get("TimeoutSecondsPath").is_none() {
-            d = d.fix(Fix::unsafe_(
-                format!("Set `TimeoutSeconds` to {seconds}"),
-                vec![Edit::InsertMember {
-                    object: s.pointer.clone(),
-                    key: "TimeoutSeconds".into(),
-                    value: NewValue::Integer(seconds),
-                }],
-            ));
-        }
-        if let Some(bound) = bound {
-            d.message.push_str(&format!("; {bound}"));
-            d = d.severity(Severity::Info);
-        }
-        out.push(d);
+        let bound = what_bounds_it(m, s, resource);
+        out.push(state_finding(cx, s, what, bound));
     }
     if long_running > 0 && m.root.get("TimeoutSeconds").is_none() {
-        // Above the waits in a row at the timeout the fix gives each.
-        let backstop = (cx.number(&RULE, &FIX_TIMEOUT_SECONDS) * long_running as f64)
-            .clamp(1.0, 99_999_999.0) as i64;
-        out.push(
-            Diagnostic::new(
-                &RULE,
-                pointer::push("", "StartAt"),
-                "the state machine waits on jobs or callbacks but has no top-level \
-                 `TimeoutSeconds`, so nothing bounds a whole execution short of a year",
-            )
-            .on_key()
-            .severity(Severity::Info)
-            .label("no execution timeout")
-            .help(
-                "add a top-level `TimeoutSeconds` as a backstop above the sum of the task timeouts",
-            )
-            .fix(Fix::unsafe_(
-                format!("Set the state machine's `TimeoutSeconds` to {backstop}"),
-                vec![Edit::InsertMember {
-                    object: String::new(),
-                    key: "TimeoutSeconds".into(),
-                    value: NewValue::Integer(backstop),
-                }],
-            )),
-        );
+        out.push(execution_backstop(cx, long_running));
     }
+}
+
+/// How a long-running Task waits, said for the message; `None` for a
+/// request-response call.
+fn what_it_waits_for(resource: &crate::model::Resource) -> Option<&'static str> {
+    match &resource.kind {
+        ResourceKind::Integration { pattern, .. } if *pattern == Pattern::WaitForTaskToken => {
+            Some("waits for a callback")
+        }
+        ResourceKind::Integration { pattern, .. } if pattern.is_long_running() => {
+            Some("waits for its job")
+        }
+        ResourceKind::Activity { .. } => Some("waits for an activity worker"),
+        _ => None,
+    }
+}
+
+/// What bounds the wait of a Task with no `TimeoutSeconds`, if anything: the
+/// service's own cap on the job, a heartbeat, or the execution's timeout.
+/// Then the "up to a year" of the message would be false.
+fn what_bounds_it(
+    m: &crate::model::Machine<'_>,
+    s: &crate::model::State<'_>,
+    resource: &crate::model::Resource,
+) -> Option<String> {
+    let batch_cap = (resource.key.as_deref() == Some("batch:submitJob"))
+        .then(|| crate::catalog::parameters(s))
+        .flatten()
+        .and_then(|p| p.get("Timeout"))
+        .and_then(|t| t.get("AttemptDurationSeconds"))
+        .map(|_| {
+            (
+                "batch:submitJob",
+                "Batch stops each attempt after its `AttemptDurationSeconds`",
+            )
+        });
+    let capped = resource
+        .key
+        .as_deref()
+        .and_then(|k| SELF_CAPPED.iter().find(|(key, _)| *key == k).copied())
+        .or(batch_cap)
+        .map(|(_, cap)| format!("{cap}, which bounds it"));
+    let heartbeat = (s.get("HeartbeatSeconds").is_some()
+        || s.get("HeartbeatSecondsPath").is_some())
+    .then(|| {
+        "its `HeartbeatSeconds` fails it when the worker stops reporting, which bounds a \
+         stuck wait"
+            .to_string()
+    });
+    let execution = m
+        .root
+        .get("TimeoutSeconds")
+        .and_then(|t| t.as_number())
+        .map(|t| {
+            format!(
+                "the state machine's `TimeoutSeconds` ({} s) ends the whole execution, \
+                 which bounds it",
+                t.as_f64()
+            )
+        });
+    capped.or(heartbeat).or(execution)
+}
+
+/// The finding on one Task: a warning, or an info naming what bounds it,
+/// with the fix that sets a `TimeoutSeconds` above any heartbeat.
+fn state_finding(
+    cx: &Context<'_, '_>,
+    s: &crate::model::State<'_>,
+    what: &str,
+    bound: Option<String>,
+) -> Diagnostic {
+    let message = match &bound {
+        None => format!(
+            "`{}` {what} with no `TimeoutSeconds`: the default is 99,999,999 seconds, so a \
+             stuck run holds the execution (and whatever it is waiting on) for up to a year",
+            s.name
+        ),
+        Some(_) => format!("`{}` {what} with no `TimeoutSeconds` of its own", s.name),
+    };
+    let mut d = Diagnostic::new(&RULE, s.pointer.clone(), message)
+        .on_key()
+        .label("no timeout")
+        .help(
+            "set `TimeoutSeconds` to about twice the longest normal run, and catch \
+         `States.Timeout` to notify someone",
+        );
+    // Above any heartbeat, which must stay below the timeout.
+    let heartbeat_seconds = s
+        .get("HeartbeatSeconds")
+        .and_then(|h| h.as_number())
+        .map_or(0.0, |h| h.as_f64());
+    let seconds = cx
+        .number(&RULE, &FIX_TIMEOUT_SECONDS)
+        .max(heartbeat_seconds * 2.0)
+        .max(1.0) as i64;
+    if s.get("TimeoutSecondsPath").is_none() {
+        d = d.fix(Fix::unsafe_(
+            format!("Set `TimeoutSeconds` to {seconds}"),
+            vec![Edit::InsertMember {
+                object: s.pointer.clone(),
+                key: "TimeoutSeconds".into(),
+                value: NewValue::Integer(seconds),
+            }],
+        ));
+    }
+    if let Some(bound) = bound {
+        d.message.push_str(&format!("; {bound}"));
+        d = d.severity(Severity::Info);
+    }
+    d
+}
+
+/// The info on a machine that waits on jobs with no top-level
+/// `TimeoutSeconds`, with the fix that sets one above the waits in a row at
+/// the timeout the state fix gives each.
+fn execution_backstop(cx: &Context<'_, '_>, long_running: usize) -> Diagnostic {
+    let backstop = (cx.number(&RULE, &FIX_TIMEOUT_SECONDS) * long_running as f64)
+        .clamp(1.0, crate::model::schema::MAX_SECONDS as f64) as i64;
+    Diagnostic::new(
+        &RULE,
+        pointer::push("", "StartAt"),
+        "the state machine waits on jobs or callbacks but has no top-level \
+         `TimeoutSeconds`, so nothing bounds a whole execution short of a year",
+    )
+    .on_key()
+    .severity(Severity::Info)
+    .label("no execution timeout")
+    .help("add a top-level `TimeoutSeconds` as a backstop above the sum of the task timeouts")
+    .fix(Fix::unsafe_(
+        format!("Set the state machine's `TimeoutSeconds` to {backstop}"),
+        vec![Edit::InsertMember {
+            object: String::new(),
+            key: "TimeoutSeconds".into(),
+            value: NewValue::Integer(backstop),
+        }],
+    ))
 }
