@@ -45,42 +45,13 @@ pub(super) fn place(
     definition: Option<&Definition<'_>>,
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Finding> {
-    let resolve = |pointer: &str, target: Target, explicit: Option<Span>| -> Span {
-        if let Some(span) = explicit {
-            return span;
-        }
-        let Some(definition) = definition else {
-            return Span::default();
-        };
-        let resolved = definition.root.resolve(pointer);
-        match (target, resolved.key_span) {
-            (Target::Key, Some(key)) => key,
-            // A missing field points at the key of its closest existing parent.
-            (Target::Value, Some(key)) if !resolved.exact => key,
-            _ => resolved.node.span,
-        }
-    };
     let spans: Vec<Span> = diagnostics
         .iter()
-        .map(|d| resolve(&d.pointer, d.target, d.span))
+        .map(|d| span_of(definition, &d.pointer, d.target, d.span))
         .collect();
-    // A fix that cannot be written in this file (a Terraform string, an
-    // approximate `DefinitionString`) is not offered.
-    let fixes: Vec<Option<ResolvedFix>> = diagnostics
-        .iter()
-        .map(|d| {
-            let fix = d.fix.as_ref()?;
-            let edits = loader::edits::resolve(
-                text,
-                kind,
-                definition.map(|d| d.root),
-                definition.and_then(|d| d.embedded),
-                &fix.edits,
-            )
-            .ok()?;
-            Some((fix.applicability, fix.message.clone(), edits))
-        })
-        .collect();
+    let fixes = resolve_fixes(text, kind, definition, &diagnostics);
+    // One pass over the text turns every offset into a line and column:
+    // the findings' starts and ends first, then each fix edit's.
     let mut offsets = Vec::with_capacity(spans.len() * 2);
     for s in &spans {
         offsets.push(s.start as usize);
@@ -97,33 +68,9 @@ pub(super) fn place(
     } else {
         LineIndex::new(text).positions(text, &offsets)
     };
+    let at = |i: usize| positions.get(i).copied().unwrap_or(FIRST_POSITION);
+    let placed_fixes = place_fixes(fixes, &at, 2 * spans.len());
     let definition_pointer = definition.and_then(|d| d.pointer.clone());
-    let default_position = crate::source::LineCol { line: 1, column: 1 };
-    let mut next_edit_position = 2 * spans.len();
-    let placed_fixes: Vec<Option<PlacedFix>> = fixes
-        .into_iter()
-        .map(|fix| {
-            let (applicability, message, edits) = fix?;
-            let edits = edits
-                .into_iter()
-                .map(|(span, content)| {
-                    let at = next_edit_position;
-                    next_edit_position += 2;
-                    TextEdit {
-                        span,
-                        content,
-                        start: positions.get(at).copied().unwrap_or(default_position),
-                        end: positions.get(at + 1).copied().unwrap_or(default_position),
-                    }
-                })
-                .collect();
-            Some(PlacedFix {
-                applicability,
-                message,
-                edits,
-            })
-        })
-        .collect();
     diagnostics
         .into_iter()
         .zip(placed_fixes)
@@ -132,7 +79,12 @@ pub(super) fn place(
             let related = d
                 .related
                 .iter()
-                .map(|r| (resolve(&r.pointer, r.target, r.span), r.label.clone()))
+                .map(|r| {
+                    (
+                        span_of(definition, &r.pointer, r.target, r.span),
+                        r.label.clone(),
+                    )
+                })
                 .collect();
             Finding {
                 fingerprint: fingerprint(
@@ -152,18 +104,98 @@ pub(super) fn place(
                 definition: definition_pointer.clone(),
                 pointer: d.pointer,
                 span: spans[i],
-                start: positions
-                    .get(2 * i)
-                    .copied()
-                    .unwrap_or(crate::source::LineCol { line: 1, column: 1 }),
-                end: positions
-                    .get(2 * i + 1)
-                    .copied()
-                    .unwrap_or(crate::source::LineCol { line: 1, column: 1 }),
+                start: at(2 * i),
+                end: at(2 * i + 1),
                 related,
                 fix,
                 path: d.path,
             }
+        })
+        .collect()
+}
+
+/// Where a position that cannot be found is shown.
+const FIRST_POSITION: crate::source::LineCol = crate::source::LineCol { line: 1, column: 1 };
+
+/// The span a pointer names: the rule's own span if it gave one, else the
+/// key or value the pointer resolves to (a missing field: the key of its
+/// closest existing parent).
+fn span_of(
+    definition: Option<&Definition<'_>>,
+    pointer: &str,
+    target: Target,
+    explicit: Option<Span>,
+) -> Span {
+    if let Some(span) = explicit {
+        return span;
+    }
+    let Some(definition) = definition else {
+        return Span::default();
+    };
+    let resolved = definition.root.resolve(pointer);
+    match (target, resolved.key_span) {
+        (Target::Key, Some(key)) => key,
+        (Target::Value, Some(key)) if !resolved.exact => key,
+        _ => resolved.node.span,
+    }
+}
+
+/// Each diagnostic's fix as byte edits of the file. A fix that cannot be
+/// written in this file (a Terraform string, an approximate
+/// `DefinitionString`) is not offered.
+fn resolve_fixes(
+    text: &str,
+    kind: FileKind,
+    definition: Option<&Definition<'_>>,
+    diagnostics: &[Diagnostic],
+) -> Vec<Option<ResolvedFix>> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let fix = d.fix.as_ref()?;
+            let edits = loader::edits::resolve(
+                text,
+                kind,
+                definition.map(|d| d.root),
+                definition.and_then(|d| d.embedded),
+                &fix.edits,
+            )
+            .ok()?;
+            Some((fix.applicability, fix.message.clone(), edits))
+        })
+        .collect()
+}
+
+/// The fixes with lines and columns: the edits' positions follow the
+/// findings' in `at`, two per edit from `first`.
+fn place_fixes(
+    fixes: Vec<Option<ResolvedFix>>,
+    at: &dyn Fn(usize) -> crate::source::LineCol,
+    first: usize,
+) -> Vec<Option<PlacedFix>> {
+    let mut next = first;
+    fixes
+        .into_iter()
+        .map(|fix| {
+            let (applicability, message, edits) = fix?;
+            let edits = edits
+                .into_iter()
+                .map(|(span, content)| {
+                    let i = next;
+                    next += 2;
+                    TextEdit {
+                        span,
+                        content,
+                        start: at(i),
+                        end: at(i + 1),
+                    }
+                })
+                .collect();
+            Some(PlacedFix {
+                applicability,
+                message,
+                edits,
+            })
         })
         .collect()
 }
