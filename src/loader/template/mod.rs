@@ -148,126 +148,141 @@ fn serverless_machines(root: &Node) -> impl Iterator<Item = &Member> {
 pub fn extract(text: &str, root: &Node) -> Extracted {
     let mut out = Extracted::default();
     for resource in state_machine_resources(root) {
-        let base = pointer::push("/Resources", &resource.key);
-        let serverless = resource.value.get("Type").and_then(Node::as_str) == Some(SERVERLESS);
-        let props = resource.value.get("Properties");
-        let prop = |name: &str| props.and_then(|p| p.get(name));
-        let props_ptr = pointer::push(&base, "Properties");
-        let workflow_type = prop(if serverless {
-            "Type"
+        extract_resource(text, resource, &mut out);
+    }
+    for machine in serverless_machines(root) {
+        extract_serverless(machine, &mut out);
+    }
+    out
+}
+
+/// A CloudFormation or SAM state machine: its definition, or why it has
+/// none that can be linted here.
+fn extract_resource(text: &str, resource: &Member, out: &mut Extracted) {
+    let base = pointer::push("/Resources", &resource.key);
+    let serverless = resource.value.get("Type").and_then(Node::as_str) == Some(SERVERLESS);
+    let props = resource.value.get("Properties");
+    let prop = |name: &str| props.and_then(|p| p.get(name));
+    let props_ptr = pointer::push(&base, "Properties");
+    let workflow_type = prop(if serverless {
+        "Type"
+    } else {
+        "StateMachineType"
+    })
+    .and_then(Node::as_str)
+    .map(str::to_string);
+    let substitutions = prop("DefinitionSubstitutions");
+    let found = if let Some(definition) = prop("Definition") {
+        inline(definition)
+    } else if let Some(string) = prop("DefinitionString").filter(|_| !serverless) {
+        match from_string(text, string) {
+            Ok(found) => found,
+            Err(why) => {
+                out.skipped.push(Skipped {
+                    resource: base.clone(),
+                    field: pointer::push(&props_ptr, "DefinitionString"),
+                    reason: SkipReason::NotCheckable(why),
+                    workflow_type: None,
+                    substitutions: Substitutions::new(),
+                    replacements: Vec::new(),
+                });
+                return;
+            }
+        }
+    } else {
+        let (field, reason) = not_in_the_template(serverless, &prop);
+        let field = if field == "Type" {
+            pointer::push(&base, "Type")
         } else {
-            "StateMachineType"
-        })
+            pointer::push(&props_ptr, field)
+        };
+        out.skipped.push(Skipped {
+            resource: base,
+            field,
+            reason,
+            workflow_type,
+            substitutions: literal_substitutions(substitutions),
+            replacements: Vec::new(),
+        });
+        return;
+    };
+    let mut found = found;
+    resolve_resources(&mut found.root, &literal_substitutions(substitutions));
+    found.pointer = base;
+    found.ignore = metadata_ignore(&resource.value);
+    found.workflow_type = workflow_type;
+    found.cdk_path = resource
+        .value
+        .get("Metadata")
+        .and_then(|m| m.get("aws:cdk:path"))
         .and_then(Node::as_str)
         .map(str::to_string);
-        let ignore = metadata_ignore(&resource.value);
-        let substitutions = prop("DefinitionSubstitutions");
-        let found = if let Some(definition) = prop("Definition") {
-            Some(inline(definition))
-        } else if let Some(string) = prop("DefinitionString").filter(|_| !serverless) {
-            match from_string(text, string) {
-                Ok(found) => Some(found),
-                Err(why) => {
-                    out.skipped.push(Skipped {
-                        resource: base.clone(),
-                        field: pointer::push(&props_ptr, "DefinitionString"),
-                        reason: SkipReason::NotCheckable(why),
-                        workflow_type: None,
-                        substitutions: Substitutions::new(),
-                        replacements: Vec::new(),
-                    });
-                    None
-                }
-            }
-        } else {
-            let (field, reason) = if serverless && let Some(uri) = prop("DefinitionUri") {
-                let reason = match uri.as_str() {
-                    Some(path) if !path.starts_with("s3://") => {
-                        SkipReason::LocalFile(path.to_string())
-                    }
-                    _ => SkipReason::NotCheckable(
-                        "its `DefinitionUri` is in S3; lint the source file instead".into(),
-                    ),
-                };
-                ("DefinitionUri", reason)
-            } else if prop("DefinitionS3Location").is_some() {
-                (
-                    "DefinitionS3Location",
-                    SkipReason::NotCheckable(
-                        "its definition is in S3 (`DefinitionS3Location`); lint the source file \
-                         instead"
-                            .into(),
-                    ),
-                )
-            } else {
-                ("Type", SkipReason::NoDefinition)
-            };
-            let field_ptr = if field == "Type" {
-                pointer::push(&base, "Type")
-            } else {
-                pointer::push(&props_ptr, field)
-            };
-            out.skipped.push(Skipped {
-                resource: base.clone(),
-                field: field_ptr,
-                reason,
-                workflow_type: workflow_type.clone(),
-                substitutions: literal_substitutions(substitutions),
-                replacements: Vec::new(),
-            });
-            None
+    out.definitions.push(found);
+}
+
+/// Where a state machine with neither `Definition` nor `DefinitionString`
+/// keeps its definition (the field, and why it is not linted here): a
+/// local `DefinitionUri`, S3, or nowhere.
+fn not_in_the_template<'n>(
+    serverless: bool,
+    prop: &dyn Fn(&str) -> Option<&'n Node>,
+) -> (&'static str, SkipReason) {
+    if serverless && let Some(uri) = prop("DefinitionUri") {
+        let reason = match uri.as_str() {
+            Some(path) if !path.starts_with("s3://") => SkipReason::LocalFile(path.to_string()),
+            _ => SkipReason::NotCheckable(
+                "its `DefinitionUri` is in S3; lint the source file instead".into(),
+            ),
         };
-        let substitutions = literal_substitutions(substitutions);
-        if let Some(mut found) = found {
-            resolve_resources(&mut found.root, &substitutions);
-            found.pointer = base;
-            found.ignore = ignore;
-            found.workflow_type = workflow_type;
-            found.cdk_path = resource
+        ("DefinitionUri", reason)
+    } else if prop("DefinitionS3Location").is_some() {
+        (
+            "DefinitionS3Location",
+            SkipReason::NotCheckable(
+                "its definition is in S3 (`DefinitionS3Location`); lint the source file \
+                 instead"
+                    .into(),
+            ),
+        )
+    } else {
+        ("Type", SkipReason::NoDefinition)
+    }
+}
+
+/// A Serverless Framework state machine: an inline `definition`, or why not.
+fn extract_serverless(machine: &Member, out: &mut Extracted) {
+    let base = pointer::push("/stepFunctions/stateMachines", &machine.key);
+    let skipped = |field: String, reason: SkipReason| Skipped {
+        workflow_type: None,
+        substitutions: Substitutions::new(),
+        replacements: Vec::new(),
+        resource: base.clone(),
+        field,
+        reason,
+    };
+    match machine.value.get("definition") {
+        Some(definition) if definition.as_object().is_some() => {
+            let mut found = inline(definition);
+            found.pointer = base.clone();
+            found.workflow_type = machine
                 .value
-                .get("Metadata")
-                .and_then(|m| m.get("aws:cdk:path"))
+                .get("type")
                 .and_then(Node::as_str)
                 .map(str::to_string);
             out.definitions.push(found);
         }
+        Some(_) => out.skipped.push(skipped(
+            pointer::push(&base, "definition"),
+            SkipReason::NotCheckable(
+                "its `definition` is not an inline mapping (a `${file(...)}` or other \
+                 variable); lint that file directly"
+                    .into(),
+            ),
+        )),
+        None => out
+            .skipped
+            .push(skipped(base.clone(), SkipReason::NoDefinition)),
     }
-    for machine in serverless_machines(root) {
-        let base = pointer::push("/stepFunctions/stateMachines", &machine.key);
-        match machine.value.get("definition") {
-            Some(definition) if definition.as_object().is_some() => {
-                let mut found = inline(definition);
-                found.pointer = base;
-                found.workflow_type = machine
-                    .value
-                    .get("type")
-                    .and_then(Node::as_str)
-                    .map(str::to_string);
-                out.definitions.push(found);
-            }
-            Some(_) => out.skipped.push(Skipped {
-                workflow_type: None,
-                substitutions: Substitutions::new(),
-                replacements: Vec::new(),
-                resource: base.clone(),
-                field: pointer::push(&base, "definition"),
-                reason: SkipReason::NotCheckable(
-                    "its `definition` is not an inline mapping (a `${file(...)}` or other \
-                     variable); lint that file directly"
-                        .into(),
-                ),
-            }),
-            None => out.skipped.push(Skipped {
-                workflow_type: None,
-                substitutions: Substitutions::new(),
-                replacements: Vec::new(),
-                resource: base.clone(),
-                field: base.clone(),
-                reason: SkipReason::NoDefinition,
-            }),
-        }
-    }
-    out
 }
 
 /// `Metadata: {asl-lint: {ignore: [rule, ...]}}` on a resource.
