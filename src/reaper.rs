@@ -106,58 +106,8 @@ fn human(seconds: u64) -> String {
 
 /// The state machine: read the id, wait, describe, stop if still running.
 pub fn definition(r: &Reaper, wait_seconds: u64) -> NewValue {
-    let id_path = "$.target.id";
-    // An id the call takes as a list: a list from the event as it is, a
-    // single id wrapped.
-    let id_argument = |list: bool| {
-        if list && !r.event_id_list {
-            format!("States.Array({id_path})")
-        } else {
-            id_path.to_string()
-        }
-    };
-    let errors = |names: &[String]| NewValue::Array(names.iter().map(|e| s(e.clone())).collect());
-    let retry = NewValue::Array(vec![NewValue::object([
-        ("ErrorEquals", errors(&r.throttling_errors)),
-        ("IntervalSeconds", NewValue::Integer(2)),
-        ("BackoffRate", NewValue::Integer(2)),
-        ("MaxAttempts", NewValue::Integer(6)),
-        ("MaxDelaySeconds", NewValue::Integer(60)),
-        ("JitterStrategy", s("FULL")),
-    ])]);
-    let gone_catch = |result_path: NewValue| {
-        NewValue::Array(vec![NewValue::object([
-            ("ErrorEquals", errors(&r.gone_errors)),
-            ("ResultPath", result_path),
-            ("Next", s("Already gone")),
-        ])])
-    };
-    let running = NewValue::Array(
-        r.running_states
-            .iter()
-            .map(|state| {
-                NewValue::object([
-                    ("Variable", s("$.target.state")),
-                    ("StringEquals", s(state.clone())),
-                ])
-            })
-            .collect(),
-    );
-    let still_running = if r.running_states.len() == 1 {
-        match running {
-            NewValue::Array(mut rules) => rules.remove(0),
-            other => other,
-        }
-    } else {
-        NewValue::object([("Or", running)])
-    };
-    let still_running = match still_running {
-        NewValue::Object(mut members) => {
-            members.push(("Next".into(), s("Stop")));
-            NewValue::Object(members)
-        }
-        other => other,
-    };
+    let mut states = watch_and_stop_states(r, wait_seconds);
+    states.extend(notify_and_end_states(r, wait_seconds));
     NewValue::object([
         (
             "Comment",
@@ -172,175 +122,251 @@ pub fn definition(r: &Reaper, wait_seconds: u64) -> NewValue {
             "TimeoutSeconds",
             NewValue::Integer(wait_seconds as i64 + 3600),
         ),
-        (
-            "States",
+        ("States", NewValue::object(states)),
+    ])
+}
+
+/// The id as a call takes it: a list from the event as it is, a single id
+/// wrapped when the call wants a list.
+fn id_argument(r: &Reaper, list: bool) -> String {
+    let id_path = "$.target.id";
+    if list && !r.event_id_list {
+        format!("States.Array({id_path})")
+    } else {
+        id_path.to_string()
+    }
+}
+
+fn error_list(names: &[String]) -> NewValue {
+    NewValue::Array(names.iter().map(|e| s(e.clone())).collect())
+}
+
+/// Throttling is retried with capped, jittered backoff.
+fn throttling_retry(r: &Reaper) -> NewValue {
+    NewValue::Array(vec![NewValue::object([
+        ("ErrorEquals", error_list(&r.throttling_errors)),
+        ("IntervalSeconds", NewValue::Integer(2)),
+        ("BackoffRate", NewValue::Integer(2)),
+        ("MaxAttempts", NewValue::Integer(6)),
+        ("MaxDelaySeconds", NewValue::Integer(60)),
+        ("JitterStrategy", s("FULL")),
+    ])])
+}
+
+/// A resource already stopped or deleted ends the run quietly.
+fn gone_catch(r: &Reaper, result_path: NewValue) -> NewValue {
+    NewValue::Array(vec![NewValue::object([
+        ("ErrorEquals", error_list(&r.gone_errors)),
+        ("ResultPath", result_path),
+        ("Next", s("Already gone")),
+    ])])
+}
+
+/// The Choice rule that goes to `Stop` while the described state is one of
+/// the running states.
+fn still_running_rule(r: &Reaper) -> NewValue {
+    let mut running: Vec<NewValue> = r
+        .running_states
+        .iter()
+        .map(|state| {
             NewValue::object([
+                ("Variable", s("$.target.state")),
+                ("StringEquals", s(state.clone())),
+            ])
+        })
+        .collect();
+    let rule = if running.len() == 1 {
+        running.remove(0)
+    } else {
+        NewValue::object([("Or", NewValue::Array(running))])
+    };
+    match rule {
+        NewValue::Object(mut members) => {
+            members.push(("Next".into(), s("Stop")));
+            NewValue::Object(members)
+        }
+        other => other,
+    }
+}
+
+/// Read the id, wait, describe the resource and stop it while it runs;
+/// throttling is retried, and a resource already gone ends the run.
+fn watch_and_stop_states(r: &Reaper, wait_seconds: u64) -> Vec<(&'static str, NewValue)> {
+    let id_argument = |list: bool| id_argument(r, list);
+    let retry = throttling_retry(r);
+    let gone_catch = |result_path: NewValue| gone_catch(r, result_path);
+    let still_running = still_running_rule(r);
+    vec![
+        (
+            "Read id",
+            NewValue::object([
+                ("Type", s("Pass")),
                 (
-                    "Read id",
-                    NewValue::object([
-                        ("Type", s("Pass")),
-                        (
-                            "Comment",
-                            s("The resource's id from the CloudTrail event, and the settings"),
-                        ),
-                        (
-                            "Parameters",
-                            NewValue::object([
-                                ("id.$", s(r.event_id.clone())),
-                                ("notify", s("${NotificationTopicArn}")),
-                            ]),
-                        ),
-                        ("ResultPath", s("$.target")),
-                        ("Next", s("Wait")),
-                    ]),
+                    "Comment",
+                    s("The resource's id from the CloudTrail event, and the settings"),
                 ),
                 (
-                    "Wait",
+                    "Parameters",
                     NewValue::object([
-                        ("Type", s("Wait")),
-                        ("Seconds", NewValue::Integer(wait_seconds as i64)),
-                        ("Next", s("Describe")),
+                        ("id.$", s(r.event_id.clone())),
+                        ("notify", s("${NotificationTopicArn}")),
                     ]),
                 ),
-                (
-                    "Describe",
-                    NewValue::object([
-                        ("Type", s("Task")),
-                        ("Resource", s(format!("arn:aws:states:::{}", r.describe))),
-                        (
-                            "Parameters",
-                            NewValue::object([(
-                                format!("{}.$", r.describe_parameter),
-                                s(id_argument(r.describe_list)),
-                            )]),
-                        ),
-                        (
-                            "ResultSelector",
-                            NewValue::object([("state.$", s(r.state_path.clone()))]),
-                        ),
-                        ("ResultPath", s("$.target.described")),
-                        ("Retry", retry.clone()),
-                        ("Catch", gone_catch(NewValue::Null)),
-                        ("Next", s("Keep state")),
-                    ]),
-                ),
-                (
-                    "Keep state",
-                    NewValue::object([
-                        ("Type", s("Pass")),
-                        (
-                            "Parameters",
-                            NewValue::object([
-                                ("id.$", s("$.target.id")),
-                                ("notify.$", s("$.target.notify")),
-                                ("state.$", s("$.target.described.state")),
-                            ]),
-                        ),
-                        ("ResultPath", s("$.target")),
-                        ("Next", s("Still running?")),
-                    ]),
-                ),
-                (
-                    "Still running?",
-                    NewValue::object([
-                        ("Type", s("Choice")),
-                        ("Choices", NewValue::Array(vec![still_running])),
-                        ("Default", s("Already gone")),
-                    ]),
-                ),
-                (
-                    "Stop",
-                    NewValue::object([
-                        ("Type", s("Task")),
-                        ("Resource", s(format!("arn:aws:states:::{}", r.stop))),
-                        (
-                            "Parameters",
-                            NewValue::object([(
-                                format!("{}.$", r.stop_parameter),
-                                s(id_argument(r.stop_list)),
-                            )]),
-                        ),
-                        ("ResultPath", NewValue::Null),
-                        ("Retry", retry),
-                        ("Catch", gone_catch(NewValue::Null)),
-                        ("Next", s("Notify?")),
-                    ]),
-                ),
-                (
-                    "Notify?",
-                    NewValue::object([
-                        ("Type", s("Choice")),
-                        (
-                            "Choices",
-                            NewValue::Array(vec![NewValue::object([
-                                ("Variable", s("$.target.notify")),
-                                ("StringEquals", s("")),
-                                ("Next", s("Stopped")),
-                            ])]),
-                        ),
-                        ("Default", s("Notify")),
-                    ]),
-                ),
-                (
-                    "Notify",
-                    NewValue::object([
-                        ("Type", s("Task")),
-                        ("Resource", s("arn:aws:states:::sns:publish")),
-                        (
-                            "Parameters",
-                            NewValue::object([
-                                ("TopicArn.$", s("$.target.notify")),
-                                (
-                                    "Message.$",
-                                    s(format!(
-                                        "States.Format('asl-lint reaper stopped {{}} ({}), still running {} after it started', States.JsonToString($.target.id))",
-                                        r.kind,
-                                        human(wait_seconds)
-                                    )),
-                                ),
-                            ]),
-                        ),
-                        ("ResultPath", NewValue::Null),
-                        (
-                            "Retry",
-                            NewValue::Array(vec![NewValue::object([
-                                (
-                                    "ErrorEquals",
-                                    NewValue::Array(vec![s("SNS.ThrottledException")]),
-                                ),
-                                ("IntervalSeconds", NewValue::Integer(2)),
-                                ("BackoffRate", NewValue::Integer(2)),
-                                ("MaxAttempts", NewValue::Integer(3)),
-                            ])]),
-                        ),
-                        (
-                            "Catch",
-                            NewValue::Array(vec![NewValue::object([
-                                ("ErrorEquals", NewValue::Array(vec![s("States.ALL")])),
-                                ("ResultPath", NewValue::Null),
-                                ("Next", s("Stopped")),
-                            ])]),
-                        ),
-                        ("Next", s("Stopped")),
-                    ]),
-                ),
-                (
-                    "Stopped",
-                    NewValue::object([
-                        ("Type", s("Succeed")),
-                        ("Comment", s("The resource was running and is stopped now")),
-                    ]),
-                ),
-                (
-                    "Already gone",
-                    NewValue::object([
-                        ("Type", s("Succeed")),
-                        ("Comment", s("Stopped or deleted before the wait ended")),
-                    ]),
-                ),
+                ("ResultPath", s("$.target")),
+                ("Next", s("Wait")),
             ]),
         ),
-    ])
+        (
+            "Wait",
+            NewValue::object([
+                ("Type", s("Wait")),
+                ("Seconds", NewValue::Integer(wait_seconds as i64)),
+                ("Next", s("Describe")),
+            ]),
+        ),
+        (
+            "Describe",
+            NewValue::object([
+                ("Type", s("Task")),
+                ("Resource", s(format!("arn:aws:states:::{}", r.describe))),
+                (
+                    "Parameters",
+                    NewValue::object([(
+                        format!("{}.$", r.describe_parameter),
+                        s(id_argument(r.describe_list)),
+                    )]),
+                ),
+                (
+                    "ResultSelector",
+                    NewValue::object([("state.$", s(r.state_path.clone()))]),
+                ),
+                ("ResultPath", s("$.target.described")),
+                ("Retry", retry.clone()),
+                ("Catch", gone_catch(NewValue::Null)),
+                ("Next", s("Keep state")),
+            ]),
+        ),
+        (
+            "Keep state",
+            NewValue::object([
+                ("Type", s("Pass")),
+                (
+                    "Parameters",
+                    NewValue::object([
+                        ("id.$", s("$.target.id")),
+                        ("notify.$", s("$.target.notify")),
+                        ("state.$", s("$.target.described.state")),
+                    ]),
+                ),
+                ("ResultPath", s("$.target")),
+                ("Next", s("Still running?")),
+            ]),
+        ),
+        (
+            "Still running?",
+            NewValue::object([
+                ("Type", s("Choice")),
+                ("Choices", NewValue::Array(vec![still_running])),
+                ("Default", s("Already gone")),
+            ]),
+        ),
+        (
+            "Stop",
+            NewValue::object([
+                ("Type", s("Task")),
+                ("Resource", s(format!("arn:aws:states:::{}", r.stop))),
+                (
+                    "Parameters",
+                    NewValue::object([(
+                        format!("{}.$", r.stop_parameter),
+                        s(id_argument(r.stop_list)),
+                    )]),
+                ),
+                ("ResultPath", NewValue::Null),
+                ("Retry", retry),
+                ("Catch", gone_catch(NewValue::Null)),
+                ("Next", s("Notify?")),
+            ]),
+        ),
+    ]
+}
+
+/// The optional SNS notice and the two ends.
+fn notify_and_end_states(r: &Reaper, wait_seconds: u64) -> Vec<(&'static str, NewValue)> {
+    vec![
+        (
+            "Notify?",
+            NewValue::object([
+                ("Type", s("Choice")),
+                (
+                    "Choices",
+                    NewValue::Array(vec![NewValue::object([
+                        ("Variable", s("$.target.notify")),
+                        ("StringEquals", s("")),
+                        ("Next", s("Stopped")),
+                    ])]),
+                ),
+                ("Default", s("Notify")),
+            ]),
+        ),
+        (
+            "Notify",
+            NewValue::object([
+                ("Type", s("Task")),
+                ("Resource", s("arn:aws:states:::sns:publish")),
+                (
+                    "Parameters",
+                    NewValue::object([
+                        ("TopicArn.$", s("$.target.notify")),
+                        (
+                            "Message.$",
+                            s(format!(
+                                "States.Format('asl-lint reaper stopped {{}} ({}), still running {} after it started', States.JsonToString($.target.id))",
+                                r.kind,
+                                human(wait_seconds)
+                            )),
+                        ),
+                    ]),
+                ),
+                ("ResultPath", NewValue::Null),
+                (
+                    "Retry",
+                    NewValue::Array(vec![NewValue::object([
+                        (
+                            "ErrorEquals",
+                            NewValue::Array(vec![s("SNS.ThrottledException")]),
+                        ),
+                        ("IntervalSeconds", NewValue::Integer(2)),
+                        ("BackoffRate", NewValue::Integer(2)),
+                        ("MaxAttempts", NewValue::Integer(3)),
+                    ])]),
+                ),
+                (
+                    "Catch",
+                    NewValue::Array(vec![NewValue::object([
+                        ("ErrorEquals", NewValue::Array(vec![s("States.ALL")])),
+                        ("ResultPath", NewValue::Null),
+                        ("Next", s("Stopped")),
+                    ])]),
+                ),
+                ("Next", s("Stopped")),
+            ]),
+        ),
+        (
+            "Stopped",
+            NewValue::object([
+                ("Type", s("Succeed")),
+                ("Comment", s("The resource was running and is stopped now")),
+            ]),
+        ),
+        (
+            "Already gone",
+            NewValue::object([
+                ("Type", s("Succeed")),
+                ("Comment", s("Stopped or deleted before the wait ended")),
+            ]),
+        ),
+    ]
 }
 
 /// The EventBridge pattern on the start as CloudTrail delivers it.
