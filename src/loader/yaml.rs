@@ -205,29 +205,19 @@ fn indent_flow_lines(text: &str) -> Option<(String, Vec<u32>)> {
 
 fn parse_strict(text: &str) -> Result<Parsed, ParseError> {
     let offsets = Offsets::new(text);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: Vec<(usize, Node, usize)> = Vec::new();
-    let mut copied = 0usize;
-    let mut implicit = Vec::new();
-    let mut root: Option<Node> = None;
-    let error_at = |span: Span, message: String, label: &str| ParseError {
-        message,
-        label: label.to_string(),
-        help: None,
-        span,
-    };
-    let too_deep = |span: Span| {
-        error_at(
-            span,
-            format!("YAML is nested more than {MAX_DEPTH} levels deep"),
-            "too deep",
-        )
+    let mut tree = TreeBuilder {
+        text,
+        stack: Vec::new(),
+        anchors: Vec::new(),
+        copied: 0,
+        implicit: Vec::new(),
+        root: None,
     };
     for event in Parser::new_from_str(text) {
         let (event, raw_span) = event.map_err(|e| scan_error(text, &offsets, &e))?;
         let span = offsets.span(raw_span);
         let node = match event {
-            Event::DocumentStart(_) if root.is_some() => {
+            Event::DocumentStart(_) if tree.root.is_some() => {
                 // PyYAML's safe_load, which SAM, the AWS CLI and cfn-lint
                 // read templates with, refuses a second document, and a
                 // definition is one value: it would go unlinted otherwise.
@@ -242,143 +232,248 @@ fn parse_strict(text: &str) -> Result<Parsed, ParseError> {
             Event::DocumentEnd => continue,
             Event::StreamEnd => break,
             Event::SequenceStart(anchor, tag) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(too_deep(span));
-                }
-                stack.push(Frame::Sequence {
-                    start: span.start as usize,
-                    flow: !span.is_empty()
-                        && text.as_bytes().get(span.start as usize) == Some(&b'['),
-                    tag: tag.map(Cow::into_owned),
-                    items: Vec::new(),
-                    anchor,
-                });
+                tree.open_sequence(span, anchor, tag.map(Cow::into_owned))?;
                 continue;
             }
             Event::MappingStart(anchor, tag) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(too_deep(span));
-                }
-                stack.push(Frame::Mapping {
-                    start: span.start as usize,
-                    flow: !span.is_empty()
-                        && text.as_bytes().get(span.start as usize) == Some(&b'{'),
-                    tag: tag.map(Cow::into_owned),
-                    members: Vec::new(),
-                    key: None,
-                    anchor,
-                });
+                tree.open_mapping(span, anchor, tag.map(Cow::into_owned))?;
                 continue;
             }
-            Event::SequenceEnd => {
-                let Some(Frame::Sequence {
-                    start,
-                    flow,
-                    tag,
-                    items,
-                    anchor,
-                }) = stack.pop()
-                else {
-                    return Err(error_at(span, "unbalanced YAML sequence".into(), "here"));
-                };
-                let end = if flow {
-                    span.end as usize
-                } else {
-                    items
-                        .last()
-                        .map_or(span.end as usize, |n| n.span.end as usize)
-                };
-                let node = Node {
-                    value: Value::Array(items),
-                    span: Span::new(start, end.max(start)),
-                };
-                finish(node, tag, anchor, &mut anchors)
-            }
-            Event::MappingEnd => {
-                let Some(Frame::Mapping {
-                    start,
-                    flow,
-                    tag,
-                    members,
-                    anchor,
-                    ..
-                }) = stack.pop()
-                else {
-                    return Err(error_at(span, "unbalanced YAML mapping".into(), "here"));
-                };
-                let end = if flow {
-                    span.end as usize
-                } else {
-                    members
-                        .last()
-                        .map_or(span.end as usize, |m| m.value.span.end as usize)
-                };
-                let node = Node {
-                    value: Value::Object(Object::new(members)),
-                    span: Span::new(start, end.max(start)),
-                };
-                finish(node, tag, anchor, &mut anchors)
-            }
+            Event::SequenceEnd => tree.close_sequence(span)?,
+            Event::MappingEnd => tree.close_mapping(span)?,
             Event::Scalar(value, style, anchor, tag) => {
-                let in_key_position =
-                    matches!(stack.last(), Some(Frame::Mapping { key: None, .. }));
-                let node = scalar(&value, style, tag.as_deref(), span, &mut implicit);
-                if in_key_position {
-                    // Keys are strings whatever they look like: a state named
-                    // `On` is still the string "On" (with a warning).
-                    let key: Box<str> = value.as_ref().into();
-                    if let Some(Frame::Mapping { key: slot, .. }) = stack.last_mut() {
-                        *slot = Some((key, span));
-                    }
-                    if anchor != 0 {
-                        let w = weight(&node);
-                        anchors.push((anchor, node, w));
-                    }
-                    continue;
+                match tree.scalar(&value, style, anchor, tag.map(Cow::into_owned), span) {
+                    Some(node) => node,
+                    None => continue,
                 }
-                finish(node, tag.map(Cow::into_owned), anchor, &mut anchors)
             }
-            Event::Alias(id) => {
-                let Some((_, node, size)) = anchors.iter().rev().find(|(a, _, _)| *a == id) else {
-                    return Err(error_at(
-                        span,
-                        "alias to an unknown anchor".into(),
-                        "unknown anchor",
-                    ));
-                };
-                copied += size;
-                if copied > MAX_ALIAS_WEIGHT {
-                    return Err(ParseError {
-                        message: format!(
-                            "YAML aliases expand to more than {} MiB of nodes and text",
-                            MAX_ALIAS_WEIGHT / (1024 * 1024)
-                        ),
-                        label: "expands too far".into(),
-                        help: Some("this looks like an alias bomb; write the values out".into()),
-                        span,
-                    });
-                }
-                if matches!(stack.last(), Some(Frame::Mapping { key: None, .. })) {
-                    let Some(key) = node.as_str() else {
-                        return Err(error_at(
-                            span,
-                            "a mapping key must be a string".into(),
-                            "not a string key",
-                        ));
-                    };
-                    let key: Box<str> = key.into();
-                    if let Some(Frame::Mapping { key: slot, .. }) = stack.last_mut() {
-                        *slot = Some((key, span));
-                    }
-                    continue;
-                }
-                node.clone()
-            }
+            Event::Alias(id) => match tree.alias(id, span)? {
+                Some(node) => node,
+                None => continue,
+            },
         };
-        match stack.last_mut() {
-            None => {
-                root = Some(node);
+        tree.attach(node)?;
+    }
+    let Some(root) = tree.root else {
+        let end = text.len();
+        return Err(ParseError {
+            message: "file holds no YAML document".into(),
+            label: "empty".into(),
+            help: Some("a definition is a mapping with `StartAt` and `States`".into()),
+            span: Span::new(end, end),
+        });
+    };
+    let duplicates = duplicate_keys(&root);
+    Ok(Parsed {
+        root,
+        duplicates,
+        implicit: tree.implicit,
+    })
+}
+
+fn error_at(span: Span, message: String, label: &str) -> ParseError {
+    ParseError {
+        message,
+        label: label.to_string(),
+        help: None,
+        span,
+    }
+}
+
+/// The tree as saphyr's events build it: the open collections, the anchors
+/// seen so far (with the weight an alias to each copies), and the values
+/// YAML 1.1 would read differently.
+struct TreeBuilder<'a> {
+    text: &'a str,
+    stack: Vec<Frame>,
+    anchors: Vec<(usize, Node, usize)>,
+    /// Weight copied by aliases so far, against alias bombs.
+    copied: usize,
+    implicit: Vec<ImplicitScalar>,
+    root: Option<Node>,
+}
+
+impl TreeBuilder<'_> {
+    fn too_deep(&self, span: Span) -> Result<(), ParseError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(error_at(
+                span,
+                format!("YAML is nested more than {MAX_DEPTH} levels deep"),
+                "too deep",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the collection starting at `span` is written in flow style.
+    fn flow(&self, span: Span, bracket: u8) -> bool {
+        !span.is_empty() && self.text.as_bytes().get(span.start as usize) == Some(&bracket)
+    }
+
+    fn open_sequence(
+        &mut self,
+        span: Span,
+        anchor: usize,
+        tag: Option<Tag>,
+    ) -> Result<(), ParseError> {
+        self.too_deep(span)?;
+        self.stack.push(Frame::Sequence {
+            start: span.start as usize,
+            flow: self.flow(span, b'['),
+            tag,
+            items: Vec::new(),
+            anchor,
+        });
+        Ok(())
+    }
+
+    fn open_mapping(
+        &mut self,
+        span: Span,
+        anchor: usize,
+        tag: Option<Tag>,
+    ) -> Result<(), ParseError> {
+        self.too_deep(span)?;
+        self.stack.push(Frame::Mapping {
+            start: span.start as usize,
+            flow: self.flow(span, b'{'),
+            tag,
+            members: Vec::new(),
+            key: None,
+            anchor,
+        });
+        Ok(())
+    }
+
+    /// A block collection ends where its last item does; a flow one at its
+    /// closing bracket.
+    fn close_sequence(&mut self, span: Span) -> Result<Node, ParseError> {
+        let Some(Frame::Sequence {
+            start,
+            flow,
+            tag,
+            items,
+            anchor,
+        }) = self.stack.pop()
+        else {
+            return Err(error_at(span, "unbalanced YAML sequence".into(), "here"));
+        };
+        let end = if flow {
+            span.end as usize
+        } else {
+            items
+                .last()
+                .map_or(span.end as usize, |n| n.span.end as usize)
+        };
+        let node = Node {
+            value: Value::Array(items),
+            span: Span::new(start, end.max(start)),
+        };
+        Ok(finish(node, tag, anchor, &mut self.anchors))
+    }
+
+    fn close_mapping(&mut self, span: Span) -> Result<Node, ParseError> {
+        let Some(Frame::Mapping {
+            start,
+            flow,
+            tag,
+            members,
+            anchor,
+            ..
+        }) = self.stack.pop()
+        else {
+            return Err(error_at(span, "unbalanced YAML mapping".into(), "here"));
+        };
+        let end = if flow {
+            span.end as usize
+        } else {
+            members
+                .last()
+                .map_or(span.end as usize, |m| m.value.span.end as usize)
+        };
+        let node = Node {
+            value: Value::Object(Object::new(members)),
+            span: Span::new(start, end.max(start)),
+        };
+        Ok(finish(node, tag, anchor, &mut self.anchors))
+    }
+
+    fn in_key_position(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Mapping { key: None, .. }))
+    }
+
+    fn set_key(&mut self, key: Box<str>, span: Span) {
+        if let Some(Frame::Mapping { key: slot, .. }) = self.stack.last_mut() {
+            *slot = Some((key, span));
+        }
+    }
+
+    /// A scalar value, or `None` when it is a mapping key (then kept for
+    /// the value that follows).
+    fn scalar(
+        &mut self,
+        value: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<Tag>,
+        span: Span,
+    ) -> Option<Node> {
+        let node = scalar(value, style, tag.as_ref(), span, &mut self.implicit);
+        if self.in_key_position() {
+            // Keys are strings whatever they look like: a state named `On`
+            // is still the string "On" (with a warning).
+            self.set_key(value.into(), span);
+            if anchor != 0 {
+                let w = weight(&node);
+                self.anchors.push((anchor, node, w));
             }
+            return None;
+        }
+        Some(finish(node, tag, anchor, &mut self.anchors))
+    }
+
+    /// A copy of the anchored node, or `None` when the alias is a mapping
+    /// key; refused past `MAX_ALIAS_WEIGHT` copied in all.
+    fn alias(&mut self, id: usize, span: Span) -> Result<Option<Node>, ParseError> {
+        let Some((_, node, size)) = self.anchors.iter().rev().find(|(a, _, _)| *a == id) else {
+            return Err(error_at(
+                span,
+                "alias to an unknown anchor".into(),
+                "unknown anchor",
+            ));
+        };
+        self.copied += size;
+        if self.copied > MAX_ALIAS_WEIGHT {
+            return Err(ParseError {
+                message: format!(
+                    "YAML aliases expand to more than {} MiB of nodes and text",
+                    MAX_ALIAS_WEIGHT / (1024 * 1024)
+                ),
+                label: "expands too far".into(),
+                help: Some("this looks like an alias bomb; write the values out".into()),
+                span,
+            });
+        }
+        if self.in_key_position() {
+            let Some(key) = node.as_str() else {
+                return Err(error_at(
+                    span,
+                    "a mapping key must be a string".into(),
+                    "not a string key",
+                ));
+            };
+            let key: Box<str> = key.into();
+            self.set_key(key, span);
+            return Ok(None);
+        }
+        Ok(Some(node.clone()))
+    }
+
+    /// Puts a finished value where it belongs: the root, the open
+    /// sequence, or the open mapping under its key.
+    fn attach(&mut self, node: Node) -> Result<(), ParseError> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
             Some(Frame::Sequence { items, .. }) => items.push(node),
             Some(Frame::Mapping { members, key, .. }) => match key.take() {
                 Some((key, key_span)) => members.push(Member {
@@ -397,22 +492,8 @@ fn parse_strict(text: &str) -> Result<Parsed, ParseError> {
                 }
             },
         }
+        Ok(())
     }
-    let Some(root) = root else {
-        let end = text.len();
-        return Err(ParseError {
-            message: "file holds no YAML document".into(),
-            label: "empty".into(),
-            help: Some("a definition is a mapping with `StartAt` and `States`".into()),
-            span: Span::new(end, end),
-        });
-    };
-    let duplicates = duplicate_keys(&root);
-    Ok(Parsed {
-        root,
-        duplicates,
-        implicit,
-    })
 }
 
 fn scan_error(text: &str, offsets: &Offsets, e: &saphyr_parser::ScanError) -> ParseError {

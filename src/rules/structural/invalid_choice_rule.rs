@@ -95,9 +95,9 @@ fn report(out: &mut Vec<Diagnostic>, ptr: String, key: bool, message: String, he
     out.push(d);
 }
 
-//// Checks a top-level rule and every rule nested in its `And`, `Or` and
+/// Checks a top-level rule and every rule nested in its `And`, `Or` and
 /// `Not`, with a work list: nesting depth is the input's choice.
-fn check_rule_tree<'n>(rule: &'n Node, ptr: &str, lang: QueryLanguage, out: &mut Vec<Diagnostic>) {
+fn check_rule_tree(rule: &Node, ptr: &str, lang: QueryLanguage, out: &mut Vec<Diagnostic>) {
     let mut pending = vec![(rule, ptr.to_string(), true)];
     while let Some((rule, ptr, top)) = pending.pop() {
         let nested = check_rule(rule, &ptr, top, lang, out);
