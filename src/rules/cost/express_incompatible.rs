@@ -124,6 +124,11 @@ fn check_state(s: &crate::model::State<'_>, what: &str, out: &mut Vec<Diagnostic
         ),
         _ => {}
     }
+    check_durations(s, what, out);
+}
+
+/// Waits and task timeouts longer than an Express execution may run.
+fn check_durations(s: &crate::model::State<'_>, what: &str, out: &mut Vec<Diagnostic>) {
     let number = |f: &str| s.get(f).and_then(|n| n.as_number()).map(|n| n.as_f64());
     if s.ty == StateType::Wait {
         if let Some(seconds) = number("Seconds").filter(|&x| x > EXPRESS_LIMIT_SECONDS) {
