@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::loader::tree::{Value, walk};
-use crate::model::{StateId, StateType};
+use crate::model::{Machine, StateId, StateType};
 use crate::rule_options::NumberOption;
 use crate::rules::{Context, Group, Rule};
 
@@ -71,65 +71,10 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 (None, None, Some(&task), None) => Shape::NoExit { task },
                 _ => continue,
             };
-            let choices: Vec<StateId> = states
-                .iter()
-                .copied()
-                .filter(|&s| m.states[s].ty == StateType::Choice)
-                .collect();
-            let counted = counts_rounds(m, &states, &choices);
-            let timed = choices
-                .iter()
-                .any(|&c| checks_elapsed_time(m.states[c].node));
-            // A counter kept by a Lambda (AWS's "iterate a loop with a Lambda"
-            // pattern): the Choice tests a field or the loop has a state
-            // whose name says it counts.
-            // The counter must be something a Task of the loop can write.
-            let counter_like = states.iter().any(|&s| {
-                let st = &m.states[s];
-                (st.ty == StateType::Task && names_a_counter(st.name))
-                    || (st.ty == StateType::Choice
-                        && choice_variables(st.node).iter().any(|v| {
-                            names_a_counter(v) && tasks.iter().any(|&t| may_write(&m.states[t], v))
-                        }))
-            });
-            if counted || timed || counter_like {
+            if bounded(m, &states, &tasks) {
                 continue;
             }
-            let (at, message) = match shape {
-                Shape::Poll { wait } => {
-                    let exit = choices.first().map_or_else(
-                        || "a Catch alone".to_string(),
-                        |&c| format!("`{}`", m.states[c].name),
-                    );
-                    (
-                        wait,
-                        format!(
-                            "`{}` polls in a loop, left through {exit}, with no bound: each round \
-                             is at least 3 billed transitions and about 9 history events, so \
-                             after about 2,700 rounds the 25,000-event history limit fails the \
-                             execution and loses the work",
-                            m.states[wait].name
-                        ),
-                    )
-                }
-                Shape::Agent { call } => (
-                    call,
-                    format!(
-                        "`{}` calls a model on every round of a loop with no iteration cap: each \
-                         round is a paid model call, and nothing stops a model that never says \
-                         it is done",
-                        m.states[call].name
-                    ),
-                ),
-                Shape::NoExit { task } => (
-                    task,
-                    format!(
-                        "`{}` runs in a loop that only a failure leaves: it is billed round after \
-                         round until an error or the 25,000-event history limit ends the execution",
-                        m.states[task].name
-                    ),
-                ),
-            };
+            let (at, message) = describe(m, &shape, &states);
             let w = &m.states[at];
             let mut d = Diagnostic::new(&RULE, w.pointer.clone(), message)
                 .on_key()
@@ -147,6 +92,75 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             }
             out.push(d);
         }
+    }
+}
+
+/// Whether something in the loop bounds it: a counter compared with a
+/// limit, an elapsed-time check, or a counter a Task of the loop keeps.
+fn bounded(m: &Machine<'_>, states: &[StateId], tasks: &[StateId]) -> bool {
+    let choices: Vec<StateId> = states
+        .iter()
+        .copied()
+        .filter(|&s| m.states[s].ty == StateType::Choice)
+        .collect();
+    let counted = counts_rounds(m, states, &choices);
+    let timed = choices
+        .iter()
+        .any(|&c| checks_elapsed_time(m.states[c].node));
+    // A counter kept by a Lambda (AWS's "iterate a loop with a Lambda"
+    // pattern): the Choice tests a field or the loop has a state
+    // whose name says it counts.
+    // The counter must be something a Task of the loop can write.
+    let counter_like = states.iter().any(|&s| {
+        let st = &m.states[s];
+        (st.ty == StateType::Task && names_a_counter(st.name))
+            || (st.ty == StateType::Choice
+                && choice_variables(st.node).iter().any(|v| {
+                    names_a_counter(v) && tasks.iter().any(|&t| may_write(&m.states[t], v))
+                }))
+    });
+    counted || timed || counter_like
+}
+
+/// The state to report and the message, by the loop's shape.
+fn describe(m: &Machine<'_>, shape: &Shape, states: &[StateId]) -> (StateId, String) {
+    let first_choice = states
+        .iter()
+        .find(|&&s| m.states[s].ty == StateType::Choice);
+    match *shape {
+        Shape::Poll { wait } => {
+            let exit = first_choice.map_or_else(
+                || "a Catch alone".to_string(),
+                |&c| format!("`{}`", m.states[c].name),
+            );
+            (
+                wait,
+                format!(
+                    "`{}` polls in a loop, left through {exit}, with no bound: each round \
+                     is at least 3 billed transitions and about 9 history events, so \
+                     after about 2,700 rounds the 25,000-event history limit fails the \
+                     execution and loses the work",
+                    m.states[wait].name
+                ),
+            )
+        }
+        Shape::Agent { call } => (
+            call,
+            format!(
+                "`{}` calls a model on every round of a loop with no iteration cap: each \
+                 round is a paid model call, and nothing stops a model that never says \
+                 it is done",
+                m.states[call].name
+            ),
+        ),
+        Shape::NoExit { task } => (
+            task,
+            format!(
+                "`{}` runs in a loop that only a failure leaves: it is billed round after \
+                 round until an error or the 25,000-event history limit ends the execution",
+                m.states[task].name
+            ),
+        ),
     }
 }
 
