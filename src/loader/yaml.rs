@@ -280,6 +280,16 @@ fn error_at(span: Span, message: String, label: &str) -> ParseError {
     }
 }
 
+/// A collection's span: a block collection ends where its last item does,
+/// a flow one at its closing bracket (`close`, the end event's span).
+fn collection_span(start: usize, flow: bool, last_end: Option<u32>, close: Span) -> Span {
+    let end = match last_end {
+        Some(end) if !flow => end as usize,
+        _ => close.end as usize,
+    };
+    Span::new(start, end.max(start))
+}
+
 /// The tree as saphyr's events build it: the open collections, the anchors
 /// seen so far (with the weight an alias to each copies), and the values
 /// YAML 1.1 would read differently.
@@ -345,8 +355,6 @@ impl TreeBuilder<'_> {
         Ok(())
     }
 
-    /// A block collection ends where its last item does; a flow one at its
-    /// closing bracket.
     fn close_sequence(&mut self, span: Span) -> Result<Node, ParseError> {
         let Some(Frame::Sequence {
             start,
@@ -358,16 +366,9 @@ impl TreeBuilder<'_> {
         else {
             return Err(error_at(span, "unbalanced YAML sequence".into(), "here"));
         };
-        let end = if flow {
-            span.end as usize
-        } else {
-            items
-                .last()
-                .map_or(span.end as usize, |n| n.span.end as usize)
-        };
         let node = Node {
+            span: collection_span(start, flow, items.last().map(|n| n.span.end), span),
             value: Value::Array(items),
-            span: Span::new(start, end.max(start)),
         };
         Ok(finish(node, tag, anchor, &mut self.anchors))
     }
@@ -384,16 +385,9 @@ impl TreeBuilder<'_> {
         else {
             return Err(error_at(span, "unbalanced YAML mapping".into(), "here"));
         };
-        let end = if flow {
-            span.end as usize
-        } else {
-            members
-                .last()
-                .map_or(span.end as usize, |m| m.value.span.end as usize)
-        };
         let node = Node {
+            span: collection_span(start, flow, members.last().map(|m| m.value.span.end), span),
             value: Value::Object(Object::new(members)),
-            span: Span::new(start, end.max(start)),
         };
         Ok(finish(node, tag, anchor, &mut self.anchors))
     }

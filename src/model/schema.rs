@@ -127,145 +127,154 @@ const COMMON: &[Field] = &[
     f("QueryLanguage", QUERY_LANGUAGES),
 ];
 
-const TASK: &[Field] = &[
-    f("Next", Kind::StateName),
-    f("End", Kind::True),
+// Field groups that several state types share, in the order the
+// specification lists them; each type's fields are its groups in order.
+
+/// Where a state goes next.
+const FLOW: &[Field] = &[f("Next", Kind::StateName), f("End", Kind::True)];
+
+/// JSONPath input and output filters.
+const IO_PATHS: &[Field] = &[
     jp("InputPath", NULLABLE_PATH),
     jp("OutputPath", NULLABLE_PATH),
+];
+
+/// How a Task or Parallel shapes its arguments and result.
+const ARGUMENTS_AND_RESULT: &[Field] = &[
     jp("Parameters", Kind::Any),
     jp("ResultSelector", Kind::Object),
     jp("ResultPath", NULLABLE_PATH),
     ja("Arguments", Kind::Any),
-    ja("Output", Kind::Any),
-    f("Assign", Kind::Object),
-    f("Retry", Kind::Objects),
-    f("Catch", Kind::Objects),
-    req("Resource", Kind::Resource),
-    f("TimeoutSeconds", SECONDS),
-    jp("TimeoutSecondsPath", PATH),
-    f("HeartbeatSeconds", SECONDS),
-    jp("HeartbeatSecondsPath", PATH),
-    f("Credentials", Kind::Object),
 ];
 
-const PASS: &[Field] = &[
-    f("Next", Kind::StateName),
-    f("End", Kind::True),
-    jp("InputPath", NULLABLE_PATH),
-    jp("OutputPath", NULLABLE_PATH),
-    jp("Parameters", Kind::Any),
-    jp("ResultPath", NULLABLE_PATH),
-    f("Result", Kind::Any),
-    ja("Output", Kind::Any),
-    f("Assign", Kind::Object),
+/// JSONata output and variables.
+const OUTPUT_AND_ASSIGN: &[Field] = &[ja("Output", Kind::Any), f("Assign", Kind::Object)];
+
+/// Error handling.
+const RETRY_AND_CATCH: &[Field] = &[f("Retry", Kind::Objects), f("Catch", Kind::Objects)];
+
+const TASK: &[&[Field]] = &[
+    FLOW,
+    IO_PATHS,
+    ARGUMENTS_AND_RESULT,
+    OUTPUT_AND_ASSIGN,
+    RETRY_AND_CATCH,
+    &[
+        req("Resource", Kind::Resource),
+        f("TimeoutSeconds", SECONDS),
+        jp("TimeoutSecondsPath", PATH),
+        f("HeartbeatSeconds", SECONDS),
+        jp("HeartbeatSecondsPath", PATH),
+        f("Credentials", Kind::Object),
+    ],
 ];
 
-const CHOICE: &[Field] = &[
-    jp("InputPath", NULLABLE_PATH),
-    jp("OutputPath", NULLABLE_PATH),
-    req("Choices", Kind::NonEmptyObjects),
-    f("Default", Kind::StateName),
-    ja("Output", Kind::Any),
-    f("Assign", Kind::Object),
+const PASS: &[&[Field]] = &[
+    FLOW,
+    IO_PATHS,
+    &[
+        jp("Parameters", Kind::Any),
+        jp("ResultPath", NULLABLE_PATH),
+        f("Result", Kind::Any),
+    ],
+    OUTPUT_AND_ASSIGN,
 ];
 
-const WAIT: &[Field] = &[
-    f("Next", Kind::StateName),
-    f("End", Kind::True),
-    jp("InputPath", NULLABLE_PATH),
-    jp("OutputPath", NULLABLE_PATH),
-    f(
-        "Seconds",
-        Kind::Int {
-            min: 0,
-            max: MAX_SECONDS,
-        },
-    ),
-    jp("SecondsPath", PATH),
-    f("Timestamp", Kind::Timestamp),
-    jp("TimestampPath", PATH),
-    ja("Output", Kind::Any),
-    f("Assign", Kind::Object),
+const CHOICE: &[&[Field]] = &[
+    IO_PATHS,
+    &[
+        req("Choices", Kind::NonEmptyObjects),
+        f("Default", Kind::StateName),
+    ],
+    OUTPUT_AND_ASSIGN,
 ];
 
-const SUCCEED: &[Field] = &[
-    jp("InputPath", NULLABLE_PATH),
-    jp("OutputPath", NULLABLE_PATH),
-    ja("Output", Kind::Any),
+const WAIT: &[&[Field]] = &[
+    FLOW,
+    IO_PATHS,
+    &[
+        f(
+            "Seconds",
+            Kind::Int {
+                min: 0,
+                max: MAX_SECONDS,
+            },
+        ),
+        jp("SecondsPath", PATH),
+        f("Timestamp", Kind::Timestamp),
+        jp("TimestampPath", PATH),
+    ],
+    OUTPUT_AND_ASSIGN,
 ];
 
-const FAIL: &[Field] = &[
+const SUCCEED: &[&[Field]] = &[IO_PATHS, &[ja("Output", Kind::Any)]];
+
+const FAIL: &[&[Field]] = &[&[
     f("Error", Kind::String),
     jp("ErrorPath", PATH),
     f("Cause", Kind::String),
     jp("CausePath", PATH),
+]];
+
+const PARALLEL: &[&[Field]] = &[
+    FLOW,
+    IO_PATHS,
+    ARGUMENTS_AND_RESULT,
+    OUTPUT_AND_ASSIGN,
+    RETRY_AND_CATCH,
+    &[req("Branches", Kind::NonEmptyObjects)],
 ];
 
-const PARALLEL: &[Field] = &[
-    f("Next", Kind::StateName),
-    f("End", Kind::True),
-    jp("InputPath", NULLABLE_PATH),
-    jp("OutputPath", NULLABLE_PATH),
-    jp("Parameters", Kind::Any),
-    jp("ResultSelector", Kind::Object),
-    jp("ResultPath", NULLABLE_PATH),
-    ja("Arguments", Kind::Any),
-    ja("Output", Kind::Any),
-    f("Assign", Kind::Object),
-    f("Retry", Kind::Objects),
-    f("Catch", Kind::Objects),
-    req("Branches", Kind::NonEmptyObjects),
+const MAP: &[&[Field]] = &[
+    FLOW,
+    IO_PATHS,
+    &[
+        jp("Parameters", Kind::Any),
+        f("ItemSelector", Kind::Object),
+        jp("ResultSelector", Kind::Object),
+        jp("ResultPath", NULLABLE_PATH),
+    ],
+    OUTPUT_AND_ASSIGN,
+    RETRY_AND_CATCH,
+    &[
+        f("Iterator", Kind::Scope),
+        f("ItemProcessor", Kind::Scope),
+        jp("ItemsPath", PATH),
+        ja("Items", Kind::Array),
+        f(
+            "MaxConcurrency",
+            Kind::Int {
+                min: 0,
+                max: MAX_SECONDS,
+            },
+        ),
+        jp("MaxConcurrencyPath", PATH),
+        f("ItemReader", Kind::Object),
+        f("ItemBatcher", Kind::Object),
+        f("ResultWriter", Kind::Object),
+        f(
+            "ToleratedFailurePercentage",
+            Kind::Number {
+                min: 0.0,
+                max: 100.0,
+            },
+        ),
+        jp("ToleratedFailurePercentagePath", PATH),
+        f(
+            "ToleratedFailureCount",
+            Kind::Int {
+                min: 0,
+                max: i64::MAX,
+            },
+        ),
+        jp("ToleratedFailureCountPath", PATH),
+        f("Label", Kind::String),
+    ],
 ];
 
-const MAP: &[Field] = &[
-    f("Next", Kind::StateName),
-    f("End", Kind::True),
-    jp("InputPath", NULLABLE_PATH),
-    jp("OutputPath", NULLABLE_PATH),
-    jp("Parameters", Kind::Any),
-    f("ItemSelector", Kind::Object),
-    jp("ResultSelector", Kind::Object),
-    jp("ResultPath", NULLABLE_PATH),
-    ja("Output", Kind::Any),
-    f("Assign", Kind::Object),
-    f("Retry", Kind::Objects),
-    f("Catch", Kind::Objects),
-    f("Iterator", Kind::Scope),
-    f("ItemProcessor", Kind::Scope),
-    jp("ItemsPath", PATH),
-    ja("Items", Kind::Array),
-    f(
-        "MaxConcurrency",
-        Kind::Int {
-            min: 0,
-            max: MAX_SECONDS,
-        },
-    ),
-    jp("MaxConcurrencyPath", PATH),
-    f("ItemReader", Kind::Object),
-    f("ItemBatcher", Kind::Object),
-    f("ResultWriter", Kind::Object),
-    f(
-        "ToleratedFailurePercentage",
-        Kind::Number {
-            min: 0.0,
-            max: 100.0,
-        },
-    ),
-    jp("ToleratedFailurePercentagePath", PATH),
-    f(
-        "ToleratedFailureCount",
-        Kind::Int {
-            min: 0,
-            max: i64::MAX,
-        },
-    ),
-    jp("ToleratedFailureCountPath", PATH),
-    f("Label", Kind::String),
-];
-
-pub fn state_fields(ty: StateType) -> &'static [Field] {
-    match ty {
+/// The fields a state of type `ty` may have, besides the common ones.
+pub fn state_fields(ty: StateType) -> impl Iterator<Item = &'static Field> {
+    let groups: &'static [&'static [Field]] = match ty {
         StateType::Task => TASK,
         StateType::Pass => PASS,
         StateType::Choice => CHOICE,
@@ -275,7 +284,8 @@ pub fn state_fields(ty: StateType) -> &'static [Field] {
         StateType::Parallel => PARALLEL,
         StateType::Map => MAP,
         StateType::Unknown => &[],
-    }
+    };
+    groups.iter().flat_map(|group| group.iter())
 }
 
 /// The objects nested in a definition that have a fixed set of fields.
@@ -547,7 +557,7 @@ pub fn types_with_field(name: &str) -> Vec<StateType> {
         StateType::Map,
     ]
     .into_iter()
-    .filter(|&t| state_fields(t).iter().any(|f| f.name == name))
+    .filter(|&t| state_fields(t).any(|f| f.name == name))
     .collect()
 }
 
