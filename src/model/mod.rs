@@ -359,6 +359,18 @@ impl<'t> Machine<'t> {
         }
     }
 
+    /// Every transition written in a scope: its `StartAt` and each of its
+    /// states' `Next`, `Default`, Choice and Catch targets.
+    pub fn transitions_in(&self, scope: ScopeId) -> impl Iterator<Item = &Transition<'t>> {
+        let scope = &self.scopes[scope];
+        scope.start_at.iter().chain(
+            scope
+                .states
+                .iter()
+                .flat_map(|&s| &self.states[s].transitions),
+        )
+    }
+
     /// Resolves a transition target within `scope`.
     pub fn target(&self, scope: ScopeId, name: &str) -> Option<StateId> {
         self.scopes[scope].state_named(name)

@@ -16,11 +16,7 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
     for scope in &m.scopes {
-        let transitions = scope
-            .start_at
-            .iter()
-            .chain(scope.states.iter().flat_map(|&s| &m.states[s].transitions));
-        for t in transitions {
+        for t in m.transitions_in(scope.id) {
             if m.target(scope.id, t.target).is_some() {
                 continue;
             }

@@ -23,11 +23,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for scope in &m.scopes {
         // Built once per scope, not once per finding.
         let names: std::cell::OnceCell<Vec<&str>> = std::cell::OnceCell::new();
-        let transitions = scope
-            .start_at
-            .iter()
-            .chain(scope.states.iter().flat_map(|&s| &m.states[s].transitions));
-        for t in transitions {
+        for t in m.transitions_in(scope.id) {
             if m.target(scope.id, t.target).is_some() {
                 continue;
             }
