@@ -49,9 +49,9 @@ if [ -n "$target" ] && curl -fsSL -o "$cache/asl-lint.tar.gz" "$base/asl-lint-${
 else
     echo "No release binary for ${target:-this platform}; building with cargo install"
     if [ "$version" = "latest" ]; then
-        cargo install --locked --root "$cache/cargo" --git "https://github.com/${repo}" asl-lint
+        cargo install --locked --profile dist --root "$cache/cargo" --git "https://github.com/${repo}" asl-lint
     else
-        cargo install --locked --root "$cache/cargo" --git "https://github.com/${repo}" --tag "v${version#v}" asl-lint
+        cargo install --locked --profile dist --root "$cache/cargo" --git "https://github.com/${repo}" --tag "v${version#v}" asl-lint
     fi
     cp "$cache/cargo/bin/asl-lint"* "$cache/"
 fi

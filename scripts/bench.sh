@@ -24,9 +24,10 @@ for tool in hyperfine /usr/bin/time python3; do
 done
 [ -d "$corpus" ] || { echo "corpus not found: $corpus" >&2; exit 1; }
 
-cargo build --release --quiet --bin asl-lint --example parse_floor
-lint="$PWD/target/release/asl-lint"
-floor="$PWD/target/release/examples/parse_floor"
+# The fully optimised build that the published binaries use (Cargo.toml).
+cargo build --profile dist --quiet --bin asl-lint --example parse_floor
+lint="$PWD/target/dist/asl-lint"
+floor="$PWD/target/dist/examples/parse_floor"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
