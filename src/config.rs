@@ -583,39 +583,33 @@ impl Parser<'_> {
                     )
                 })
         };
+        // A finite number (integer or float) that `accept` takes.
+        let number = |v: &Spanned<DeValue<'_>>, accept: fn(f64) -> bool, message: &str| {
+            match v.get_ref() {
+                DeValue::Integer(i) => i.as_str().parse::<f64>().ok(),
+                DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+                _ => None,
+            }
+            .filter(|&x| x.is_finite() && accept(x))
+            .ok_or_else(|| self.error(v.span().start, message))
+        };
         let mut out = CostConfig::default();
         for (key, v) in t.iter() {
             match key.get_ref().as_ref() {
                 "items" => out.items = Some(count(v, "`items`")?),
                 "task-seconds" => {
-                    let seconds = match v.get_ref() {
-                        DeValue::Integer(i) => i.as_str().parse::<f64>().ok(),
-                        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
-                        _ => None,
-                    }
-                    .filter(|x| x.is_finite() && *x >= 0.0)
-                    .ok_or_else(|| {
-                        self.error(
-                            v.span().start,
-                            "`task-seconds` must be a number of seconds, 0 or more",
-                        )
-                    })?;
-                    out.task_seconds = Some(seconds);
+                    out.task_seconds = Some(number(
+                        v,
+                        |x| x >= 0.0,
+                        "`task-seconds` must be a number of seconds, 0 or more",
+                    )?);
                 }
                 "express-memory-mb" => {
-                    let mb = match v.get_ref() {
-                        DeValue::Integer(i) => i.as_str().parse::<f64>().ok(),
-                        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
-                        _ => None,
-                    }
-                    .filter(|x| x.is_finite() && *x > 0.0)
-                    .ok_or_else(|| {
-                        self.error(
-                            v.span().start,
-                            "`express-memory-mb` must be a number of megabytes above 0",
-                        )
-                    })?;
-                    out.express_memory_mb = Some(mb);
+                    out.express_memory_mb = Some(number(
+                        v,
+                        |x| x > 0.0,
+                        "`express-memory-mb` must be a number of megabytes above 0",
+                    )?);
                 }
                 "map-items" => {
                     let Some(m) = v.get_ref().as_table() else {
