@@ -1,4 +1,5 @@
-//! `--reaper KIND`: the talk's event-triggered safety net as a SAM template.
+//! `--reaper KIND`: the event-triggered Wait-then-stop safety net (README, "The reaper") as a SAM
+//! template.
 //!
 //! CloudTrail records the start call, an EventBridge rule starts a state
 //! machine with that event, the machine waits, asks the service whether the

@@ -50,7 +50,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let Some(task) = escaping.filter(|_| paid) else {
             continue;
         };
-        // The talk's own fix for job chains is a Parallel with a Catch, so
+        // The usual fix for job chains is a Parallel with a Catch, so
         // this refinement stays an info even with `.sync` jobs in the
         // branches; the message says what the jobs add.
         let jobs_note = if jobs {

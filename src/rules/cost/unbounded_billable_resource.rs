@@ -248,8 +248,9 @@ fn parallel_or_map_always_stops(cx: &Context<'_, '_>, billable: &Billable) -> Ve
     stops
 }
 
-/// The talk's fix: every Catch that leaves the region where the resource
-/// runs goes through a new cleanup Task that calls the catalogue's stop
+/// The fix for a leak, a stop on every path failure paths included: every
+/// Catch that leaves the region where the resource runs goes through a new
+/// cleanup Task that calls the catalogue's stop
 /// action, then on to where it went before; the cleanup has its own Catch,
 /// so a failed stop still reaches that target. Offered when the resource's
 /// id is known at the catch (a literal in the start's parameters, or the

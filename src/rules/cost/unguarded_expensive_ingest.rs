@@ -127,7 +127,7 @@ fn evidence<'t>(cx: &Context<'_, 't>, cat: &Catalog, t: &State<'t>) -> Option<Ev
             return Some(Evidence::Sink(sink));
         }
     }
-    // A name alone is weak: only for API calls, where the talk's pattern (a
+    // A name alone is weak: only for API calls, where the guard-before-ingest pattern (a
     // paid API behind a Lambda or HTTP task) lives, not for data jobs.
     (strong && is_api_call(t)).then_some(Evidence::Name)
 }
