@@ -457,18 +457,25 @@ pub fn retry_wait_seconds<'a>(retriers: impl Iterator<Item = &'a Node>) -> f64 {
     retriers
         .map(|r| {
             let number = |f: &str| r.get(f).and_then(Node::as_number).map(|n| n.as_f64());
-            let attempts = number("MaxAttempts").unwrap_or(3.0).clamp(0.0, 1000.0) as usize;
+            let attempts = number("MaxAttempts").unwrap_or(3.0).max(0.0).floor();
             let interval = number("IntervalSeconds").unwrap_or(1.0);
             let rate = number("BackoffRate").unwrap_or(2.0);
             let cap = number("MaxDelaySeconds");
+            // Every attempt is counted (MaxAttempts goes to 99,999,999): the
+            // delays grow until they stop growing, flat or at the cap, and
+            // the attempts left all wait that last delay.
             let mut delay = interval;
             let mut total = 0.0;
-            for _ in 0..attempts {
-                total += cap.map_or(delay, |c| delay.min(c));
-                delay *= rate;
-                if total > 1e12 {
+            let mut left = attempts;
+            while left >= 1.0 && total <= 1e12 {
+                let capped = cap.is_some_and(|c| delay >= c);
+                if rate <= 1.0 || capped {
+                    total += cap.map_or(delay, |c| delay.min(c)) * left;
                     break;
                 }
+                total += delay;
+                delay *= rate;
+                left -= 1.0;
             }
             total
         })
@@ -619,5 +626,38 @@ fn scope_extremes(
         root: results.first().copied().flatten().unwrap_or(zero),
         scopes: results.iter().map(|r| r.unwrap_or(zero)).collect(),
         top,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loader::json;
+
+    fn wait(retrier: &str) -> f64 {
+        let parsed = json::parse(retrier, 0).unwrap();
+        retry_wait_seconds(std::iter::once(&parsed.root))
+    }
+
+    /// Every attempt counts, however many: the estimate never under-counts.
+    #[test]
+    fn retry_waits_count_every_attempt() {
+        assert_eq!(
+            wait(r#"{"IntervalSeconds": 60, "MaxAttempts": 3000, "BackoffRate": 1}"#),
+            180_000.0
+        );
+        assert_eq!(
+            wait(
+                r#"{"IntervalSeconds": 1, "MaxAttempts": 5000, "BackoffRate": 2, "MaxDelaySeconds": 10}"#
+            ),
+            1.0 + 2.0 + 4.0 + 8.0 + 10.0 * 4996.0
+        );
+        // The defaults: 3 attempts, 1 s, backoff 2.
+        assert_eq!(wait("{}"), 1.0 + 2.0 + 4.0);
+        assert_eq!(wait(r#"{"MaxAttempts": 0}"#), 0.0);
+        // Uncapped growth stops counting once it is past any execution.
+        assert!(
+            wait(r#"{"IntervalSeconds": 5, "MaxAttempts": 99999999, "BackoffRate": 5}"#) > 1e12
+        );
     }
 }

@@ -21,6 +21,11 @@ const MAX_ATTEMPTS: NumberOption = NumberOption::new("max-attempts", 5.0);
 const MAX_RETRY_WINDOW: NumberOption = NumberOption::new("max-retry-window-seconds", 3600.0);
 /// A flat retry interval below this many seconds hammers the service.
 const FLAT_HAMMER_BELOW_SECONDS: f64 = 60.0;
+/// The longest a flat retrier of named errors may wait in all and still be
+/// a deliberate poll: a day. A wait meant to last longer belongs in a
+/// callback or a counted Wait loop; thousands of attempts also fill the
+/// execution's 25,000-event history.
+const DELIBERATE_POLL_MAX_SECONDS: f64 = 86_400.0;
 
 /// Errors that come back the same on every attempt.
 fn never_succeeds_on_retry(error: &str) -> bool {
@@ -112,9 +117,9 @@ fn storm_problems(r: &Retrier<'_>, job: bool, limits: &Limits) -> Vec<String> {
     // same figure the cost estimate bills for Express. A flat retrier of
     // errors named one by one waits exactly the interval times the
     // attempts its author wrote down: a deliberate poll on a "still
-    // running" error, not a surprise of exponential growth.
+    // running" error, not a surprise of exponential growth, up to a day.
     let window = crate::cost::retry_wait_seconds(std::iter::once(r.node));
-    let deliberate_poll = flat && !broad;
+    let deliberate_poll = flat && !broad && window <= DELIBERATE_POLL_MAX_SECONDS;
     if window > limits.max_window && !deliberate_poll {
         // No execution runs longer than a year, so a larger sum never elapses.
         problems.push(if window > crate::model::MAX_EXECUTION_SECONDS {
