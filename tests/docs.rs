@@ -275,4 +275,24 @@ fn the_reference_covers_every_flag_format_and_group() {
     for group in ["input", "structural", "cost", "suppression", "ALL"] {
         assert!(reference.contains(&format!("`{group}`")), "{group}");
     }
+    // Links within the page lead to a heading, as GitHub names its anchors:
+    // lower case, punctuation dropped, spaces as hyphens.
+    let anchors: Vec<String> = reference
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(|h| {
+            h.to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect()
+        })
+        .collect();
+    for link in reference.split("](#").skip(1) {
+        let anchor = link.split(')').next().unwrap();
+        assert!(
+            anchors.iter().any(|a| a == anchor),
+            "docs/reference.md links to #{anchor}, which is no heading of it: {anchors:?}"
+        );
+    }
 }

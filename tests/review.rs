@@ -139,7 +139,10 @@ fn judged_findings_keep_their_verdicts() {
                 ));
             }
             "FP" => entry.2 += 1,
-            _ => entry.3 += 1,
+            "debatable" => entry.3 += 1,
+            other => problems.push(format!(
+                "verdict `{other}` is none of TP, FP, debatable: {key:?}"
+            )),
         }
     }
     for key in reported.keys() {

@@ -656,8 +656,9 @@ impl<'g> Flat<'g> {
         self.total + exit as usize
     }
 
-    /// Successors of a global node, as `docs/reference.md` (section 8) documents them: a nested scope's
-    /// exits continue at its Parallel or Map state's success or failure edges.
+    /// Successors of a global node, as `docs/reference.md` (section 8)
+    /// documents them: a nested scope's exits continue at its Parallel or Map
+    /// state's success or failure edges.
     fn successors(&self, id: usize, out: &mut Vec<(usize, Edge)>) {
         out.clear();
         if id >= self.total {
