@@ -30,6 +30,37 @@ impl MachineGraph {
         sg.reachable(&starts, Direction::Outgoing, |_| false)[self.node(target).index()]
     }
 
+    /// The states that `from`'s transitions accepted by `via` lead to, step
+    /// after step along such transitions only, without entering a `blocked`
+    /// state; in state order. `from` is in it only when a path returns to it.
+    pub fn states_reached_along(
+        &self,
+        from: StateId,
+        via: impl Fn(Edge) -> bool,
+        blocked: impl Fn(StateId) -> bool,
+    ) -> Vec<StateId> {
+        let sg = self.scope_graph_of(from);
+        let mut seen = vec![false; sg.graph.node_count()];
+        let mut stack = vec![self.node(from)];
+        let mut reached = Vec::new();
+        while let Some(n) = stack.pop() {
+            for e in sg.graph.edges(n).filter(|e| via(*e.weight())) {
+                let to = e.target();
+                if seen[to.index()] {
+                    continue;
+                }
+                let Some(state) = sg.state(to).filter(|&s| !blocked(s)) else {
+                    continue;
+                };
+                seen[to.index()] = true;
+                reached.push(state);
+                stack.push(to);
+            }
+        }
+        reached.sort_unstable();
+        reached
+    }
+
     /// Whether some transition of `from` that `via` accepts can never lead
     /// to `target`.
     pub fn some_edge_avoids(

@@ -1,7 +1,6 @@
 use crate::catalog::{self, Billable, catalog};
 use crate::diagnostic::{Diagnostic, FlowPath, Severity, Target};
 use crate::edit::{Edit, Fix, NewValue};
-use crate::graph::Target as GraphTarget;
 use crate::loader::pointer;
 use crate::loader::tree::Node;
 use crate::model::{Machine, QueryLanguage, StateId, StateType};
@@ -267,12 +266,17 @@ fn cleanup_fix(
         return None;
     }
     let ids = id_parameter(start, cleanup)?;
-    let region = running_region(cx, start.id, is_stop);
+    // The states that run while the resource does: from the start's
+    // successes to the first stop. A failure of the start itself leaves
+    // nothing running.
+    let region = cx
+        .graph
+        .states_reached_along(start.id, |e| !e.is_failure(), is_stop);
     // One cleanup state per (target, whether the error replaced the input).
     let mut cleanups: Vec<(StateId, bool, String)> = Vec::new();
     let mut edits = Vec::new();
     let mut reroutes = 0;
-    for (id, _) in region.iter().enumerate().filter(|(_, r)| **r) {
+    for id in region {
         let state = &m.states[id];
         if state.query_language == QueryLanguage::Jsonata {
             continue;
@@ -345,29 +349,6 @@ fn cleanup_fix(
 
 /// Where a rerouted Catch puts the error, beside the state's data.
 const CAUGHT_ERROR_PATH: &str = "$.caughtError";
-
-/// The states that run while the resource does: from the start's successes
-/// to the first stop. A failure of the start itself leaves nothing running.
-fn running_region(
-    cx: &Context<'_, '_>,
-    start: StateId,
-    is_stop: &dyn Fn(StateId) -> bool,
-) -> Vec<bool> {
-    let mut region = vec![false; cx.machine.states.len()];
-    let mut stack: Vec<StateId> = vec![start];
-    while let Some(s) = stack.pop() {
-        for (edge, to) in cx.graph.successors(s) {
-            if let (false, GraphTarget::State(t)) = (edge.is_failure(), to)
-                && !region[t]
-                && !is_stop(t)
-            {
-                region[t] = true;
-                stack.push(t);
-            }
-        }
-    }
-    region
-}
 
 /// The cleanup state for Catches that lead to `target` (one per target and
 /// per whether the error replaced the input), named on first use:
