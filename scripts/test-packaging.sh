@@ -166,6 +166,16 @@ PY
         else
             fail "pipx install from the folder"; tail -5 "$scratch/pipx.log"
         fi
+        # `pipx run` as the README suggests. pipx uses its uv backend here (uv
+        # is in the same venv), which takes the folder from uv's variables.
+        out="$(PATH="$plain_path" PIPX_HOME="$scratch/pipx-run" PIPX_BIN_DIR="$scratch/pipx-run/bin" \
+            UV_NO_INDEX=1 UV_FIND_LINKS="$wheels" UV_CACHE_DIR="$scratch/uv-cache-run" UV_PYTHON_DOWNLOADS=never \
+            "$tools/bin/pipx" run asl-lint --version 2>"$scratch/pipx-run.err")"
+        if [ "$out" = "asl-lint $version" ]; then
+            pass "pipx run asl-lint --version says '$out'"
+        else
+            fail "pipx run asl-lint --version said '$out'"; tail -5 "$scratch/pipx-run.err"
+        fi
     else
         skip "no pipx: pipx from the folder"
     fi
