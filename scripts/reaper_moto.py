@@ -16,6 +16,7 @@ Prints one line per check and closes with `N passed, N failed, N skipped`.
 """
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -33,9 +34,11 @@ class CfnLoader(yaml.SafeLoader):
     """Reads the template; its intrinsics are long-form, no tags needed."""
 
 
-def template(binary, kind):
+def template(binary, kind, scope="humans"):
     out = subprocess.run(
-        [binary, "--reaper", kind, "--reaper-wait", "1s"], capture_output=True, check=True
+        [binary, "--reaper", kind, "--reaper-wait", "1s", "--reaper-scope", scope],
+        capture_output=True,
+        check=True,
     )
     return yaml.load(out.stdout, Loader=CfnLoader)
 
@@ -47,13 +50,34 @@ def definition(tpl):
     return text.replace("${NotificationTopicArn}", "")
 
 
-def cloudtrail(source, name, request, response, error=None):
+PERSON = {"type": "IAMUser", "accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ana"}
+SSO = {
+    "type": "AssumedRole",
+    "accountId": ACCOUNT,
+    "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/ana",
+}
+# How CloudTrail records a start that a service made for a pipeline (an
+# Auto Scaling group, EMR's own instances, an EKS node group).
+SERVICE = {
+    "type": "AssumedRole",
+    "accountId": ACCOUNT,
+    "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling",
+    "invokedBy": "autoscaling.amazonaws.com",
+}
+PIPELINE = {
+    "type": "AssumedRole",
+    "accountId": ACCOUNT,
+    "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/etl-pipeline-role/run-42",
+}
+
+
+def cloudtrail(source, name, request, response, error=None, who=PERSON):
     detail = {
         "eventVersion": "1.08",
         "eventSource": source,
         "eventName": name,
         "awsRegion": REGION,
-        "userIdentity": {"type": "IAMUser", "accountId": ACCOUNT},
+        "userIdentity": who,
         "requestParameters": request,
         "responseElements": response,
     }
@@ -71,10 +95,19 @@ def cloudtrail(source, name, request, response, error=None):
     }
 
 
+def wildcard(pattern, text):
+    """EventBridge's `wildcard`: `*` matches any run of characters."""
+    return re.fullmatch(".*".join(re.escape(p) for p in pattern.split("*")), text) is not None
+
+
 def matches(pattern, event):
-    """EventBridge matching for the forms the reaper uses: lists of values
-    and `{"exists": false}`, nested objects."""
+    """EventBridge matching for the forms the reaper uses: lists of values,
+    `{"exists": ...}`, `{"wildcard": ...}`, `$or`, nested objects."""
     for key, want in pattern.items():
+        if key == "$or":
+            if not any(matches(option, event) for option in want):
+                return False
+            continue
         if isinstance(want, dict):
             if not isinstance(event.get(key), dict) or not matches(want, event[key]):
                 return False
@@ -84,6 +117,8 @@ def matches(pattern, event):
         for option in want:
             if isinstance(option, dict) and "exists" in option:
                 ok = ok or (present == option["exists"])
+            elif isinstance(option, dict) and "wildcard" in option:
+                ok = ok or (isinstance(event.get(key), str) and wildcard(option["wildcard"], event[key]))
             elif present and event[key] == option:
                 ok = True
         if not ok:
@@ -158,6 +193,54 @@ KINDS = {
 }
 
 
+def create(sfn, tpl):
+    return sfn.create_state_machine(name=f"reaper-{next(RUNS)}", definition=definition(tpl), roleArn=ROLE)["stateMachineArn"]
+
+
+def ec2_tag_scope(binary, report):
+    """One launch of two tagged instances and one untagged: the tagged ones
+    are stopped, each of them, and the other is left running."""
+    tpl = template(binary, "ec2-instance", "tag=reap=yes")
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        ec2 = boto3.client("ec2", region_name=REGION)
+        tags = [{"ResourceType": "instance", "Tags": [{"Key": "reap", "Value": "yes"}]}]
+        tagged = [i["InstanceId"] for i in ec2.run_instances(ImageId="ami-12c6146b", MinCount=2, MaxCount=2, TagSpecifications=tags)["Instances"]]
+        other = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+        items = {"items": [{"instanceId": i, "instanceState": {"code": 0, "name": "pending"}} for i in tagged + [other]]}
+        start = cloudtrail("ec2.amazonaws.com", "RunInstances", {"instancesSet": {"items": [{"imageId": "ami-12c6146b", "minCount": 3, "maxCount": 3}]}}, {"reservationId": "r-1", "instancesSet": items})
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        status = run(sfn, create(sfn, tpl), start)
+        reservations = ec2.describe_instances(InstanceIds=tagged + [other])["Reservations"]
+        states = {i["InstanceId"]: i["State"]["Name"] for r in reservations for i in r["Instances"]}
+        ok = status == "SUCCEEDED" and all(states[t] in {"stopped", "stopping"} for t in tagged) and states[other] == "running"
+        report(ok, "ec2-instance", f"tag=reap=yes: both tagged instances of one launch stopped, the untagged one left running ({status}, {states})")
+
+
+def emr_tag_scope(binary, report):
+    """A tagged cluster is terminated; an untagged one is left running."""
+    tpl = template(binary, "emr-cluster", "tag=team=data")
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        emr = boto3.client("emr", region_name=REGION)
+
+        def cluster(tags):
+            return emr.run_job_flow(
+                Name="adhoc",
+                ReleaseLabel="emr-7.1.0",
+                Instances={"MasterInstanceType": "m5.xlarge", "SlaveInstanceType": "m5.xlarge", "InstanceCount": 1, "KeepJobFlowAliveWhenNoSteps": True},
+                JobFlowRole="EMR_EC2_DefaultRole",
+                ServiceRole="EMR_DefaultRole",
+                Tags=tags,
+            )["JobFlowId"]
+
+        tagged, other = cluster([{"Key": "team", "Value": "data"}]), cluster([{"Key": "team", "Value": "web"}])
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        arn = create(sfn, tpl)
+        statuses = [run(sfn, arn, cloudtrail("elasticmapreduce.amazonaws.com", "RunJobFlow", {"name": "adhoc"}, {"jobFlowId": c})) for c in (tagged, other)]
+        state = lambda c: emr.describe_cluster(ClusterId=c)["Cluster"]["Status"]["State"]  # noqa: E731
+        ok = statuses == ["SUCCEEDED", "SUCCEEDED"] and state(tagged) in {"TERMINATING", "TERMINATED"} and state(other) in {"STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING"}
+        report(ok, "emr-cluster", f"tag=team=data: the tagged cluster terminated, the other left running ({statuses}, {state(tagged)}, {state(other)})")
+
+
 def main():
     binary = sys.argv[1]
     listed = subprocess.run([binary, "--reaper", "list"], capture_output=True, text=True, check=True)
@@ -188,11 +271,15 @@ def main():
                 print(f"skip {kind}: moto cannot create the resource ({type(e).__name__}: {e})")
                 continue
             report(matches(pattern, start), kind, "the rule matches the start call's CloudTrail record")
+            by = lambda who: {**start, "detail": {**start["detail"], "userIdentity": who}}  # noqa: E731
+            report(matches(pattern, by(SSO)), kind, "humans: the rule matches a start from an SSO session")
+            report(not matches(pattern, by(SERVICE)), kind, "humans: the rule ignores a start an AWS service made")
+            report(not matches(pattern, by(PIPELINE)), kind, "humans: the rule ignores a start a pipeline's role made")
             report(not matches(pattern, stop), kind, "the rule ignores the stop call's record")
             failed_start = cloudtrail(start["detail"]["eventSource"], start["detail"]["eventName"], {}, None, error="AccessDenied")
             report(not matches(pattern, failed_start), kind, "the rule ignores a failed start")
             sfn = boto3.client("stepfunctions", region_name=REGION)
-            arn = sfn.create_state_machine(name="reaper", definition=definition(tpl), roleArn=ROLE)["stateMachineArn"]
+            arn = create(sfn, tpl)
             before = state()
             status = run(sfn, arn, start)
             after = state()
@@ -204,6 +291,11 @@ def main():
             report(True, kind, f"the reaper stopped it ({before} -> {after})")
             status = run(sfn, arn, start)
             report(status == "SUCCEEDED", kind, f"a second run on the stopped resource ends {status}")
+    for check in (ec2_tag_scope, emr_tag_scope):
+        try:
+            check(binary, report)
+        except Exception as e:  # a moto or boto3 failure is a failed check
+            report(False, check.__name__, f"{type(e).__name__}: {e}")
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 

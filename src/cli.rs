@@ -115,6 +115,12 @@ pub struct Args {
     )]
     pub reaper_wait: String,
 
+    /// For --reaper: which resources it may stop: `humans` (only starts
+    /// made by people, never by AWS services) or `tag=KEY[=VALUE]` (only
+    /// resources carrying the tag). `ec2-instance` and `emr-cluster` need one.
+    #[arg(long, value_name = "SCOPE", requires = "reaper")]
+    pub reaper_scope: Option<String>,
+
     /// Apply the safe fixes to the files in place (with `-`, print the fixed
     /// text to stdout and the remaining findings to stderr).
     #[arg(long, conflicts_with_all = ["cost", "show_files", "diff"])]
@@ -250,8 +256,11 @@ pub fn main() -> i32 {
     }
 }
 
+/// A usage error on stderr. Messages quote arguments, configuration keys
+/// and paths from the repository: those are shown with control characters
+/// escaped, so none can drive the terminal or start a CI workflow command.
 fn usage_error(message: &str) -> i32 {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", render::escape::visible(message));
     EXIT_USAGE
 }
 
@@ -266,7 +275,13 @@ pub fn run(args: Args) -> i32 {
         return crate::lsp::run();
     }
     if let Some(kind) = &args.reaper {
-        return reaper(kind, &args.reaper_wait);
+        if !args.formats.is_empty() {
+            return usage_error(
+                "--reaper prints its template to standard output; --format does not \
+                 apply (redirect it: `asl-lint --reaper KIND > reaper.yaml`)",
+            );
+        }
+        return reaper(kind, &args.reaper_wait, args.reaper_scope.as_deref());
     }
     let outputs = match output_specs(&args) {
         Ok(outputs) => outputs,
@@ -343,7 +358,10 @@ impl Prepared {
                 Ok(inputs) => inputs,
                 Err(errors) => {
                     for DiscoveryError::Missing(path) in &errors {
-                        eprintln!("error: path `{path}` does not exist");
+                        eprintln!(
+                            "error: path `{}` does not exist",
+                            render::escape::visible(path)
+                        );
                     }
                     return Err(EXIT_USAGE);
                 }
@@ -1116,7 +1134,7 @@ fn list_rules(args: &Args) -> i32 {
 
 /// `--reaper KIND`: the template on stdout; an unknown or refused kind,
 /// or a bad wait, is a usage error.
-fn reaper(kind: &str, wait: &str) -> i32 {
+fn reaper(kind: &str, wait: &str, scope: Option<&str>) -> i32 {
     if kind == "list" {
         let _ = std::io::stdout().write_all(crate::reaper::list().as_bytes());
         return EXIT_OK;
@@ -1125,12 +1143,16 @@ fn reaper(kind: &str, wait: &str) -> i32 {
         Ok(s) => s,
         Err(message) => return usage_error(&format!("--reaper-wait: {message}")),
     };
-    match crate::reaper::template(kind, seconds) {
-        Some(text) => {
+    let scope = match scope.map(crate::reaper::parse_scope).transpose() {
+        Ok(scope) => scope,
+        Err(message) => return usage_error(&format!("--reaper-scope: {message}")),
+    };
+    match crate::reaper::template(kind, seconds, scope.as_ref()) {
+        Ok(text) => {
             let _ = std::io::stdout().write_all(text.as_bytes());
             EXIT_OK
         }
-        None => usage_error(&crate::reaper::refusal(kind)),
+        Err(message) => usage_error(&message),
     }
 }
 

@@ -133,12 +133,25 @@ pub struct Reaper {
     #[serde(default)]
     pub event_id_list: bool,
     /// The describe call (an `aws-sdk:` key), its id parameter, whether it
-    /// takes a list, and where the state is in its result.
+    /// takes a list, and where the state is in its result. A kind with
+    /// `filters` describes through filters instead and has neither.
     pub describe: String,
+    #[serde(default)]
     pub describe_parameter: String,
     #[serde(default)]
     pub describe_list: bool,
+    #[serde(default)]
     pub state_path: String,
+    /// Describe through filters (EC2): the call filters on the ids, the
+    /// running states and the scope's tag, so it never fails on a resource
+    /// that is gone and returns exactly the resources still to stop.
+    pub filters: Option<ReaperFilters>,
+    /// Where the resource's tags (`[{Key, Value}]`) are in the describe
+    /// result, for `--reaper-scope tag=...` on a kind without filters.
+    pub tags_path: Option<String>,
+    /// Why the kind needs `--reaper-scope`: other services start such
+    /// resources on their own, and an unscoped reaper would stop theirs.
+    pub scope_required: Option<String>,
     /// States in which the resource still bills.
     pub running_states: Vec<String>,
     /// The stop call (an `aws-sdk:` key of `stop`) and its id parameter.
@@ -150,8 +163,33 @@ pub struct Reaper {
     pub iam_actions: Vec<String>,
     /// Errors that mean the resource is already gone or stopped.
     pub gone_errors: Vec<String>,
+    /// When set, a gone error means "gone" only when its `Cause` names one
+    /// of these codes (EC2 raises every error as one exception and tells
+    /// them apart by the code in the cause); any other cause fails the run.
+    #[serde(default)]
+    pub gone_causes: Vec<String>,
     /// Errors that mean "slow down": retried with backoff.
     pub throttling_errors: Vec<String>,
+}
+
+/// How a reaper describes through filters (EC2 `DescribeInstances`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReaperFilters {
+    /// The filter names for the resource ids and for the state.
+    pub id: String,
+    pub state: String,
+    /// The filter names for a tag key alone and for a key with a value
+    /// (the key is appended: `tag:owner`).
+    pub tag_key: String,
+    pub tag_prefix: String,
+    /// Where the matches are in the describe result: a list, always
+    /// present, empty when nothing is left to stop. A path to the ids over
+    /// the matches (`[*].Instances[*].InstanceId`) would fail the run with
+    /// `States.Runtime` when nothing matches, so the ids are read (`ids`,
+    /// within each match) only once a match is known to exist.
+    pub found: String,
+    pub ids: String,
 }
 
 impl Billable {

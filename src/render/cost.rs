@@ -55,8 +55,9 @@ pub fn text(reports: &[CostReport], a: &Assumptions, quiet: bool) -> String {
             " (some Maps set in [cost.map-items])"
         },
         a.task_seconds,
-        a.prices.source,
-        a.prices.read
+        // `--prices` files name their own source and date: shown escaped.
+        crate::render::escape::visible(&a.prices.source),
+        crate::render::escape::visible(&a.prices.read)
     ));
     out
 }
