@@ -549,6 +549,16 @@ fn fix_step<'s>(
         if args.diff {
             let _ = std::io::stdout().write_all(fixes.diffs.as_bytes());
             let remaining = exit_code(reports, args.fail_on);
+            if fixes.diffs.is_empty() && remaining != EXIT_OK && !args.quiet {
+                eprintln!(
+                    "No fix applies{}; the findings remain (run without --diff to see them).",
+                    if args.unsafe_fixes {
+                        ""
+                    } else {
+                        " without --unsafe-fixes"
+                    }
+                );
+            }
             return Err(if fixes.would_change {
                 EXIT_FINDINGS
             } else {
@@ -690,12 +700,19 @@ fn apply_fixes<'s>(
                 &fixed.fixed,
             ));
         } else if let engine::Source::Path(path) = &input.source {
-            if let Err(e) = fix::write_atomically(path, &fixed.fixed) {
-                eprintln!(
-                    "error: cannot write the fixes to `{}`: {e}",
+            match fix::write_atomically(path, &fixed.original, &fixed.fixed) {
+                Ok(None) => {}
+                Ok(Some(warning)) => eprintln!(
+                    "warning: `{}`: {warning}",
                     render::escape::visible(&report.path)
-                );
-                continue;
+                ),
+                Err(e) => {
+                    eprintln!(
+                        "error: cannot write the fixes to `{}`: {e}",
+                        render::escape::visible(&report.path)
+                    );
+                    continue;
+                }
             }
         } else {
             outcome.stdin = Some(fixed.fixed.clone());

@@ -3,9 +3,10 @@
 //!
 //! As in ruff: each pass applies the fixes whose edits do not overlap,
 //! re-lints, and repeats (a fix may only become possible once another is
-//! in). A pass whose result does not parse, or has more errors of some rule
-//! than before, is undone and its fixes are tried one at a time; a fix that
-//! fails alone is dropped and reported.
+//! in). A pass whose result does not parse, has more errors of some rule
+//! than before (with safe fixes only: more findings of any kind), or leaves
+//! a fixed finding in place, is undone and its fixes are tried by rule; a
+//! fix that fails is dropped and reported.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -17,9 +18,10 @@ use crate::engine::{self, FileReport, Input, Settings};
 
 /// Passes before giving up on fixes that keep enabling other fixes.
 const MAX_PASSES: usize = 10;
-/// Fixes of a failed pass retried one at a time; the rest wait for the next
-/// run (each try re-lints the file).
-const MAX_SINGLE_TRIES: usize = 32;
+/// A rule with at most this many fixes in a failed pass has them retried
+/// one at a time; a larger group stands or falls together (each try
+/// re-lints the whole file).
+const SMALL_GROUP: usize = 8;
 
 /// What fixing one file did.
 #[derive(Debug)]
@@ -54,6 +56,17 @@ pub fn has_fixes(report: &FileReport, unsafe_fixes: bool) -> bool {
 }
 
 /// Applies the fixes to `bytes` (the content of `input`) in memory.
+///
+/// Each pass applies the non-overlapping fixes together and re-lints. A
+/// pass is kept when the result parses, no rule has more errors than
+/// before (with only safe fixes: no rule has more findings of any kind,
+/// since a fix that adds findings changes what the machine does), and every
+/// applied fix removed its own finding (a fix that lands in the wrong place
+/// leaves it). Otherwise the pass's fixes are retried by rule, all of one
+/// rule together, and one by one only for a rule with few of them; a rule
+/// whose fixes fail together is dropped whole. The re-lints per pass are
+/// so bounded by the number of rules, not of fixes, and a pass that makes
+/// no progress ends the run.
 pub fn fix_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings, unsafe_fixes: bool) -> Fixed {
     let original = bytes.clone();
     let mut current = bytes;
@@ -62,6 +75,7 @@ pub fn fix_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings, unsafe_fixe
     let mut dropped = Vec::new();
     // Fixes that failed, by finding, so that later passes skip them.
     let mut refused: BTreeSet<(String, &'static str)> = BTreeSet::new();
+    let strict = !unsafe_fixes;
     for _ in 0..MAX_PASSES {
         let candidates = non_overlapping(&report.findings, unsafe_fixes, &refused);
         if candidates.is_empty() {
@@ -69,41 +83,61 @@ pub fn fix_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings, unsafe_fixe
         }
         let together = apply(&current, candidates.iter().map(|f| f.fix.as_ref().unwrap()));
         let relinted = engine::lint_bytes_guarded(input, together.clone(), settings);
-        if together != current && acceptable(&report, &relinted).is_ok() {
+        if together != current && check(&report, &relinted, &candidates, strict).is_ok() {
             applied += candidates.len();
             current = together;
             report = relinted;
             continue;
         }
-        // One at a time: keep the first that works, then start a new pass
-        // (the others' positions are stale once it is in).
+        // By rule: one re-lint per rule, and one per fix only where a rule
+        // has a handful of fixes. The first group that works is kept and a
+        // new pass starts (the others' positions are stale once it is in).
+        let mut groups: Vec<Vec<&Finding>> = Vec::new();
+        for f in &candidates {
+            match groups.iter_mut().find(|g| g[0].rule == f.rule) {
+                Some(g) => g.push(f),
+                None => groups.push(vec![f]),
+            }
+        }
         let mut progressed = false;
-        for finding in candidates.iter().take(MAX_SINGLE_TRIES) {
-            let alone = apply(&current, std::iter::once(finding.fix.as_ref().unwrap()));
-            let relinted = engine::lint_bytes_guarded(input, alone.clone(), settings);
-            match acceptable(&report, &relinted) {
-                Ok(()) if alone != current => {
-                    applied += 1;
-                    current = alone;
-                    report = relinted;
-                    progressed = true;
-                    break;
+        'groups: for group in groups {
+            let mut tries = vec![group.clone()];
+            if group.len() > 1 && group.len() <= SMALL_GROUP {
+                tries.extend(group.iter().map(|f| vec![*f]));
+            }
+            let mut why_failed = None;
+            for attempt in tries {
+                let alone = apply(&current, attempt.iter().map(|f| f.fix.as_ref().unwrap()));
+                let relinted = engine::lint_bytes_guarded(input, alone.clone(), settings);
+                match check(&report, &relinted, &attempt, strict) {
+                    Ok(()) if alone != current => {
+                        applied += attempt.len();
+                        current = alone;
+                        report = relinted;
+                        progressed = true;
+                        break 'groups;
+                    }
+                    Ok(()) => {}
+                    Err(why) => {
+                        if attempt.len() == 1 {
+                            refuse(&mut refused, &mut dropped, attempt[0], &why);
+                        }
+                        why_failed = Some(why);
+                    }
                 }
-                Ok(()) => {
-                    refused.insert((finding.fingerprint.clone(), finding.rule));
-                }
-                Err(why) => {
-                    refused.insert((finding.fingerprint.clone(), finding.rule));
-                    dropped.push(format!(
-                        "{}:{}:{}: the fix for `{}` was not applied: {why}",
-                        finding.file, finding.start.line, finding.start.column, finding.rule
-                    ));
+            }
+            // Every try of the group failed: the whole rule is out.
+            if let Some(why) = why_failed {
+                for f in &group {
+                    if !refused.contains(&(f.fingerprint.clone(), f.rule)) {
+                        refuse(&mut refused, &mut dropped, f, &why);
+                    }
                 }
             }
         }
-        // Without progress the refused fixes are out of the next pass,
-        // which tries the ones they overlapped.
-        let _ = progressed;
+        if !progressed && non_overlapping(&report.findings, unsafe_fixes, &refused).is_empty() {
+            break;
+        }
     }
     Fixed {
         original,
@@ -112,6 +146,42 @@ pub fn fix_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings, unsafe_fixe
         dropped,
         report,
     }
+}
+
+fn refuse(
+    refused: &mut BTreeSet<(String, &'static str)>,
+    dropped: &mut Vec<String>,
+    finding: &Finding,
+    why: &str,
+) {
+    refused.insert((finding.fingerprint.clone(), finding.rule));
+    dropped.push(format!(
+        "{}:{}:{}: the fix for `{}` was not applied: {why}",
+        finding.file, finding.start.line, finding.start.column, finding.rule
+    ));
+}
+
+/// Whether fixed text can be kept: it is `acceptable`, and each applied
+/// fix removed the finding it was offered for.
+fn check(
+    before: &FileReport,
+    after: &FileReport,
+    applied: &[&Finding],
+    strict: bool,
+) -> Result<(), String> {
+    acceptable(before, after, strict)?;
+    let left: BTreeSet<(&str, &str)> = after
+        .findings
+        .iter()
+        .map(|f| (f.fingerprint.as_str(), f.rule))
+        .collect();
+    if applied
+        .iter()
+        .any(|f| left.contains(&(f.fingerprint.as_str(), f.rule)))
+    {
+        return Err("the fix did not remove its finding (it would land in the wrong place)".into());
+    }
+    Ok(())
 }
 
 /// The findings whose fixes can go in together: in order of their first
@@ -169,16 +239,23 @@ fn apply<'f>(bytes: &[u8], fixes: impl Iterator<Item = &'f PlacedFix>) -> Vec<u8
 }
 
 /// A fixed text is kept when it still parses and no rule reports more
-/// errors than before.
-fn acceptable(before: &FileReport, after: &FileReport) -> Result<(), String> {
-    let errors = |r: &FileReport| {
+/// errors than before; `strict` (only safe fixes) also refuses more
+/// findings of any severity: a safe fix must not change behaviour, and one
+/// that wakes up a new warning does (a corrected error name turns a dead
+/// retrier into a live one).
+fn acceptable(before: &FileReport, after: &FileReport, strict: bool) -> Result<(), String> {
+    let count = |r: &FileReport, errors_only: bool| {
         let mut by_rule = std::collections::BTreeMap::<&str, usize>::new();
-        for f in r.findings.iter().filter(|f| f.severity == Severity::Error) {
+        for f in r
+            .findings
+            .iter()
+            .filter(|f| !errors_only || f.severity == Severity::Error)
+        {
             *by_rule.entry(f.rule).or_default() += 1;
         }
         by_rule
     };
-    let (old, new) = (errors(before), errors(after));
+    let (old, new) = (count(before, true), count(after, true));
     for unparsable in ["invalid-json", "invalid-yaml", "internal-error"] {
         if new.get(unparsable) > old.get(unparsable) {
             return Err(format!("the result would not parse (`{unparsable}`)"));
@@ -189,13 +266,33 @@ fn acceptable(before: &FileReport, after: &FileReport) -> Result<(), String> {
             return Err(format!("the result would have a new `{rule}` error"));
         }
     }
+    if strict {
+        let (old, new) = (count(before, false), count(after, false));
+        for (rule, n) in &new {
+            if old.get(rule).copied().unwrap_or(0) < *n {
+                return Err(format!(
+                    "the result would have a new `{rule}` finding, so the fix changes behaviour \
+                     (unsafe)"
+                ));
+            }
+        }
+    }
     Ok(())
 }
 
-/// Replaces `path` with `bytes`: a temporary file in the same folder, the
-/// original's permissions, then a rename, so a crash never leaves half a
-/// file. A symlink is refused rather than followed or replaced.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Replaces `path` with `bytes`: a temporary file in the same folder with
+/// the original's owner, group and permissions (less setuid and setgid),
+/// then a rename, so a crash never leaves half a file. Refused: a symlink
+/// (fix the file it points to), a read-only file, and a file whose content
+/// is no longer `original`, the text the fixes were computed from (an edit
+/// saved meanwhile would be lost). A file with other hard links is written
+/// all the same, and the returned warning says that the other names keep
+/// the old text. Errors never name the temporary file.
+pub fn write_atomically(
+    path: &Path,
+    original: &[u8],
+    bytes: &[u8],
+) -> std::io::Result<Option<String>> {
     let metadata = std::fs::symlink_metadata(path)?;
     if metadata.file_type().is_symlink() {
         return Err(std::io::Error::other(
@@ -205,18 +302,78 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if !metadata.is_file() {
         return Err(std::io::Error::other("it is not a regular file"));
     }
+    if metadata.permissions().readonly() {
+        return Err(std::io::Error::other(
+            "it is read-only; make it writable to fix it",
+        ));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     let mut temporary = tempfile::Builder::new()
         .prefix(".asl-lint-fix-")
-        .tempfile_in(dir)?;
-    temporary.write_all(bytes)?;
-    temporary.as_file().sync_all()?;
-    std::fs::set_permissions(temporary.path(), metadata.permissions())?;
-    temporary.persist(path).map_err(|e| e.error)?;
-    Ok(())
+        .tempfile_in(dir)
+        .map_err(without_path)?;
+    temporary.write_all(bytes).map_err(without_path)?;
+    temporary.as_file().sync_all().map_err(without_path)?;
+    let warning = keep_owner_and_mode(temporary.as_file(), &metadata)?;
+    // Last look before the rename: the file must still hold what was read.
+    if std::fs::read(path)? != original {
+        return Err(std::io::Error::other(
+            "it changed since asl-lint read it; nothing was written, run again",
+        ));
+    }
+    temporary.persist(path).map_err(|e| without_path(e.error))?;
+    Ok(warning)
+}
+
+/// The error without the temporary file's name, which means nothing to the
+/// user (the message names the file being fixed).
+fn without_path(e: std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::new(e.kind(), e.kind().to_string()),
+    }
+}
+
+/// The original's owner, group and mode on the new file, setuid and setgid
+/// dropped (a rewritten file must not keep privileges it was granted as
+/// another text). Returns a warning for a file with other hard links.
+#[cfg(unix)]
+fn keep_owner_and_mode(
+    file: &std::fs::File,
+    metadata: &std::fs::Metadata,
+) -> std::io::Result<Option<String>> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // As root this keeps another user's file theirs; as its owner it is a
+    // no-op for the user and sets the group where the user may.
+    if std::os::unix::fs::fchown(file, Some(metadata.uid()), Some(metadata.gid())).is_err()
+        && file.metadata()?.uid() != metadata.uid()
+    {
+        return Err(std::io::Error::other(
+            "it belongs to another user, and the fixed file could not keep that owner",
+        ));
+    }
+    let mode = metadata.mode() & 0o1777;
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+        .map_err(without_path)?;
+    Ok((metadata.nlink() > 1).then(|| {
+        format!(
+            "it has {} other hard link(s); they keep the old text",
+            metadata.nlink() - 1
+        )
+    }))
+}
+
+#[cfg(not(unix))]
+fn keep_owner_and_mode(
+    file: &std::fs::File,
+    metadata: &std::fs::Metadata,
+) -> std::io::Result<Option<String>> {
+    file.set_permissions(metadata.permissions())
+        .map_err(without_path)?;
+    Ok(None)
 }
 
 /// `--diff`: a unified diff with three lines of context, `a/` and `b/`

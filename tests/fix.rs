@@ -472,3 +472,169 @@ fn the_cleanup_fix_stops_the_instance_in_moto() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A file that is not root's, as root would see it: owner and group kept.
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, "").unwrap();
+    std::fs::metadata(&probe).unwrap().uid() == 0
+}
+
+#[test]
+fn fix_keeps_owner_and_group_and_drops_setuid() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (_dir, path) = scratch_copy("tests/fixtures/unknown-transition-target/fix/next.asl.yaml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o6755)).unwrap();
+    let owner = if running_as_root() {
+        std::os::unix::fs::chown(&path, Some(4321), Some(4322)).unwrap();
+        Some((4321, 4322))
+    } else {
+        println!("NOTICE: not root; the owner part of this test only checks the mode");
+        None
+    };
+    let out = bin().arg("--fix").arg(&path).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta = std::fs::metadata(&path).unwrap();
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("Next: Done")
+    );
+    assert_eq!(meta.mode() & 0o7777, 0o755, "setuid and setgid dropped");
+    if let Some((uid, gid)) = owner {
+        assert_eq!((meta.uid(), meta.gid()), (uid, gid), "owner and group kept");
+    }
+}
+
+#[test]
+fn fix_refuses_a_read_only_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, path) = scratch_copy("tests/fixtures/unknown-transition-target/fix/next.asl.yaml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let out = bin().arg("--fix").arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("read-only"), "{stderr}");
+    assert!(!stderr.contains(".asl-lint-fix-"), "{stderr}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(out.status.code(), Some(1), "the finding remains");
+}
+
+#[test]
+fn fix_warns_that_other_hard_links_keep_the_old_text() {
+    let (dir, path) = scratch_copy("tests/fixtures/unknown-transition-target/fix/next.asl.yaml");
+    let other = dir.path().join("other-name.yaml");
+    std::fs::hard_link(&path, &other).unwrap();
+    let out = bin().arg("--fix").arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("hard link"), "{stderr}");
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("Next: Done")
+    );
+}
+
+#[test]
+fn a_file_changed_after_it_was_read_is_not_overwritten() {
+    let (_dir, path) = scratch_copy("tests/fixtures/unknown-transition-target/fix/next.asl.yaml");
+    let read = std::fs::read(&path).unwrap();
+    // The user saves an edit while asl-lint computes its fixes.
+    std::fs::write(&path, b"# saved meanwhile\n").unwrap();
+    let err = fix::write_atomically(&path, &read, b"fixed").unwrap_err();
+    assert!(err.to_string().contains("changed since"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"# saved meanwhile\n");
+    // Unchanged: written.
+    let now = std::fs::read(&path).unwrap();
+    assert_eq!(fix::write_atomically(&path, &now, b"fixed").unwrap(), None);
+    assert_eq!(std::fs::read(&path).unwrap(), b"fixed");
+}
+
+#[test]
+fn an_insertion_after_a_block_scalar_stays_in_its_state() {
+    for style in ["|", ">", "|+", "|-", ">-"] {
+        let text = format!(
+            "StartAt: Pick\nStates:\n  Pick:\n    Type: Choice\n    Choices:\n      - Variable: $.x\n        StringEquals: a\n        Next: Done\n    Comment: {style}\n      Picks the route.\n\n  Done:\n    Type: Succeed\n"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pick.asl.yaml");
+        std::fs::write(&path, &text).unwrap();
+        let out = bin()
+            .args(["--fix", "--unsafe-fixes"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let fixed = std::fs::read_to_string(&path).unwrap();
+        // The scalar's lines are untouched, its trailing blank line too, and
+        // the new member opens the line where the next state used to start.
+        assert!(
+            fixed.contains(&format!(
+                "    Comment: {style}\n      Picks the route.\n\n    Default: Pick No Match\n  Done:\n    Type: Succeed\n"
+            )),
+            "{style}: {}\n{fixed}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_safe_fix_that_wakes_up_a_retrier_is_not_applied_without_unsafe_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("timout.asl.json");
+    let text = r#"{
+  "StartAt": "Run",
+  "TimeoutSeconds": 7200,
+  "States": {
+    "Run": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::glue:startJobRun.sync",
+      "Parameters": {"JobName": "nightly"},
+      "TimeoutSeconds": 3600,
+      "Retry": [{"ErrorEquals": ["States.Timout"], "MaxAttempts": 5}],
+      "End": true
+    }
+  }
+}
+"#;
+    std::fs::write(&path, text).unwrap();
+    let out = bin().arg("--fix").arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "{stderr}");
+    assert!(stderr.contains("changes behaviour"), "{stderr}");
+    assert!(!stderr.contains("Fixed"), "{stderr}");
+    let out = bin()
+        .args(["--fix", "--unsafe-fixes"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("\"States.Timeout\""),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_says_when_no_fix_applies() {
+    let out = bin()
+        .arg("--diff")
+        .arg(common::root().join("tests/fixtures/no-terminal-state/fail"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("No fix applies"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

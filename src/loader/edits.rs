@@ -216,7 +216,19 @@ impl Writer<'_> {
             return Ok((Span::new(after_value, after_value), content));
         }
         // A block mapping: a line of its own after the last member's line,
-        // so a comment at the end of that line stays where it is.
+        // so a comment at the end of that line stays where it is. A block
+        // scalar (`|`, `>`, `|+`, `|-`) ends with its line break, at the
+        // start of the next line: the new line goes right there, before
+        // whatever follows, and the scalar's text is left as it was.
+        if let Some(at) = after_line_break(text, after_value) {
+            let content = format!(
+                "{indent}{}:{}{}",
+                yaml_key(key),
+                yaml_block(value, &indent, &unit, self.newline),
+                self.newline
+            );
+            return Ok((Span::new(at, at), content));
+        }
         let line_end = text[after_value..]
             .find(['\n', '\r'])
             .map_or(text.len(), |i| after_value + i);
@@ -257,7 +269,12 @@ impl Writer<'_> {
                 return Err("the member shares its line (a `- ` item)".into());
             }
             let end = m.value.span.end as usize;
-            let line_end = text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+            // A block scalar's span already ends after its line break.
+            let line_end = if let Some(at) = after_line_break(text, end) {
+                at
+            } else {
+                text[end..].find('\n').map_or(text.len(), |n| end + n + 1)
+            };
             Span::new(line_start, line_end)
         };
         if self.strings.is_some() {
@@ -296,6 +313,18 @@ impl Writer<'_> {
             _ => "  ".to_string(),
         }
     }
+}
+
+/// The start of the line `offset` stands on when only indentation is
+/// before it there: where a YAML block scalar's span ends (after its line
+/// break, at the next token), so that nothing is glued to the scalar.
+fn after_line_break(text: &str, offset: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = offset.min(bytes.len());
+    while i > 0 && matches!(bytes[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    (i > 0 && bytes[i - 1] == b'\n').then_some(i)
 }
 
 fn exact<'a>(root: &'a Node, pointer: &str) -> Result<&'a Node, String> {
