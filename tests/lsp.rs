@@ -357,13 +357,40 @@ fn garbage_gets_errors_and_the_server_carries_on() {
 
 #[test]
 fn the_server_exits_when_the_client_closes_stdin() {
+    // Without `shutdown` first the client went away: exit code 1 (LSP).
     let client = Client::start();
     let Client {
         mut child, stdin, ..
     } = client;
     drop(stdin);
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(status.code(), Some(1));
+    // After `shutdown`, the end of the stream is a clean exit.
+    let mut client = Client::start();
+    client.request("shutdown", Value::Null);
+    let Client {
+        mut child, stdin, ..
+    } = client;
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn a_non_utf8_header_gets_an_error_and_the_server_carries_on() {
+    let mut client = Client::start();
+    // A header line with bytes that are not UTF-8, then one with a bad
+    // Content-Length: each frame is answered with a parse error.
+    client.raw(b"Content-Length: 2\xff\r\n\r\n");
+    let error = client.next();
+    assert_eq!(error["error"]["code"], -32700);
+    client.raw(b"X-Editor: caf\xe9\r\nContent-Length: 2\r\n\r\n{}");
+    let error = client.next();
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+    // Still alive: a request is answered.
+    client.send(json!({"jsonrpc": "2.0", "id": 41, "method": "workspace/unknown"}));
+    let error = client.response(json!(41));
+    assert_eq!(error["error"]["code"], -32601);
+    client.finish();
 }
 
 #[test]

@@ -89,7 +89,9 @@ pub fn run() -> i32 {
     };
     let code = loop {
         match transport::read(&mut stdin) {
-            transport::Frame::Closed => break 0,
+            // The stream ended: cleanly after `shutdown`, otherwise the
+            // client went away (or crashed) and the exit code says so.
+            transport::Frame::Closed => break if server.shutdown { 0 } else { 1 },
             transport::Frame::Malformed(why) => {
                 server.error(Value::Null, PARSE_ERROR, &why);
             }
