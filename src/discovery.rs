@@ -131,9 +131,22 @@ fn walk(root: &Path, excluded: Excluded<'_>, inputs: &mut Vec<Input>) {
             !excluded(e.path(), &normalize(&below.to_string_lossy()))
         });
     for entry in walker {
-        // Unreadable directories and loops are skipped; named paths are
-        // checked up front, so nothing the user asked for is lost silently.
-        let Ok(entry) = entry else { continue };
+        // A folder that cannot be read (permissions, a path longer than
+        // the system takes) is an input of its own: reading it fails, and
+        // the report has an `io-error` for it instead of a silent skip.
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                if let Some(path) = e.path() {
+                    inputs.push(Input {
+                        display: normalize(&path.to_string_lossy()),
+                        source: Source::Path(path.to_path_buf()),
+                        explicit: true,
+                    });
+                }
+                continue;
+            }
+        };
         // Only regular files: FIFOs, sockets, devices and symlinks are never opened.
         if !entry.file_type().is_file() {
             continue;
@@ -174,9 +187,15 @@ pub fn normalize_lexically(path: &str) -> String {
     parts.join("/")
 }
 
-/// Forward slashes, no leading `./`, no doubled separators.
+/// Forward slashes, no leading `./`, no doubled separators. A `\` is a
+/// separator only where the system says so (Windows); on Unix it is a
+/// character a file name may hold, and `a\b.asl.json` stays that name.
 pub fn normalize(path: &str) -> String {
-    let mut s = path.replace('\\', "/");
+    let mut s = if std::path::MAIN_SEPARATOR == '\\' {
+        path.replace('\\', "/")
+    } else {
+        path.to_string()
+    };
     while s.contains("//") {
         s = s.replace("//", "/");
     }
@@ -194,7 +213,11 @@ mod tests {
     fn normalizes_display_paths() {
         assert_eq!(normalize("./examples//a.asl.json"), "examples/a.asl.json");
         assert_eq!(normalize("././x.json"), "x.json");
-        assert_eq!(normalize("dir\\x.json"), "dir/x.json");
+        if cfg!(windows) {
+            assert_eq!(normalize("dir\\x.json"), "dir/x.json");
+        } else {
+            assert_eq!(normalize("dir\\x.json"), "dir\\x.json");
+        }
     }
 
     #[test]

@@ -376,6 +376,31 @@ fn keep_owner_and_mode(
     Ok(None)
 }
 
+/// `prefix` + `path` for a diff header, quoted as git quotes it when the
+/// name has a control character, a quote, a backslash or a non-ASCII byte
+/// (`"a/dir\n+++ b/x"`): a name can then never end the header line or
+/// forge another, and `patch -p1` and `git apply` read it back.
+pub fn git_quoted(prefix: &str, path: &str) -> String {
+    let plain = |b: u8| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
+    if path.bytes().all(plain) {
+        return format!("{prefix}{path}");
+    }
+    let mut out = format!("\"{prefix}");
+    for b in path.bytes() {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            b'\r' => out.push_str("\\r"),
+            b if plain(b) => out.push(b as char),
+            b => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `--diff`: a unified diff with three lines of context, `a/` and `b/`
 /// prefixes as git writes them.
 pub fn unified_diff(path: &str, old: &[u8], new: &[u8]) -> String {
@@ -385,7 +410,7 @@ pub fn unified_diff(path: &str, old: &[u8], new: &[u8]) -> String {
     let mut out = diff
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(&git_quoted("a/", path), &git_quoted("b/", path))
         .to_string();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');

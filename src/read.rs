@@ -18,6 +18,16 @@ pub enum ReadError {
 pub fn read_capped(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     let io = |e: std::io::Error| ReadError::Io(e.to_string().to_lowercase());
     let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        // A folder discovery could not walk: say why it cannot be listed.
+        return Err(ReadError::Io(match std::fs::read_dir(path) {
+            Err(e) => format!(
+                "the folder cannot be read: {}",
+                e.to_string().to_lowercase()
+            ),
+            Ok(_) => describe_non_file(&meta),
+        }));
+    }
     if !meta.is_file() {
         return Err(ReadError::Io(describe_non_file(&meta)));
     }

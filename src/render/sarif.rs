@@ -23,11 +23,18 @@ fn level(s: Severity) -> &'static str {
 
 /// A relative path as a URI reference: `/`-separated, with spaces, `%`, `#`,
 /// `?` and non-ASCII bytes percent-encoded, and a `:` before the first `/`
-/// too, where it would make `c:lon.asl.json` read as scheme `c`.
+/// too, where it would make `c:lon.asl.json` read as scheme `c`. A `\` is a
+/// separator only where the system says so (Windows); elsewhere it is a
+/// character of the name, encoded, so `C:\evil\x.asl.json` stays one name.
 pub fn uri(path: &str) -> String {
+    let path: std::borrow::Cow<'_, str> = if std::path::MAIN_SEPARATOR == '\\' {
+        path.replace('\\', "/").into()
+    } else {
+        path.into()
+    };
     let mut out = String::with_capacity(path.len());
     let mut first_segment = true;
-    for b in path.replace('\\', "/").bytes() {
+    for b in path.bytes() {
         first_segment &= b != b'/';
         let plain = if first_segment {
             &b"-._~/!$&'()*+,;=@"[..]
