@@ -967,23 +967,28 @@ fn show_files(
     out
 }
 
-/// `--statistics`: per rule, how many findings and how many have a fix,
-/// most frequent first, then by name. The severity is the highest the rule
-/// reported.
+/// `--statistics`: per rule and severity, how many findings and how many
+/// have a fix, most frequent first, then by name. A rule that reported at
+/// several severities (options and overrides can set them per finding) has
+/// a line for each, so every count is the findings at the severity shown.
 fn statistics(reports: &[engine::FileReport], json: bool) -> String {
-    let mut by_rule: std::collections::BTreeMap<&str, (usize, crate::diagnostic::Severity, usize)> =
-        Default::default();
+    use crate::diagnostic::Severity;
+    let mut by_rule: std::collections::BTreeMap<
+        (&str, std::cmp::Reverse<Severity>),
+        (usize, usize),
+    > = Default::default();
     for f in reports.iter().flat_map(|r| &r.findings) {
-        let e = by_rule.entry(f.rule).or_insert((0, f.severity, 0));
+        let e = by_rule
+            .entry((f.rule, std::cmp::Reverse(f.severity)))
+            .or_insert((0, 0));
         e.0 += 1;
-        e.1 = e.1.max(f.severity);
-        e.2 += usize::from(f.fix.is_some());
+        e.1 += usize::from(f.fix.is_some());
     }
-    let mut rows: Vec<(&str, usize, crate::diagnostic::Severity, usize)> = by_rule
+    let mut rows: Vec<(&str, usize, Severity, usize)> = by_rule
         .into_iter()
-        .map(|(r, (n, s, fixable))| (r, n, s, fixable))
+        .map(|((r, s), (n, fixable))| (r, n, s.0, fixable))
         .collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)).then(b.2.cmp(&a.2)));
     if json {
         let list: Vec<serde_json::Value> = rows
             .iter()

@@ -109,12 +109,27 @@ pub fn discover_with(
     }
     // Sorted by what is shown, then by the real path, so two names whose
     // lossy forms agree stay two inputs (and in a fixed order).
+    // The key drops `.` components, so `d.asl.json ./d.asl.json`, or a
+    // folder and a file in it, name one file once.
     let key = |i: &Input| match &i.source {
-        Source::Path(p) => Some(p.as_os_str().as_encoded_bytes().to_vec()),
+        Source::Path(p) => Some(
+            p.components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect::<PathBuf>()
+                .as_os_str()
+                .as_encoded_bytes()
+                .to_vec(),
+        ),
         Source::Stdin(_) => None,
     };
     inputs.sort_by(|a, b| a.display.cmp(&b.display).then_with(|| key(a).cmp(&key(b))));
-    inputs.dedup_by(|a, b| a.display == b.display && key(a) == key(b));
+    inputs.dedup_by(|later, kept| {
+        let same = later.display == kept.display && key(later) == key(kept);
+        if same {
+            kept.explicit |= later.explicit;
+        }
+        same
+    });
     Ok(inputs)
 }
 

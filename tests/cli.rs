@@ -824,3 +824,68 @@ fn a_finding_that_repeats_another_on_its_state_becomes_a_note() {
         "{report}"
     );
 }
+
+#[test]
+fn a_file_named_twice_is_linted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("d");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(
+        sub.join("m.asl.json"),
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Bee\"}, \"B\": {\"Type\": \"Succeed\"}}}",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args([
+            "--no-config",
+            "--format",
+            "json",
+            "d/m.asl.json",
+            "./d/m.asl.json",
+            "d",
+            "./d",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 1, "{report}");
+}
+
+#[test]
+fn statistics_count_each_severity_a_rule_reported_apart() {
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--no-config", "--statistics", "--select", "retry-storm"])
+        .arg(root().join("tests/fixtures/retry-storm/fail"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let warnings = rows
+        .iter()
+        .find(|r| r[2] == "warning")
+        .expect("a warning row");
+    let infos = rows.iter().find(|r| r[2] == "info").expect("an info row");
+    assert_eq!(rows.len(), 2, "{text}");
+    // Each count is of findings at the severity on its line.
+    let json = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--no-config", "--format", "json", "--select", "retry-storm"])
+        .arg(root().join("tests/fixtures/retry-storm/fail"))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let count = |sev: &str| {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == sev)
+            .count()
+            .to_string()
+    };
+    assert_eq!(warnings[0], count("warning"));
+    assert_eq!(infos[0], count("info"));
+}

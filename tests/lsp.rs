@@ -504,3 +504,39 @@ fn a_definition_open_beside_its_template_is_linted_as_deployed() {
     );
     client.finish();
 }
+
+#[test]
+fn hover_on_a_finding_shows_its_own_severity() {
+    // The configuration lowers the rule: hover says what the editor shows.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join(".asl-lint.toml"),
+        "[severity]\nunknown-transition-target = \"warning\"\n",
+    )
+    .unwrap();
+    let path = dir.path().join("m.asl.json");
+    let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Bee\"}, \"B\": {\"Type\": \"Succeed\"}}}";
+    std::fs::write(&path, text).unwrap();
+    let uri = uri_of(&path);
+    let mut client = Client::start();
+    let published = client.open(&uri, text);
+    let typo = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unknown-transition-target")
+        .unwrap()
+        .clone();
+    assert_eq!(typo["severity"], 2, "a warning");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": typo["range"]["start"]}),
+    );
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.starts_with("**unknown-transition-target** (warning)"),
+        "{shown}"
+    );
+    client.finish();
+}

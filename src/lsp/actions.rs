@@ -182,17 +182,19 @@ pub fn hover(doc: &Document, at: Position, encoding: Encoding) -> Option<Hover> 
     let lines = Lines::new(&doc.text, encoding);
     let offset = lines.offset(at);
     let (report, _) = lint_document(doc);
-    let rule = report
+    // Under a finding, the severity is the finding's (options, overrides
+    // and the configuration set it); on a directive, the rule's default.
+    let (rule, severity) = report
         .findings
         .iter()
         .find(|f| f.span.start as usize <= offset && offset <= f.span.end as usize)
-        .map(|f| f.rule)
-        .or_else(|| directive_rule_at(&doc.text, offset))?;
+        .map(|f| (f.rule, Some(f.severity)))
+        .or_else(|| directive_rule_at(&doc.text, offset).map(|r| (r, None)))?;
     let rule = rules::by_name(rule)?;
     let value = format!(
         "**{}** ({}): {}\n\n{}\n\n[Rule documentation]({})",
         rule.name,
-        rule.severity,
+        severity.unwrap_or(rule.severity),
         rule.summary,
         crate::render::sarif::what_it_does(rule.doc),
         rules::doc_url(rule.name)
