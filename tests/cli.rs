@@ -824,3 +824,24 @@ fn a_finding_that_repeats_another_on_its_state_becomes_a_note() {
         "{report}"
     );
 }
+
+#[test]
+fn version_verbose_names_the_embedded_aws_models() {
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--version", "--verbose"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let index: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("data/aws-models/index.json")).unwrap(),
+    )
+    .unwrap();
+    let line = format!(
+        "aws-models botocore {} {}",
+        index["botocore"].as_str().unwrap(),
+        index["sha256"].as_str().unwrap()
+    );
+    assert!(text.starts_with("asl-lint "), "{text}");
+    assert!(text.lines().any(|l| l == line), "{text}");
+}

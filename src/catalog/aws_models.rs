@@ -84,6 +84,12 @@ pub fn index() -> &'static Index {
     INDEX.get_or_init(|| serde_json::from_str(INDEX_JSON).expect("index.json is valid"))
 }
 
+/// `aws-models botocore 1.44.18 <sha256>`, for `--version --verbose`.
+pub fn version_line() -> String {
+    let index = index();
+    format!("aws-models botocore {} {}", index.botocore, index.sha256)
+}
+
 /// Every service name a `Resource` may use, sorted.
 pub fn service_names() -> impl Iterator<Item = &'static str> {
     SERVICES.iter().map(|(name, _)| *name)
