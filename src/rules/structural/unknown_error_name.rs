@@ -33,7 +33,31 @@ fn normalized(name: &str) -> String {
 }
 
 /// A service's error names, sorted, and their positions by [`normalized`] name.
-type Known = (Vec<String>, HashMap<String, Vec<usize>>);
+/// Names sorted, their positions by [`normalized`] name, and one modelled
+/// error to show as an example.
+type Known = (Vec<String>, HashMap<String, Vec<usize>>, Option<String>);
+
+/// The errors the AWS API references list as common to every action
+/// ("Common Errors"), as Java exception names. Most services do not model
+/// them, so the SDK would raise the service's generic exception; but that is
+/// not verified for every service, so a Retry or Catch on one is not
+/// reported (precision first).
+const COMMON_ERRORS: &[&str] = &[
+    "AccessDeniedException",
+    "ExpiredTokenException",
+    "IncompleteSignatureException",
+    "InternalFailureException",
+    "InvalidActionException",
+    "InvalidClientTokenIdException",
+    "NotAuthorizedException",
+    "OptInRequiredException",
+    "RequestExpiredException",
+    "ServiceUnavailableException",
+    "ThrottlingException",
+    "UnrecognizedClientException",
+    "ValidationErrorException",
+    "ValidationException",
+];
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // Each service's error names, computed once per definition.
@@ -43,19 +67,23 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let prefix = service.error_prefix.as_str();
-        let (names, by_norm) = known.entry(service_name).or_insert_with(|| {
+        let (names, by_norm, example) = known.entry(service_name).or_insert_with(|| {
             let mut names = service.all_errors();
+            let generic = service.generic_error();
+            let example = names.iter().find(|n| **n != generic).cloned();
+            names.extend(COMMON_ERRORS.iter().map(|e| format!("{prefix}.{e}")));
             // The AWS SDK's own client-side failure (no connection, a
             // response it cannot read) reaches Step Functions under the
             // service's prefix too; published definitions retry it.
             names.push(format!("{prefix}.SdkClientException"));
             names.sort();
+            names.dedup();
             let mut by_norm: HashMap<String, Vec<usize>> = HashMap::new();
             for (i, n) in names.iter().enumerate() {
                 let rest = n.split_once('.').map_or(n.as_str(), |(_, r)| r);
                 by_norm.entry(normalized(rest)).or_default().push(i);
             }
-            (names, by_norm)
+            (names, by_norm, example)
         });
         for field in ["Retry", "Catch"] {
             let Some(entries) = state.get(field).and_then(Node::as_array) else {
@@ -97,9 +125,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                         j,
                     );
                     let generic = service.generic_error();
-                    let client = format!("{prefix}.SdkClientException");
-                    let example = names.iter().find(|n| **n != generic && **n != client);
-                    let help = match (&close, example) {
+                    let help = match (&close, example.as_deref()) {
                         (Some(c), _) => format!("Step Functions names it `{c}`"),
                         (None, None) => format!(
                             "`{service_name}` reports every service error as `{generic}`, with the error code in the Cause"
