@@ -1,5 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::structural::sdk_contract::{Visit, correction, sdk_tasks, walk_payload};
+use crate::rules::structural::sdk_contract::{
+    Visit, alias_of, correction, sdk_tasks, walk_payload,
+};
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -39,6 +41,8 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     let name = m.key.strip_suffix(".$").unwrap_or(&m.key);
                     if shape.members.contains_key(name) {
                         Some(name)
+                    } else if let Some(canonical) = alias_of(task.service, shape, name) {
+                        Some(canonical)
                     } else {
                         correction(shape, name).map(|(right, _)| right)
                     }

@@ -152,6 +152,7 @@ pub fn walk_payload(task: &SdkTask<'_, '_>, mut visit: impl FnMut(Visit<'_>)) {
                         _ => (key, false),
                     };
                     match shape.members.get(name) {
+                        _ if alias_of(service, shape, name).is_some() => {}
                         Some(target) => {
                             if !dynamic && let Some(target) = service.shape(target) {
                                 pending.push((&m.value, target, pointer::push(&ptr, key)));
@@ -265,5 +266,22 @@ fn first_letter_case(a: &str, b: &str) -> bool {
     match (x.next(), y.next()) {
         (Some(p), Some(q)) => p.eq_ignore_ascii_case(&q) && x.as_str() == y.as_str(),
         _ => false,
+    }
+}
+
+/// Names the AWS SDK for Java v2 adds to a shape through its per-service
+/// customisations, with the member each stands for: S3's `CopyObject` and
+/// `UploadPartCopy` also take `DestinationBucket`/`DestinationKey` for
+/// `Bucket`/`Key`, and `SourceBucket`, `SourceKey`, `SourceVersionId` for
+/// `CopySource` (`docs/aws-models.md`).
+pub fn alias_of(service: &Service, shape: &Shape, name: &str) -> Option<&'static str> {
+    if service.service != "s3" || !shape.members.contains_key("CopySource") {
+        return None;
+    }
+    match name {
+        "DestinationBucket" => Some("Bucket"),
+        "DestinationKey" => Some("Key"),
+        "SourceBucket" | "SourceKey" | "SourceVersionId" => Some("CopySource"),
+        _ => None,
     }
 }
