@@ -1,10 +1,12 @@
+use std::collections::HashMap;
+
 use crate::catalog::aws_models;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{Edit, Fix, NewValue};
 use crate::loader::pointer;
 use crate::loader::tree::Node;
 use crate::rules::structural::sdk_contract::sdk_states;
-use crate::rules::{Context, Group, Rule, suggest};
+use crate::rules::{Context, Group, Rule, SUGGESTIONS_PER_DEFINITION, suggest};
 
 pub static RULE: Rule = Rule {
     name: "unknown-sdk-action",
@@ -18,6 +20,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    // Suggestions compare against every action of a service: a budget per
+    // definition, and each service's action list built once, keep a file of
+    // thousands of misspelt Tasks near-linear.
+    let mut suggestions = SUGGESTIONS_PER_DEFINITION;
+    let mut action_lists: HashMap<&str, Vec<String>> = HashMap::new();
     for (state, service_name, action, _) in sdk_states(cx) {
         let ptr = pointer::push(&state.pointer, "Resource");
         let raw = state
@@ -74,7 +81,23 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if service.operation(action).is_some() {
             continue;
         }
-        let actions: Vec<String> = service.actions().collect();
+        if suggestions == 0 {
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    ptr,
+                    format!("`{service_name}` has no action `{action}`"),
+                )
+                .label("unknown action"),
+            );
+            continue;
+        }
+        suggestions -= 1;
+        let actions = action_lists.entry(service_name).or_insert_with(|| {
+            let mut list: Vec<String> = service.actions().collect();
+            list.sort();
+            list
+        });
         let by_case: Vec<&str> = actions
             .iter()
             .map(String::as_str)
@@ -95,7 +118,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             Some(c) => format!("did you mean `{c}`?"),
             None => format!(
                 "the action is the API operation with a lower-case first letter, as in `{}`",
-                actions.iter().min().map(String::as_str).unwrap_or_default()
+                actions.first().map(String::as_str).unwrap_or_default()
             ),
         });
         if let Some(c) = correct {
