@@ -15,4 +15,31 @@ fn main() {
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out).join("resources.json"), json)
         .unwrap_or_else(|e| panic!("writing resources.json: {e}"));
+    aws_models_table();
+}
+
+/// `data/aws-models/*.json.gz` as a sorted table of `include_bytes!`, so each
+/// service model is embedded once and decompressed only when a definition
+/// calls that service (`src/catalog/aws_models.rs`).
+fn aws_models_table() {
+    let dir = Path::new("data/aws-models");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            Some(name.strip_suffix(".json.gz")?.to_string())
+        })
+        .collect();
+    names.sort();
+    let mut table = String::from("static SERVICES: &[(&str, &[u8])] = &[\n");
+    for name in &names {
+        table.push_str(&format!(
+            "    ({name:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/data/aws-models/{name}.json.gz\"))),\n"
+        ));
+    }
+    table.push_str("];\n");
+    let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out).join("aws_models.rs"), table)
+        .unwrap_or_else(|e| panic!("writing aws_models.rs: {e}"));
 }

@@ -236,6 +236,17 @@ impl FailOn {
 /// per-file panics become `internal-error` findings.
 pub fn main() -> i32 {
     engine::install_panic_hook();
+    // `--version --verbose` also names the embedded data; plain `--version`
+    // is clap's.
+    let raw: Vec<std::ffi::OsString> = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .collect();
+    if raw.iter().any(|a| a == "--version" || a == "-V") && raw.iter().any(|a| a == "--verbose") {
+        println!("asl-lint {}", env!("CARGO_PKG_VERSION"));
+        println!("{}", crate::catalog::aws_models::version_line());
+        return EXIT_OK;
+    }
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(e) => {

@@ -888,4 +888,23 @@ fn statistics_count_each_severity_a_rule_reported_apart() {
     };
     assert_eq!(warnings[0], count("warning"));
     assert_eq!(infos[0], count("info"));
+
+fn version_verbose_names_the_embedded_aws_models() {
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--version", "--verbose"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let index: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("data/aws-models/index.json")).unwrap(),
+    )
+    .unwrap();
+    let line = format!(
+        "aws-models botocore {} {}",
+        index["botocore"].as_str().unwrap(),
+        index["sha256"].as_str().unwrap()
+    );
+    assert!(text.starts_with("asl-lint "), "{text}");
+    assert!(text.lines().any(|l| l == line), "{text}");
 }

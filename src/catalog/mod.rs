@@ -3,6 +3,8 @@
 //! and which caps a start call can set. The data lives in `resources.toml`,
 //! compiled in and parsed once on first use.
 
+pub mod aws_models;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

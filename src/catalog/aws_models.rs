@@ -1,0 +1,215 @@
+//! The AWS service models for `aws-sdk:` Tasks (`data/aws-models/`, see
+//! `docs/aws-models.md`): one gzip'd JSON file per Step Functions service
+//! name, embedded in the binary and decompressed only when a definition calls
+//! that service, once per process.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::sync::{Mutex, OnceLock};
+
+use serde::Deserialize;
+
+include!(concat!(env!("OUT_DIR"), "/aws_models.rs"));
+
+const INDEX_JSON: &str = include_str!("../../data/aws-models/index.json");
+
+#[derive(Debug, Deserialize)]
+pub struct Index {
+    /// The botocore version the models come from.
+    pub botocore: String,
+    /// SHA-256 over every `.json.gz`, concatenated in file-name order.
+    pub sha256: String,
+    pub services: BTreeMap<String, IndexEntry>,
+    /// Names Step Functions once documented that have no model any more,
+    /// with the reason.
+    pub removed: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IndexEntry {
+    pub botocore: String,
+    pub error_prefix: String,
+}
+
+/// One service's operations and shapes.
+#[derive(Debug, Deserialize)]
+pub struct Service {
+    pub service: String,
+    pub error_prefix: String,
+    pub operations: HashMap<String, Operation>,
+    pub shapes: HashMap<String, Shape>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Operation {
+    #[serde(rename = "i")]
+    pub input: Option<String>,
+    #[serde(rename = "o")]
+    pub output: Option<String>,
+    #[serde(rename = "e", default)]
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Shape {
+    /// `structure list map string integer long boolean double float
+    /// timestamp blob document eventstream`.
+    #[serde(rename = "t")]
+    pub ty: String,
+    /// Members (Step Functions spelling) to their shapes.
+    #[serde(rename = "m", default)]
+    pub members: BTreeMap<String, String>,
+    #[serde(rename = "r", default)]
+    pub required: Vec<String>,
+    /// Step Functions name -> botocore name, where they differ beyond the
+    /// case of the first letter.
+    #[serde(default)]
+    pub raw: BTreeMap<String, String>,
+    #[serde(rename = "en", default)]
+    pub enum_values: Vec<String>,
+    #[serde(rename = "l")]
+    pub list_member: Option<String>,
+    #[serde(rename = "v")]
+    pub map_value: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    #[serde(rename = "ex", default)]
+    pub is_error: bool,
+    pub sfn: Option<String>,
+}
+
+/// The index of services (names, error prefixes, removed names).
+pub fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| serde_json::from_str(INDEX_JSON).expect("index.json is valid"))
+}
+
+/// `aws-models botocore 1.44.18 <sha256>`, for `--version --verbose`.
+pub fn version_line() -> String {
+    let index = index();
+    format!("aws-models botocore {} {}", index.botocore, index.sha256)
+}
+
+/// Every service name a `Resource` may use, sorted.
+pub fn service_names() -> impl Iterator<Item = &'static str> {
+    SERVICES.iter().map(|(name, _)| *name)
+}
+
+/// Why a name Step Functions once documented has no model, if it is one.
+pub fn removed(name: &str) -> Option<&'static str> {
+    index().removed.get(name).map(String::as_str)
+}
+
+/// A service's model by its Step Functions name (`s3`, `dynamodb`,
+/// `cloudwatchlogs`), decompressed on first use.
+pub fn service(name: &str) -> Option<&'static Service> {
+    let at = SERVICES.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+    static LOADED: OnceLock<Mutex<HashMap<usize, &'static Service>>> = OnceLock::new();
+    let loaded = LOADED.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut loaded = loaded.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(service) = loaded.get(&at) {
+        return Some(service);
+    }
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(SERVICES[at].1)
+        .read_to_end(&mut text)
+        .expect("embedded model decompresses");
+    let service: Service = serde_json::from_slice(&text).expect("embedded model is valid");
+    // One per service and process: at most a few hundred, never freed.
+    let service: &'static Service = Box::leak(Box::new(service));
+    loaded.insert(at, service);
+    Some(service)
+}
+
+impl Service {
+    /// The operation a `Resource` action names (`getObject` ->
+    /// `GetObject`): the first letter in either case, the rest exact.
+    pub fn operation(&self, action: &str) -> Option<(&str, &Operation)> {
+        let name = capitalize(action);
+        self.operations
+            .get_key_value(name.as_str())
+            .map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The `Resource` spelling of every operation (`getObject`).
+    pub fn actions(&self) -> impl Iterator<Item = String> + '_ {
+        self.operations.keys().map(|k| uncapitalize(k))
+    }
+
+    pub fn shape(&self, name: &str) -> Option<&Shape> {
+        self.shapes.get(name)
+    }
+
+    /// The Step Functions error name of an error shape:
+    /// `<prefix>.<sfn>`, `<prefix>.<X>` when `X` ends in `Exception`,
+    /// else `<prefix>.<X>Exception`.
+    pub fn error_name(&self, shape: &str) -> String {
+        let prefix = &self.error_prefix;
+        match self.shapes.get(shape).and_then(|s| s.sfn.as_deref()) {
+            Some(sfn) => format!("{prefix}.{sfn}"),
+            None if shape.ends_with("Exception") => format!("{prefix}.{shape}"),
+            None => format!("{prefix}.{shape}Exception"),
+        }
+    }
+
+    /// The generic error every operation may raise: `<prefix>.<prefix>Exception`.
+    pub fn generic_error(&self) -> String {
+        format!("{0}.{0}Exception", self.error_prefix)
+    }
+
+    /// Every error name some operation of the service models, sorted, with
+    /// the generic one.
+    pub fn all_errors(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .operations
+            .values()
+            .flat_map(|op| op.errors.iter().map(|e| self.error_name(e)))
+            .chain(std::iter::once(self.generic_error()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+fn uncapitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_ascii_lowercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_model_is_in_the_index_and_loads() {
+        let idx = index();
+        assert_eq!(idx.services.len(), SERVICES.len());
+        for (name, _) in SERVICES {
+            assert!(idx.services.contains_key(*name), "{name}");
+        }
+        let s3 = service("s3").unwrap();
+        let (op, get) = s3.operation("getObject").unwrap();
+        assert_eq!(op, "GetObject");
+        let input = s3.shape(get.input.as_deref().unwrap()).unwrap();
+        assert_eq!(input.required, ["Bucket", "Key"]);
+        assert_eq!(s3.error_name("NoSuchKey"), "S3.NoSuchKeyException");
+        assert!(service("nope").is_none());
+        let rds = service("rds").unwrap();
+        assert_eq!(
+            rds.error_name("DBInstanceNotFoundFault"),
+            "Rds.DbInstanceNotFoundException"
+        );
+    }
+}
