@@ -888,7 +888,9 @@ fn statistics_count_each_severity_a_rule_reported_apart() {
     };
     assert_eq!(warnings[0], count("warning"));
     assert_eq!(infos[0], count("info"));
+}
 
+#[test]
 fn version_verbose_names_the_embedded_aws_models() {
     let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
         .args(["--version", "--verbose"])
