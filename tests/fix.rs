@@ -638,3 +638,41 @@ fn diff_says_when_no_fix_applies() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn an_anchored_scalar_is_fixed_without_its_anchor_and_aliases_point_at_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("anchor.asl.yaml");
+    std::fs::write(
+        &path,
+        "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result:\n      flag: &a1 on\n      again: *a1\n    Next: B\n  B:\n    Type: Succeed\n",
+    )
+    .unwrap();
+    let out = bin().arg("--fix").arg(&path).output().unwrap();
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        fixed.contains("      flag: &a1 \"on\"\n      again: *a1\n"),
+        "{}\n{fixed}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // A finding on an alias's copy is placed at the alias.
+    std::fs::write(
+        &path,
+        "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: &n Bea\n  B:\n    Type: Pass\n    Next: *n\n  Bee:\n    Type: Succeed\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "--format",
+            "concise",
+            "--select",
+            "unknown-transition-target",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(":5:14: error"), "{text}");
+    assert!(text.contains(":8:11: error"), "{text}");
+}

@@ -412,6 +412,13 @@ impl TreeBuilder<'_> {
         tag: Option<Tag>,
         span: Span,
     ) -> Option<Node> {
+        // An anchor is not the value: `&a1 on` is the scalar `on`, and a
+        // fix of the scalar must leave `&a1` (and every `*a1`) intact.
+        let span = if anchor != 0 && tag.is_none() {
+            after_anchor(self.text, span)
+        } else {
+            span
+        };
         let node = scalar(value, style, tag.as_ref(), span, &mut self.implicit);
         if self.in_key_position() {
             // Keys are strings whatever they look like: a state named `On`
@@ -460,7 +467,11 @@ impl TreeBuilder<'_> {
             self.set_key(key, span);
             return Ok(None);
         }
-        Ok(Some(node.clone()))
+        // The copy stands where the alias is written: findings on it point
+        // at `*a1`, not at the anchor's line.
+        let mut copy = node.clone();
+        copy.span = span;
+        Ok(Some(copy))
     }
 
     /// Puts a finished value where it belongs: the root, the open
@@ -525,6 +536,23 @@ fn scan_error(text: &str, offsets: &Offsets, e: &saphyr_parser::ScanError) -> Pa
 }
 
 /// Applies a CloudFormation short-form tag and records an anchor.
+/// `span` without a leading `&anchor` and the blanks after it.
+fn after_anchor(text: &str, span: Span) -> Span {
+    let (start, end) = (span.start as usize, span.end as usize);
+    let Some(written) = text.get(start..end) else {
+        return span;
+    };
+    let Some(rest) = written.strip_prefix('&') else {
+        return span;
+    };
+    let name_end = rest.find([' ', '\t', '\n', '\r']).unwrap_or(rest.len());
+    let after = rest[name_end..].trim_start_matches([' ', '\t', '\n', '\r']);
+    if after.is_empty() {
+        return span;
+    }
+    Span::new(end - after.len(), end)
+}
+
 fn finish(
     node: Node,
     tag: Option<Tag>,
