@@ -4,7 +4,7 @@
 //! As in ruff: each pass applies the fixes whose edits do not overlap,
 //! re-lints, and repeats (a fix may only become possible once another is
 //! in). A pass whose result does not parse, has more errors of some rule
-//! than before (with safe fixes only: more findings of any kind), or leaves
+//! than before (with safe fixes only: more warnings), or leaves
 //! a fixed finding in place, is undone and its fixes are tried by rule; a
 //! fix that fails is dropped and reported.
 
@@ -59,7 +59,7 @@ pub fn has_fixes(report: &FileReport, unsafe_fixes: bool) -> bool {
 ///
 /// Each pass applies the non-overlapping fixes together and re-lints. A
 /// pass is kept when the result parses, no rule has more errors than
-/// before (with only safe fixes: no rule has more findings of any kind,
+/// before (with only safe fixes: no rule has more warnings,
 /// since a fix that adds findings changes what the machine does), and every
 /// applied fix removed its own finding (a fix that lands in the wrong place
 /// leaves it). Otherwise the pass's fixes are retried by rule, all of one
@@ -240,17 +240,19 @@ fn apply<'f>(bytes: &[u8], fixes: impl Iterator<Item = &'f PlacedFix>) -> Vec<u8
 
 /// A fixed text is kept when it still parses and no rule reports more
 /// errors than before; `strict` (only safe fixes) also refuses more
-/// findings of any severity: a safe fix must not change behaviour, and one
-/// that wakes up a new warning does (a corrected error name turns a dead
-/// retrier into a live one).
+/// warnings: a safe fix must not change behaviour, and one that wakes up a
+/// new warning does (a corrected error name turns a dead retrier into a
+/// live one). An info a fix exposes (a state now reached, read for the
+/// first time) is no change of behaviour worth refusing it for.
 fn acceptable(before: &FileReport, after: &FileReport, strict: bool) -> Result<(), String> {
     let count = |r: &FileReport, errors_only: bool| {
+        let at_least = if errors_only {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
         let mut by_rule = std::collections::BTreeMap::<&str, usize>::new();
-        for f in r
-            .findings
-            .iter()
-            .filter(|f| !errors_only || f.severity == Severity::Error)
-        {
+        for f in r.findings.iter().filter(|f| f.severity >= at_least) {
             *by_rule.entry(f.rule).or_default() += 1;
         }
         by_rule
@@ -271,7 +273,7 @@ fn acceptable(before: &FileReport, after: &FileReport, strict: bool) -> Result<(
         for (rule, n) in &new {
             if old.get(rule).copied().unwrap_or(0) < *n {
                 return Err(format!(
-                    "the result would have a new `{rule}` finding, so the fix changes behaviour \
+                    "the result would have a new `{rule}` warning, so the fix changes behaviour \
                      (unsafe)"
                 ));
             }

@@ -676,3 +676,44 @@ fn an_anchored_scalar_is_fixed_without_its_anchor_and_aliases_point_at_themselve
     assert!(text.contains(":5:14: error"), "{text}");
     assert!(text.contains(":8:11: error"), "{text}");
 }
+
+#[test]
+fn a_fix_inside_fn_sub_keeps_the_references_it_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("template.yaml");
+    std::fs::write(
+        &path,
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+Resources:
+  Machine:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/x
+      DefinitionString: !Sub |
+        {
+          "StartAt": "Start-${Env}",
+          "States": {
+            "Start-${Env}": {"Type": "Pass", "Next": "Proces-${Env}"},
+            "Process-${Env}": {"Type": "Pass", "Result": "${!Literal}", "End": true}
+          }
+        }
+"#,
+    )
+    .unwrap();
+    let out = bin().arg("--fix").arg(&path).output().unwrap();
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        fixed.contains(r#""Next": "Process-${Env}""#) && fixed.contains(r#""${!Literal}""#),
+        "{}\n{fixed}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -166,7 +166,7 @@ impl Writer<'_> {
             _ => return Err("this string's style cannot hold the edit".into()),
         };
         if scalar.sub {
-            escaped = escaped.replace("${", "${!");
+            escaped = sub_escaped(&escaped);
         }
         Ok((span, escaped))
     }
@@ -313,6 +313,31 @@ impl Writer<'_> {
             _ => "  ".to_string(),
         }
     }
+}
+
+/// Fix text for an `Fn::Sub` template. A `${Name}` in it is a reference
+/// copied from the definition (a target state `Process-${Env}`), and must
+/// stay one, or the deployed name is wrong again; any other `${` is literal
+/// text, written `${!` so that `Fn::Sub` leaves it alone. A reference that
+/// does not resolve is reported by `undefined-substitution`, which makes
+/// such a fix fail its check.
+fn sub_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let reference = after.find('}').is_some_and(|end| {
+            end > 0
+                && after[..end]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':'))
+        });
+        out.push_str(if reference { "${" } else { "${!" });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The start of the line `offset` stands on when only indentation is
