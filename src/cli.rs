@@ -690,12 +690,32 @@ fn apply_fixes<'s>(
         if !fix::has_fixes(report, args.unsafe_fixes) {
             continue;
         }
-        let Some(input) = inputs.iter().find(|i| i.display == report.path) else {
-            continue;
+        // A definition file a template links (`DefinitionUri`) is fixed
+        // where it is, though only the template was named.
+        let linked;
+        let input = match inputs.iter().find(|i| i.display == report.path) {
+            Some(input) => input,
+            None if std::path::Path::new(&report.path).is_file() => {
+                linked = engine::Input {
+                    display: report.path.clone(),
+                    source: engine::Source::Path(report.path.clone().into()),
+                    explicit: false,
+                };
+                &linked
+            }
+            None => continue,
         };
         let Ok(bytes) = engine::read_input(input) else {
             continue;
         };
+        if let Some(folder) = generated_folder(&report.path) {
+            eprintln!(
+                "warning: `{}` is generated output (`{folder}`): not fixed; change the source it \
+                 is generated from and build again",
+                render::escape::visible(&report.path)
+            );
+            continue;
+        }
         let fixed = fix::fix_bytes(input, bytes, &settings_for(input), args.unsafe_fixes);
         for dropped in &fixed.dropped {
             eprintln!("warning: {}", render::escape::visible(dropped));
@@ -741,6 +761,19 @@ fn apply_fixes<'s>(
         );
     }
     outcome
+}
+
+/// The generated-output folder `path` is inside, if any: `cdk synth`,
+/// `sam build`, `serverless package` and `terraform init` write these, and
+/// the next build overwrites whatever a fix writes there.
+fn generated_folder(path: &str) -> Option<&'static str> {
+    const GENERATED: [&str; 4] = ["cdk.out", ".aws-sam", ".serverless", ".terraform"];
+    std::path::Path::new(path).components().find_map(|c| {
+        GENERATED
+            .iter()
+            .find(|g| c.as_os_str() == std::ffi::OsStr::new(g))
+            .copied()
+    })
 }
 
 /// Appends the Markdown summary to `$GITHUB_STEP_SUMMARY`, when it is set.

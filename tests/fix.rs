@@ -717,3 +717,59 @@ Resources:
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_linked_definition_is_fixed_when_only_its_template_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("statemachine")).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/x.asl.json\n",
+    )
+    .unwrap();
+    let linked = dir.path().join("statemachine/x.asl.json");
+    std::fs::write(
+        &linked,
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Dnoe\"}, \"Done\": {\"Type\": \"Succeed\"}}}\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["--fix", "template.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        std::fs::read_to_string(&linked)
+            .unwrap()
+            .contains("\"Next\": \"Done\""),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn fix_never_writes_inside_generated_output() {
+    for folder in [
+        "cdk.out",
+        ".aws-sam/build",
+        ".serverless",
+        ".terraform/modules",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join(folder);
+        std::fs::create_dir_all(&sub).unwrap();
+        let path = sub.join("m.asl.json");
+        let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Dnoe\"}, \"Done\": {\"Type\": \"Succeed\"}}}\n";
+        std::fs::write(&path, text).unwrap();
+        let out = bin()
+            .arg("--fix")
+            .arg(format!("{folder}/m.asl.json"))
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "{folder}");
+        assert!(stderr.contains("is generated output"), "{folder}: {stderr}");
+    }
+}
