@@ -9,6 +9,12 @@
 # Environment: BENCH_RUNS (default 30) runs per fast case, spread over
 # BENCH_ROUNDS (default 5) interleaved rounds; BENCH_PEER_RUNS (default 3)
 # runs per peer case; BENCH_PEERS=0 skips the peers (no npm).
+# BENCH_BASELINE=PATH: a previous build of asl-lint (say the commit before a
+# change, built with `--profile dist` in its own worktree) to time beside this
+# one: its rows ("baseline") run right after the same case of this build in
+# every round, and the targets table gives this build's time over the
+# baseline's (at most 1.10 on the corpus). BENCH_BUILD=0 uses the binaries
+# already in target/dist instead of running cargo.
 #
 # Prints a Markdown table (median wall time, user time, peak RSS, ratios)
 # and whether each target of the performance issue is met. Scratch files,
@@ -25,9 +31,16 @@ done
 [ -d "$corpus" ] || { echo "corpus not found: $corpus" >&2; exit 1; }
 
 # The fully optimised build that the published binaries use (Cargo.toml).
-cargo build --profile dist --quiet --bin asl-lint --example parse_floor
+if [ "${BENCH_BUILD:-1}" != 0 ]; then
+    cargo build --profile dist --quiet --bin asl-lint --example parse_floor
+fi
 lint="$PWD/target/dist/asl-lint"
 floor="$PWD/target/dist/examples/parse_floor"
+baseline="${BENCH_BASELINE:-}"
+# shellcheck disable=SC2086 # no word at all when there is no baseline
+for bin in "$lint" "$floor" $baseline; do
+    [ -x "$bin" ] || { echo "not an executable: $bin" >&2; exit 1; }
+done
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
@@ -47,7 +60,7 @@ nfiles=$(wc -l < "$scratch/files.txt")
 files="$(tr '\n' ' ' < "$scratch/files.txt")"
 single="$(grep -m1 'data-processing/cdk/statemachine/statemachine.asl.json' "$scratch/files.txt" || head -1 "$scratch/files.txt")"
 
-for spec in "chain 1000" "chain 5000" "chain 20000" "diamond 2000" "glue 2000" "wide 1000" "nested 30"; do
+for spec in "chain 1000" "chain 5000" "chain 20000" "diamond 2000" "glue 2000" "wide 1000" "nested 30" "sdk 1000"; do
     # shellcheck disable=SC2086 # split "kind size" on purpose
     set -- $spec
     python3 scripts/gen_synthetic.py "$1" "$2" "$scratch/$1-$2.asl.json"
@@ -55,7 +68,8 @@ done
 # Hostile shapes at n and at 4n bytes of input (dense doubles n: n*n edges).
 mkdir -p "$scratch/hostile"
 for spec in "dense 50" "dense 100" "typos 5000" "typos 20000" "longname 250000" "longname 1000000" \
-    "intrinsic 5000" "intrinsic 20000" "aliases 25000" "aliases 100000" "join 25000" "join 100000"; do
+    "intrinsic 5000" "intrinsic 20000" "aliases 25000" "aliases 100000" "join 25000" "join 100000" \
+    "sdktypos 1000" "sdktypos 4000"; do
     # shellcheck disable=SC2086 # split "kind size" on purpose
     set -- $spec
     ext=asl.json
@@ -101,13 +115,17 @@ fi
 
 # name | runs ("fast" or "peer") | command. The name is "tool: what"; rows
 # with the same "what" are compared with that row's floor.
-cases=(
-    "floor: $nfiles aws-samples files|fast|$floor $files"
-    "asl-lint: $nfiles aws-samples files|fast|$lint --fail-on never --format concise $files"
-    "asl-lint: all of $corpus (walk + sniff)|fast|$lint --fail-on never --format concise $corpus"
-    "floor: one 3 KB file|fast|$floor $single"
-    "asl-lint: one 3 KB file|fast|$lint --fail-on never --format concise $single"
-)
+cases=()
+# This build on WHAT with ARGS, and the baseline build right after it.
+lint_case() {
+    cases+=("asl-lint: $1|fast|$lint --fail-on never --format concise $2")
+    [ -z "$baseline" ] || cases+=("baseline: $1|fast|$baseline --fail-on never --format concise $2")
+}
+cases+=("floor: $nfiles aws-samples files|fast|$floor $files")
+lint_case "$nfiles aws-samples files" "$files"
+lint_case "all of $corpus (walk + sniff)" "$corpus"
+cases+=("floor: one 3 KB file|fast|$floor $single")
+lint_case "one 3 KB file" "$single"
 if [ -n "$peers" ]; then
     cases+=(
         "asl-validator 4.0.0: $nfiles aws-samples files|peer|$validator $validator_args"
@@ -119,7 +137,7 @@ fi
 for f in "$scratch"/*.asl.json; do
     base="$(basename "$f" .asl.json)"
     cases+=("floor: synthetic $base|fast|$floor $f")
-    cases+=("asl-lint: synthetic $base|fast|$lint --fail-on never --format concise $f")
+    lint_case "synthetic $base" "$f"
 done
 for f in "$scratch"/hostile/*; do
     base="$(basename "$f")"
@@ -290,10 +308,21 @@ if hostile:
         checks.append((f"hostile {kind}: n to 4n costs at most about 4x",
                        f"x{t1 / t0:.1f}", t1 / t0 <= 5))
 
+# This build against the previous one (BENCH_BASELINE), case by case.
+for tool, what, wall, user, _ in table:
+    if tool != "baseline":
+        continue
+    now = find("asl-lint", what)
+    growth = f"{now[2] / wall:.3f}x wall, {now[3] / user:.3f}x CPU ({wall * 1000:.2f} -> {now[2] * 1000:.2f} ms)"
+    if what == corpus_case or what.startswith("all of ") or what == "one 3 KB file":
+        checks.append((f"{what}: at most 10% slower than the baseline build", growth, now[2] / wall <= 1.10))
+    else:
+        checks.append((f"(for reference) {what}: against the baseline build", growth, None))
+
 print("\n| target | measured | met |")
 print("|---|---|---|")
 for what, value, ok in checks:
-    print(f"| {what} | {value} | {'yes' if ok else 'no'} |")
+    print(f"| {what} | {value} | {'-' if ok is None else 'yes' if ok else 'no'} |")
 PY
 
 echo

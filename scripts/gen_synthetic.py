@@ -9,6 +9,9 @@ KIND:
   glue     a Glue session started at the top, then N Choice diamonds, then a stop
   wide     one Parallel with N branches of two states each
   nested   Map and Parallel nested N deep, alternating
+  sdk      N aws-sdk: Tasks in a row over eight services, each with Parameters (nested
+           maps and lists), a Retry and a Catch on the service's own error names and a
+           ResultSelector: the service-contract rules' work, with no findings
 
 Hostile shapes (each benchmarked at N and 4N bytes of input, to show growth):
   dense    a poll loop through N Choices of N rules each (N*N edges)
@@ -17,6 +20,9 @@ Hostile shapes (each benchmarked at N and 4N bytes of input, to show growth):
   intrinsic one Pass whose Parameters nest N intrinsic calls
   aliases  a YAML definition aliasing one N-character anchor 100 times
   join     a template whose DefinitionString joins N parts on one flow line
+  sdktypos N aws-sdk: Tasks like `sdk`'s, every other one with its action misspelt by
+           case, the rest with a parameter lower-cased, and all with a Retry error name
+           that lacks its `Exception` suffix: findings and "did you mean" on every Task
 """
 import json
 import sys
@@ -141,6 +147,67 @@ def join(n):
             "    Properties:\n      DefinitionString: {\"Fn::Join\": [\"\", [" + parts + "]]}\n")
 
 
+# One request-response call per service: (action, Parameters, an error it
+# raises as Step Functions names it, a ResultSelector over its output). Names
+# as data/aws-models has them (botocore 1.44.18, Java v2 spelling).
+SDK_CALLS = [
+    ("s3:getObject", {"Bucket": "config", "Key.$": "$.key"},
+     "S3.NoSuchKeyException", {"Body.$": "$.Body", "ETag.$": "$.ETag"}),
+    ("dynamodb:getItem", {"TableName": "jobs", "Key": {"pk": {"S.$": "$.id"}}, "ConsistentRead": True},
+     "DynamoDb.ProvisionedThroughputExceededException", {"Item.$": "$.Item"}),
+    ("sqs:sendMessage", {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/1/q", "MessageBody.$": "$.body",
+                         "DelaySeconds": 5},
+     "Sqs.InvalidMessageContentsException", {"MessageId.$": "$.MessageId"}),
+    ("sns:publish", {"TopicArn": "arn:aws:sns:us-east-1:1:t", "Message.$": "$.message",
+                     "MessageAttributes": {"kind": {"DataType": "String", "StringValue": "job"}}},
+     "Sns.InternalErrorException", {"MessageId.$": "$.MessageId"}),
+    ("secretsmanager:getSecretValue", {"SecretId": "db", "VersionStage": "AWSCURRENT"},
+     "SecretsManager.ResourceNotFoundException", {"Secret.$": "$.SecretString"}),
+    ("rds:describeDBInstances", {"Filters": [{"Name": "engine", "Values": ["postgres"]}], "MaxRecords": 20},
+     "Rds.DbInstanceNotFoundException", {"Instances.$": "$.DbInstances"}),
+    ("ec2:describeInstances", {"InstanceIds.$": "$.ids", "Filters": [{"Name": "tag:team", "Values": ["a"]}]},
+     "Ec2.Ec2Exception", {"Reservations.$": "$.Reservations"}),
+    ("cloudwatchlogs:putLogEvents", {"LogGroupName": "g", "LogStreamName": "s",
+                                     "LogEvents": [{"Timestamp": 0, "Message.$": "$.line"}]},
+     "CloudWatchLogs.InvalidSequenceTokenException", {"Rejected.$": "$.RejectedLogEventsInfo"}),
+]
+
+
+def sdk_task(i, n, action, parameters, error, selector):
+    return {
+        "Type": "Task",
+        "Resource": f"arn:aws:states:::aws-sdk:{action}",
+        "Parameters": parameters,
+        "ResultSelector": selector,
+        "ResultPath": f"$.results.step{i}",
+        "Retry": [{"ErrorEquals": [error], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}],
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"}],
+        **({"Next": f"Call {i + 1}"} if i + 1 < n else {"End": True}),
+    }
+
+
+def sdk(n):
+    states = {f"Call {i}": sdk_task(i, n, *SDK_CALLS[i % len(SDK_CALLS)]) for i in range(n)}
+    states["Failed"] = {"Type": "Fail", "Error": "CallFailed"}
+    return {"StartAt": "Call 0", "States": states}
+
+
+def sdktypos(n):
+    states = {}
+    for i in range(n):
+        action, parameters, error, selector = SDK_CALLS[i % len(SDK_CALLS)]
+        service, name = action.split(":")
+        # `getobject`: a case slip; `bucket`: the first key lower-cased, as
+        # the raw API spells most; `S3.NoSuchKey`: the shape, not the class.
+        parameters = dict(parameters)
+        first = next(iter(parameters))
+        parameters[first[0].lower() + first[1:]] = parameters.pop(first)
+        slip = f"{service}:{name.lower()}" if i % 2 == 0 else action
+        states[f"Call {i}"] = sdk_task(i, n, slip, parameters, error.removesuffix("Exception"), selector)
+    states["Failed"] = {"Type": "Fail", "Error": "CallFailed"}
+    return {"StartAt": "Call 0", "States": states}
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -148,7 +215,7 @@ def main():
     make = {
         "chain": chain, "diamond": diamond, "glue": glue, "wide": wide, "nested": nested,
         "dense": dense, "typos": typos, "longname": longname, "intrinsic": intrinsic,
-        "aliases": aliases, "join": join,
+        "aliases": aliases, "join": join, "sdk": sdk, "sdktypos": sdktypos,
     }[kind]
     made = make(n)
     with open(out, "w", encoding="utf-8") as f:
