@@ -10,9 +10,15 @@
 //! (default `../.mirror` beside this checkout), and says so when there is
 //! none.
 //!
-//! It checks that every judged true positive is still reported at warning
-//! or above, that every judged false positive stays below warning, and that
-//! no warning or error is left unjudged; it prints the precision per rule.
+//! Each repository is in one half (`split` in SOURCES.tsv): `tuning` rows
+//! may drive rule changes, `check` rows are judged once and only measured.
+//! On the tuning half it checks that every judged true positive is still
+//! reported at warning or above, that every judged false positive stays below
+//! warning, and that no warning or error is left unjudged. On the check half
+//! it only counts. It prints, per half and per rule, the true and false
+//! positives at warning or above, the precision true / (true + false), and the
+//! debatable findings at warning or above as a third column and as a share of
+//! all judged warnings and errors.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,8 +54,26 @@ fn judged_findings_keep_their_verdicts() {
     let scratch = tempfile::tempdir().unwrap();
     let mut found = 0;
     let mut repos = std::collections::BTreeSet::new();
+    // repo -> half; a row without a `split` column counts as tuning.
+    let split: BTreeMap<String, String> = sources
+        .iter()
+        .map(|s| {
+            let half = s
+                .get("split")
+                .cloned()
+                .unwrap_or_else(|| "tuning".to_string());
+            (s["repo"].clone(), half)
+        })
+        .collect();
     for s in &sources {
-        let git = mirror().join(s["repo"].replace('/', "+")).join("repo");
+        // Some snapshots are clones with a work tree: their git directory is
+        // `repo/.git`.
+        let base = mirror().join(s["repo"].replace('/', "+")).join("repo");
+        let git = if base.join(".git").is_dir() {
+            base.join(".git")
+        } else {
+            base
+        };
         let Ok(out) = Command::new("git")
             .arg("--git-dir")
             .arg(&git)
@@ -107,9 +131,27 @@ fn judged_findings_keep_their_verdicts() {
         }
     }
     let mut problems = Vec::new();
-    // rule -> (true positives, false positives at warning, false positives
-    // kept below warning, debatable).
-    let mut precision: BTreeMap<String, (u32, u32, u32, u32)> = BTreeMap::new();
+    let half_of = |file: &str| -> String {
+        split
+            .iter()
+            .find(|(repo, _)| file.starts_with(&format!("{repo}/")))
+            .map(|(_, half)| half.clone())
+            .unwrap_or_else(|| "tuning".to_string())
+    };
+    // (half, rule) -> counts. `tp` counts the judged true positives and
+    // `kept` those still at warning or above; `fp` and `debatable` count
+    // findings at warning or above, `fp_below` and `debatable_below` the
+    // judged ones reported lower now.
+    #[derive(Default, Clone, Copy)]
+    struct Counts {
+        tp: u32,
+        kept: u32,
+        fp: u32,
+        fp_below: u32,
+        debatable: u32,
+        debatable_below: u32,
+    }
+    let mut precision: BTreeMap<(String, String), Counts> = BTreeMap::new();
     let mut judged = std::collections::BTreeSet::new();
     for v in &verdicts {
         let file = format!("{}/{}", v["repo"], v["path"]);
@@ -120,11 +162,17 @@ fn judged_findings_keep_their_verdicts() {
         let key = (file.clone(), v["rule"].clone(), v["pointer"].clone());
         judged.insert(key.clone());
         let at_warning = reported.contains_key(&key);
-        let entry = precision.entry(v["rule"].clone()).or_default();
+        let half = half_of(file.as_str());
+        // Only the tuning half may fail the test: a check-half verdict must
+        // not push anyone to change a rule.
+        let tuning = half != "check";
+        let entry = precision.entry((half, v["rule"].clone())).or_default();
         match v["verdict"].as_str() {
             "TP" => {
-                entry.0 += 1;
-                if !at_warning {
+                entry.tp += 1;
+                if at_warning {
+                    entry.kept += 1;
+                } else if tuning {
                     problems.push(format!(
                         "true positive no longer a warning or error: {key:?} ({})",
                         v["reason"]
@@ -132,51 +180,80 @@ fn judged_findings_keep_their_verdicts() {
                 }
             }
             "FP" if at_warning => {
-                entry.1 += 1;
-                problems.push(format!(
-                    "false positive at warning or above: {key:?} ({})",
-                    v["reason"]
-                ));
+                entry.fp += 1;
+                if tuning {
+                    problems.push(format!(
+                        "false positive at warning or above: {key:?} ({})",
+                        v["reason"]
+                    ));
+                }
             }
-            "FP" => entry.2 += 1,
-            "debatable" => entry.3 += 1,
+            "FP" => entry.fp_below += 1,
+            "debatable" if at_warning => entry.debatable += 1,
+            "debatable" => entry.debatable_below += 1,
             other => problems.push(format!(
                 "verdict `{other}` is none of TP, FP, debatable: {key:?}"
             )),
         }
     }
+    let mut unjudged_check = 0;
     for key in reported.keys() {
         if !judged.contains(key) {
-            problems.push(format!(
-                "unjudged warning or error: {key:?}; judge it in tests/review/verdicts.tsv"
-            ));
+            if half_of(key.0.as_str()) == "check" {
+                unjudged_check += 1;
+            } else {
+                problems.push(format!(
+                    "unjudged warning or error: {key:?}; judge it in tests/review/verdicts.tsv"
+                ));
+            }
         }
     }
-    println!(
-        "precision at warning or above (true / (true + false)), then judged false positives \
-         kept below warning and findings judged debatable:"
-    );
-    let (mut all_tp, mut all_fp) = (0, 0);
-    for (rule, (tp, fp, below, debatable)) in &precision {
-        all_tp += tp;
-        all_fp += fp;
-        let share = if tp + fp > 0 {
+    for half in ["tuning", "check"] {
+        println!(
+            "{half} half: per rule, true and false positives at warning or above, precision \
+             true / (true + false), debatable at warning or above, true positives kept, judged \
+             false positives and debatable findings now below warning:"
+        );
+        let mut all = Counts::default();
+        for ((h, rule), c) in &precision {
+            if h != half {
+                continue;
+            }
+            all.tp += c.tp;
+            all.kept += c.kept;
+            all.fp += c.fp;
+            all.fp_below += c.fp_below;
+            all.debatable += c.debatable;
+            all.debatable_below += c.debatable_below;
+            print_counts(rule, c);
+        }
+        print_counts("all rules", &all);
+        let warnings = all.kept + all.fp + all.debatable;
+        if warnings > 0 {
+            println!(
+                "  debatable share of judged warnings and errors: {}/{warnings} = {:.0}%",
+                all.debatable,
+                100.0 * all.debatable as f64 / warnings as f64
+            );
+        }
+    }
+    if unjudged_check > 0 {
+        println!("NOTICE: {unjudged_check} warnings or errors on the check half are unjudged");
+    }
+    fn print_counts(rule: &str, c: &Counts) {
+        let share = if c.kept + c.fp > 0 {
             format!(
-                "{tp}/{} = {:.0}%",
-                tp + fp,
-                100.0 * *tp as f64 / (tp + fp) as f64
+                "{}/{} = {:.0}%",
+                c.kept,
+                c.kept + c.fp,
+                100.0 * c.kept as f64 / (c.kept + c.fp) as f64
             )
         } else {
             "-".to_string()
         };
-        println!("  {rule:32} {share:14} below: {below}  debatable: {debatable}");
-    }
-    if all_tp + all_fp > 0 {
         println!(
-            "  {:32} {all_tp}/{} = {:.0}%",
-            "all rules",
-            all_tp + all_fp,
-            100.0 * all_tp as f64 / (all_tp + all_fp) as f64
+            "  {rule:32} true {:3}  false {:3}  {share:14} debatable {:3}  kept {}/{}  below: false {} debatable {}",
+            c.kept, c.fp, c.debatable, c.kept, c.tp, c.fp_below, c.debatable_below
         );
     }
     assert!(problems.is_empty(), "{problems:#?}");
