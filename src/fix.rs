@@ -126,11 +126,30 @@ pub fn fix_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings, unsafe_fixe
                     }
                 }
             }
-            // Every try of the group failed: the whole rule is out.
+            // Every try of the group failed: the whole rule is out, said
+            // once for all its fixes.
             if let Some(why) = why_failed {
-                for f in &group {
-                    if !refused.contains(&(f.fingerprint.clone(), f.rule)) {
-                        refuse(&mut refused, &mut dropped, f, &why);
+                let left: Vec<&&Finding> = group
+                    .iter()
+                    .filter(|f| !refused.contains(&(f.fingerprint.clone(), f.rule)))
+                    .collect();
+                if let [first, ..] = left.as_slice() {
+                    let mut said = Vec::new();
+                    refuse(&mut refused, &mut said, first, &why);
+                    if left.len() > 1 {
+                        said[0] = format!(
+                            "{}:{}:{}: {} fixes for `{}` (this one and {} more) were not applied: {why}",
+                            first.file,
+                            first.start.line,
+                            first.start.column,
+                            left.len(),
+                            first.rule,
+                            left.len() - 1
+                        );
+                    }
+                    dropped.append(&mut said);
+                    for f in &left[1..] {
+                        refused.insert((f.fingerprint.clone(), f.rule));
                     }
                 }
             }

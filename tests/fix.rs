@@ -773,3 +773,29 @@ fn fix_never_writes_inside_generated_output() {
         assert!(stderr.contains("is generated output"), "{folder}: {stderr}");
     }
 }
+
+#[test]
+fn many_fixes_that_fail_together_are_dropped_together() {
+    // 300 safe fixes, each of which adds an error (a quoted `010` is no
+    // longer a number): one re-lint for the rule refuses them all, and the
+    // user reads one line, not 300 (each used to cost a re-lint of the file).
+    let mut text = String::from("StartAt: S0\nStates:\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "  S{i}:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke\n    Parameters:\n      FunctionName: f\n    TimeoutSeconds: 010\n    Next: S{}\n",
+            i + 1
+        ));
+    }
+    text.push_str("  S300:\n    Type: Succeed\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.asl.yaml");
+    std::fs::write(&path, &text).unwrap();
+    let out = bin().arg("--diff").arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.stdout.is_empty());
+    assert_eq!(stderr.matches("were not applied").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("300 fixes for `yaml-implicit-type`"),
+        "{stderr}"
+    );
+}
