@@ -31,13 +31,46 @@ pub struct IndexEntry {
     pub error_prefix: String,
 }
 
-/// One service's operations and shapes.
+/// One service's operations and shapes. Operations and shapes are kept as
+/// their JSON text, borrowed from the decompressed model, and each is
+/// decoded the first time a check asks for it: a definition touches a
+/// handful of a service's operations and shapes (EC2 has thousands), so
+/// decoding them all was most of the cost of loading a service.
 #[derive(Debug, Deserialize)]
 pub struct Service {
     pub service: String,
     pub error_prefix: String,
-    pub operations: HashMap<String, Operation>,
-    pub shapes: HashMap<String, Shape>,
+    #[serde(borrow)]
+    operations: HashMap<&'static str, Lazy<Operation>>,
+    #[serde(borrow)]
+    shapes: HashMap<&'static str, Lazy<Shape>>,
+    /// Every error name some operation raises, built on first use.
+    #[serde(skip)]
+    errors: OnceLock<Vec<String>>,
+}
+
+/// A value's JSON text, decoded once on first use.
+#[derive(Debug)]
+struct Lazy<T> {
+    raw: &'static serde_json::value::RawValue,
+    decoded: OnceLock<T>,
+}
+
+impl<'de: 'static, T> Deserialize<'de> for Lazy<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Lazy<T>, D::Error> {
+        Ok(Lazy {
+            raw: <&'static serde_json::value::RawValue>::deserialize(d)?,
+            decoded: OnceLock::new(),
+        })
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> Lazy<T> {
+    fn get(&self) -> &T {
+        self.decoded.get_or_init(|| {
+            serde_json::from_str(self.raw.get()).expect("embedded model entry is valid")
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,11 +143,19 @@ pub fn service(name: &str) -> Option<&'static Service> {
     if let Some(service) = loaded.get(&at) {
         return Some(service);
     }
-    let mut text = Vec::new();
-    flate2::read::GzDecoder::new(SERVICES[at].1)
-        .read_to_end(&mut text)
+    // gzip ends with the decompressed size (mod 2^32): one allocation.
+    let gz = SERVICES[at].1;
+    let size = gz.len().checked_sub(4).map_or(0, |t| {
+        u32::from_le_bytes(gz[t..].try_into().unwrap_or([0; 4])) as usize
+    });
+    let mut text = String::with_capacity(size);
+    flate2::read::GzDecoder::new(gz)
+        .read_to_string(&mut text)
         .expect("embedded model decompresses");
-    let service: Service = serde_json::from_slice(&text).expect("embedded model is valid");
+    // The model's text lives as long as the process, so that operations
+    // and shapes can stay borrowed JSON until they are used.
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    let service: Service = serde_json::from_str(text).expect("embedded model is valid");
     // One per service and process: at most a few hundred, never freed.
     let service: &'static Service = Box::leak(Box::new(service));
     loaded.insert(at, service);
@@ -128,7 +169,7 @@ impl Service {
         let name = capitalize(action);
         self.operations
             .get_key_value(name.as_str())
-            .map(|(k, v)| (k.as_str(), v))
+            .map(|(k, v)| (*k, v.get()))
     }
 
     /// The `Resource` spelling of every operation (`getObject`).
@@ -137,7 +178,7 @@ impl Service {
     }
 
     pub fn shape(&self, name: &str) -> Option<&Shape> {
-        self.shapes.get(name)
+        self.shapes.get(name).map(Lazy::get)
     }
 
     /// The Step Functions error name of an error shape:
@@ -145,7 +186,7 @@ impl Service {
     /// else `<prefix>.<X>Exception`.
     pub fn error_name(&self, shape: &str) -> String {
         let prefix = &self.error_prefix;
-        match self.shapes.get(shape).and_then(|s| s.sfn.as_deref()) {
+        match self.shape(shape).and_then(|s| s.sfn.as_deref()) {
             Some(sfn) => format!("{prefix}.{sfn}"),
             None if shape.ends_with("Exception") => format!("{prefix}.{shape}"),
             None => format!("{prefix}.{shape}Exception"),
@@ -158,17 +199,19 @@ impl Service {
     }
 
     /// Every error name some operation of the service models, sorted, with
-    /// the generic one.
-    pub fn all_errors(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .operations
-            .values()
-            .flat_map(|op| op.errors.iter().map(|e| self.error_name(e)))
-            .chain(std::iter::once(self.generic_error()))
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+    /// the generic one; built once per service and process.
+    pub fn all_errors(&self) -> &[String] {
+        self.errors.get_or_init(|| {
+            let mut names: Vec<String> = self
+                .operations
+                .values()
+                .flat_map(|op| op.get().errors.iter().map(|e| self.error_name(e)))
+                .chain(std::iter::once(self.generic_error()))
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        })
     }
 }
 

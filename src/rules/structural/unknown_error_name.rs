@@ -59,32 +59,36 @@ const COMMON_ERRORS: &[&str] = &[
     "ValidationException",
 ];
 
+/// The error names `service` may raise, with the common ones, and an index
+/// by normalised name; built only for a service some `ErrorEquals` names.
+fn known_errors(service: &aws_models::Service, prefix: &str) -> Known {
+    let mut names = service.all_errors().to_vec();
+    let generic = service.generic_error();
+    let example = names.iter().find(|n| **n != generic).cloned();
+    names.extend(COMMON_ERRORS.iter().map(|e| format!("{prefix}.{e}")));
+    // The AWS SDK's own client-side failure (no connection, a
+    // response it cannot read) reaches Step Functions under the
+    // service's prefix too; published definitions retry it.
+    names.push(format!("{prefix}.SdkClientException"));
+    names.sort();
+    names.dedup();
+    let mut by_norm: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, n) in names.iter().enumerate() {
+        let rest = n.split_once('.').map_or(n.as_str(), |(_, r)| r);
+        by_norm.entry(normalized(rest)).or_default().push(i);
+    }
+    (names, by_norm, example)
+}
+
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    // Each service's error names, computed once per definition.
+    // Each service's error names, computed once per definition, and only
+    // for a service whose prefix some `ErrorEquals` name carries.
     let mut known: HashMap<&str, Known> = HashMap::new();
     for (state, service_name, _, _) in sdk_states(cx) {
         let Some(service) = aws_models::service(service_name) else {
             continue;
         };
         let prefix = service.error_prefix.as_str();
-        let (names, by_norm, example) = known.entry(service_name).or_insert_with(|| {
-            let mut names = service.all_errors();
-            let generic = service.generic_error();
-            let example = names.iter().find(|n| **n != generic).cloned();
-            names.extend(COMMON_ERRORS.iter().map(|e| format!("{prefix}.{e}")));
-            // The AWS SDK's own client-side failure (no connection, a
-            // response it cannot read) reaches Step Functions under the
-            // service's prefix too; published definitions retry it.
-            names.push(format!("{prefix}.SdkClientException"));
-            names.sort();
-            names.dedup();
-            let mut by_norm: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, n) in names.iter().enumerate() {
-                let rest = n.split_once('.').map_or(n.as_str(), |(_, r)| r);
-                by_norm.entry(normalized(rest)).or_default().push(i);
-            }
-            (names, by_norm, example)
-        });
         for field in ["Retry", "Catch"] {
             let Some(entries) = state.get(field).and_then(Node::as_array) else {
                 continue;
@@ -104,6 +108,9 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     if !same_prefix && !other_case {
                         continue;
                     }
+                    let (names, by_norm, example) = known
+                        .entry(service_name)
+                        .or_insert_with(|| known_errors(service, prefix));
                     if same_prefix && names.binary_search_by(|n| n.as_str().cmp(name)).is_ok() {
                         continue;
                     }
