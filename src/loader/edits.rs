@@ -25,7 +25,7 @@ pub fn resolve(
     let writer = Writer {
         text,
         yaml: kind == FileKind::Yaml,
-        newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
+        newline: newline_of(text),
         strings: embedded
             .map(|e| e.strings.as_slice())
             .filter(|s| !s.is_empty()),
@@ -312,6 +312,17 @@ impl Writer<'_> {
             Some(unit) if self.flow_at(object.span) && !unit.is_empty() => unit.to_string(),
             _ => "  ".to_string(),
         }
+    }
+}
+
+/// The file's line break, read from its first line: a fix writes new lines
+/// the way the file writes them. Bounded, since it runs once per fix: a
+/// scan of the whole text for each of thousands of fixes was quadratic.
+fn newline_of(text: &str) -> &'static str {
+    let head = &text.as_bytes()[..text.len().min(64 * 1024)];
+    match memchr::memchr(b'\n', head) {
+        Some(i) if i > 0 && head[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
     }
 }
 
