@@ -123,6 +123,20 @@ pub(super) fn from_string(text: &str, node: &Node) -> Result<Embedded, String> {
     mapped
         .map
         .push(mapped.map.last().map_or(node.span.end, |&l| l + 1));
+    // The whole text is one deploy-time reference (Serverless
+    // `${file(./machine.json)}`, a parameter holding the definition): what
+    // it stands for is not in the template, so there is nothing to lint.
+    let whole = mapped.text.trim();
+    if whole.starts_with("${")
+        && whole.ends_with('}')
+        && whole[2..].find("${").is_none()
+        && !whole.starts_with("${!")
+    {
+        return Err(format!(
+            "its `DefinitionString` is the deploy-time value `{whole}`, filled in when the \
+             template is deployed"
+        ));
+    }
     let chars = mapped.text.chars().count();
     let (prepared, opaque) = neutralise_placeholders(&mapped.text);
     let parsed = json::parse(&prepared, 0);

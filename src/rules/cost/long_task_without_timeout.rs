@@ -39,7 +39,27 @@ const SELF_CAPPED: &[(&str, &str)] = &[
         "emr-serverless:startJobRun",
         "EMR Serverless stops a job run after 720 minutes by default",
     ),
+    (
+        "athena:startQueryExecution",
+        "Athena cancels a query that runs past its query timeout (30 minutes by default for \
+         DML queries)",
+    ),
 ];
+
+/// A `.sync` call that ends something (`elasticmapreduce:terminateCluster`,
+/// `emr-containers:deleteVirtualCluster`) waits for the service to finish
+/// tearing it down, which the service does on its own: there is no job
+/// that could hang and nothing is held while it waits.
+fn ends_something(resource: &crate::model::Resource) -> bool {
+    let action = resource
+        .key
+        .as_deref()
+        .and_then(|k| k.rsplit(':').next())
+        .unwrap_or("");
+    ["terminate", "delete", "stop", "cancel"]
+        .iter()
+        .any(|verb| action.starts_with(verb))
+}
 
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // An Express execution stops after 5 minutes whatever its tasks say
@@ -56,11 +76,16 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let Some(what) = what_it_waits_for(resource) else {
             continue;
         };
-        long_running += 1;
         if s.get("TimeoutSeconds").is_some() || s.get("TimeoutSecondsPath").is_some() {
+            long_running += 1;
             continue;
         }
         let bound = what_bounds_it(m, s, resource);
+        // A wait the service or a heartbeat ends needs no execution
+        // timeout as its backstop.
+        if what_bounds_it_itself(s, resource).is_none() {
+            long_running += 1;
+        }
         out.push(state_finding(cx, s, what, bound));
     }
     if long_running > 0 && m.root.get("TimeoutSeconds").is_none() {
@@ -75,7 +100,9 @@ fn what_it_waits_for(resource: &crate::model::Resource) -> Option<&'static str> 
         ResourceKind::Integration { pattern, .. } if *pattern == Pattern::WaitForTaskToken => {
             Some("waits for a callback")
         }
-        ResourceKind::Integration { pattern, .. } if pattern.is_long_running() => {
+        ResourceKind::Integration { pattern, .. }
+            if pattern.is_long_running() && !ends_something(resource) =>
+        {
             Some("waits for its job")
         }
         ResourceKind::Activity { .. } => Some("waits for an activity worker"),
@@ -88,6 +115,26 @@ fn what_it_waits_for(resource: &crate::model::Resource) -> Option<&'static str> 
 /// Then the "up to a year" of the message would be false.
 fn what_bounds_it(
     m: &crate::model::Machine<'_>,
+    s: &crate::model::State<'_>,
+    resource: &crate::model::Resource,
+) -> Option<String> {
+    let execution = m
+        .root
+        .get("TimeoutSeconds")
+        .and_then(|t| t.as_number())
+        .map(|t| {
+            format!(
+                "the state machine's `TimeoutSeconds` ({} s) ends the whole execution, \
+                 which bounds it",
+                t.as_f64()
+            )
+        });
+    what_bounds_it_itself(s, resource).or(execution)
+}
+
+/// What bounds the wait short of the execution's timeout: the service's
+/// own cap on the job, or a heartbeat.
+fn what_bounds_it_itself(
     s: &crate::model::State<'_>,
     resource: &crate::model::Resource,
 ) -> Option<String> {
@@ -115,18 +162,7 @@ fn what_bounds_it(
          stuck wait"
             .to_string()
     });
-    let execution = m
-        .root
-        .get("TimeoutSeconds")
-        .and_then(|t| t.as_number())
-        .map(|t| {
-            format!(
-                "the state machine's `TimeoutSeconds` ({} s) ends the whole execution, \
-                 which bounds it",
-                t.as_f64()
-            )
-        });
-    capped.or(heartbeat).or(execution)
+    capped.or(heartbeat)
 }
 
 /// The finding on one Task: a warning, or an info naming what bounds it,

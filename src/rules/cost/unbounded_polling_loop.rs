@@ -119,7 +119,47 @@ fn bounded(m: &Machine<'_>, states: &[StateId], tasks: &[StateId]) -> bool {
                     names_a_counter(v) && tasks.iter().any(|&t| may_write(&m.states[t], v))
                 }))
     });
-    counted || timed || counter_like
+    // A status value that names a limit (`RETRY_LIMIT_REACHED`,
+    // `MAX_ATTEMPTS_EXCEEDED`, `TIMED_OUT`): the Task the loop polls counts
+    // the rounds itself and says when to stop, and the Choice listens.
+    let limit_status = choices.iter().any(|&c| {
+        compared_strings(m.states[c].node)
+            .iter()
+            .any(|v| names_a_limit(v))
+    });
+    counted || timed || counter_like || limit_status
+}
+
+/// Whether a compared status value names a limit reached.
+fn names_a_limit(value: &str) -> bool {
+    let upper: String = value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    [
+        "LIMIT",
+        "MAXATTEMPT",
+        "MAXRETR",
+        "EXCEEDED",
+        "EXHAUSTED",
+        "TIMEDOUT",
+        "GAVEUP",
+    ]
+    .iter()
+    .any(|w| upper.contains(w))
+}
+
+/// The string values a Choice compares with (`StringEquals`, `StringMatches`).
+fn compared_strings(choice: &crate::loader::tree::Node) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(choice, |_, key, node| {
+        if let (Some("StringEquals" | "StringMatches"), Some(s)) = (key, node.as_str()) {
+            out.push(s.to_string());
+        }
+        true
+    });
+    out
 }
 
 /// The state to report and the message, by the loop's shape.

@@ -21,6 +21,15 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let rules = s.get("Choices").and_then(|c| c.as_array()).unwrap_or(&[]);
+        // A rule with no test (`"BooleanEquals ": true`, a misspelt key)
+        // is the defect, reported by `invalid-choice-rule`; AWS rejects the
+        // definition, and a `Default` would not make it run.
+        if rules
+            .iter()
+            .any(|r| !super::invalid_choice_rule::has_test(r))
+        {
+            continue;
+        }
         let mut d = Diagnostic::new(
                 &RULE,
                 s.pointer.clone(),

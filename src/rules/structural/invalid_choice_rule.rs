@@ -69,6 +69,15 @@ const OPERATORS: &[(&str, Operand)] = &[
 
 const COMBINATORS: &[&str] = &["And", "Or", "Not"];
 
+/// Whether a rule names a comparison or a combinator (or a JSONata
+/// `Condition`) at all; one that does not is reported here as the cause,
+/// and AWS rejects the definition, so other rules leave its Choice be.
+pub(crate) fn has_test(rule: &Node) -> bool {
+    rule.get("Condition").is_some()
+        || OPERATORS.iter().any(|(k, _)| rule.get(k).is_some())
+        || COMBINATORS.iter().any(|k| rule.get(k).is_some())
+}
+
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for s in &cx.machine.states {
         if s.ty != StateType::Choice {
