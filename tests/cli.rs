@@ -910,3 +910,39 @@ fn version_verbose_names_the_embedded_aws_models() {
     assert!(text.starts_with("asl-lint "), "{text}");
     assert!(text.lines().any(|l| l == line), "{text}");
 }
+
+#[test]
+fn a_trailing_comma_in_a_deployed_file_is_a_warning_and_the_rest_is_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("statemachine")).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/x.asl.json\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("statemachine/x.asl.json"),
+        "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"Dnoe\",},\n    \"Done\": {\"Type\": \"Succeed\"},\n  }\n}\n",
+    )
+    .unwrap();
+    let lint = |what: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .args(["--no-config", "--format", "concise", what])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let through_template = lint("template.yaml");
+    assert!(
+        through_template.contains("4:41: warning: trailing comma is not allowed [invalid-json]")
+            && through_template.contains("5:32: warning: trailing comma")
+            && through_template.contains("[unknown-transition-target]"),
+        "{through_template}"
+    );
+    let alone = lint("statemachine/x.asl.json");
+    assert!(
+        alone.contains("4:41: error: trailing comma is not allowed [invalid-json]"),
+        "{alone}"
+    );
+}

@@ -117,6 +117,7 @@ fn load_problems(file: &LoadedFile) -> Vec<Diagnostic> {
             LoadProblem::DuplicateKey(d) => rules::duplicate_key::diagnostic(d),
             LoadProblem::ByteOrderMark(span) => rules::byte_order_mark::diagnostic(*span),
             LoadProblem::ImplicitType(i) => rules::yaml_implicit_type::diagnostic(i),
+            LoadProblem::LenientTrailingComma(e) => rules::invalid_json::deployed_trailing_comma(e),
         })
         .collect()
 }

@@ -684,9 +684,12 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The message of a trailing comma, which the loader tells apart.
+pub const TRAILING_COMMA: &str = "trailing comma is not allowed";
+
 fn trailing_comma(comma: usize) -> ParseError {
     err(
-        "trailing comma is not allowed",
+        TRAILING_COMMA,
         "remove this comma",
         Span::new(comma, comma + 1),
     )

@@ -73,6 +73,43 @@ pub enum LoadProblem {
     ByteOrderMark(Span),
     /// An unquoted YAML scalar that YAML 1.1 reads as a boolean or number.
     ImplicitType(yaml::ImplicitScalar),
+    /// A trailing comma in a file a template deploys (`DefinitionUri`):
+    /// SAM and CloudFormation read such a file as YAML, which accepts it,
+    /// so the rest of the file is linted as if the comma were not there.
+    LenientTrailingComma(json::ParseError),
+}
+
+/// Parses a JSON file a template deploys: a trailing comma, which the YAML
+/// reading of SAM and CloudFormation accepts, is set aside (a space in its
+/// place keeps every offset) and reported apart; at most 64 of them.
+fn parse_deployed_json(
+    text: &str,
+    start: usize,
+    problems: &mut Vec<LoadProblem>,
+) -> Result<json::Parsed, json::ParseError> {
+    let first = match template::parse_templated_json(text, start) {
+        Ok(parsed) => return Ok(parsed),
+        Err(e) => e,
+    };
+    let mut error = first.clone();
+    let mut patched = text.to_string();
+    let mut commas = Vec::new();
+    while error.message == json::TRAILING_COMMA && commas.len() < 64 {
+        let at = error.span.start as usize;
+        if patched.as_bytes().get(at) != Some(&b',') {
+            break;
+        }
+        patched.replace_range(at..at + 1, " ");
+        commas.push(error);
+        match template::parse_templated_json(&patched, start) {
+            Ok(parsed) => {
+                problems.extend(commas.into_iter().map(LoadProblem::LenientTrailingComma));
+                return Ok(parsed);
+            }
+            Err(e) => error = e,
+        }
+    }
+    Err(first)
 }
 
 /// One state machine definition found in a file.
@@ -197,7 +234,7 @@ fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool, module: &[String])
             };
         }
         FileKind::Json => match if templated {
-            template::parse_templated_json(&text, start)
+            parse_deployed_json(&text, start, &mut problems)
         } else {
             // A file that holds unquoted `${Name}` placeholders is a template
             // source (SAM DefinitionSubstitutions, Terraform templatefile):

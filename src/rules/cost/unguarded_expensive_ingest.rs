@@ -82,6 +82,18 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             ),
             Evidence::Name => (Severity::Info, "its name says it fetches data".to_string()),
         };
+        // A write by upsert or merge keys makes a re-run overwrite what the
+        // last one wrote instead of piling it up: what is left is the cost
+        // of the run, worth an info, not the warning for duplicated data.
+        let (severity, why) = match upsert_key(t) {
+            Some(key) if severity == Severity::Warning => (
+                Severity::Info,
+                format!(
+                    "{why}, by upsert (`{key}`), so a re-run overwrites rather than duplicates"
+                ),
+            ),
+            _ => (severity, why),
+        };
         let validation = guards.validation_choice(t.id);
         let mut help = "check first: an `arn:aws:states:::aws-sdk:s3:listObjectsV2` Task (`Prefix` = the output key, \
                         `MaxKeys` 1), then a Choice that runs the ingest only when `KeyCount` is 0 and otherwise \
@@ -107,6 +119,28 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .help(help),
         );
     }
+}
+
+/// A parameter or job argument that names the upsert or merge keys of the
+/// write (`--upsert_keys`, `MergeKeys`, `upsertKey`).
+fn upsert_key<'t>(t: &State<'t>) -> Option<&'t str> {
+    let params = crate::catalog::parameters(t)?;
+    let mut found = None;
+    let mut stack = vec![params];
+    while let Some(node) = stack.pop() {
+        let Some(members) = node.as_object() else {
+            continue;
+        };
+        for m in &members.members {
+            let key = m.key.trim_start_matches('-').trim_end_matches(".$");
+            let lower = key.to_ascii_lowercase().replace(['_', '-'], "");
+            if lower.contains("upsert") || lower.starts_with("mergekey") {
+                found = Some(m.key.as_ref());
+            }
+            stack.push(&m.value);
+        }
+    }
+    found
 }
 
 /// An ingest fetches and persists. A warning needs both a sign of fetching

@@ -17,6 +17,19 @@ pub fn diagnostic(error: &ParseError) -> Diagnostic {
     from_parse_error(&RULE, error)
 }
 
+/// A trailing comma in a file a template deploys (`DefinitionUri`): a
+/// warning, not an error. SAM and CloudFormation read a definition file as
+/// YAML, which accepts the comma, so the deploy works; tools that read the
+/// file as JSON (the AWS CLI's `--definition file://`, editors, `jq`) reject it.
+pub fn deployed_trailing_comma(error: &ParseError) -> Diagnostic {
+    from_parse_error(&RULE, error)
+        .severity(crate::diagnostic::Severity::Warning)
+        .help(
+            "remove it: the template's deploy reads this file as YAML, which accepts the comma, \
+             but anything that reads it as JSON rejects it",
+        )
+}
+
 /// A located syntax error as a file-level finding of `rule` (shared with
 /// `invalid-yaml`).
 pub fn from_parse_error(rule: &Rule, error: &ParseError) -> Diagnostic {
