@@ -173,6 +173,72 @@ fn tolerated_failure(map: &State<'_>) -> Option<&'static str> {
     .find(|&field| map.get(field).is_some())
 }
 
+/// The next job that reads `state`'s result, if one does: the result
+/// replaces the input (no `ResultPath`), or lands at a path that the next
+/// job's parameters read. `ResultPath: null` keeps the input as it was, so
+/// the jobs after it cannot be working on its output.
+fn next_reads_result<'a>(
+    cx: &Context<'_, '_>,
+    state: &State<'_>,
+    next: &[&'a str],
+) -> Option<&'a str> {
+    let result_path = match state.get("ResultPath") {
+        None => "$",
+        Some(node) if matches!(node.value, crate::loader::tree::Value::Null) => return None,
+        Some(node) => node.as_str()?,
+    };
+    let m = cx.machine;
+    next.iter().copied().find(|name| {
+        m.states
+            .iter()
+            .find(|s| s.scope == state.scope && s.name == *name)
+            .is_some_and(|s| reads_path(s.node, result_path))
+    })
+}
+
+/// Whether a state reads `path` of its input: a path (`InputPath`, a `.$`
+/// value, an intrinsic's argument) or JSONata text that mentions it; for
+/// `$`, whether it reads its input at all. `$.crawl` is read by
+/// `$.crawl.Status` and by `States.Format('{}', $.crawl)`.
+fn reads_path(node: &Node, path: &str) -> bool {
+    let whole = path == "$";
+    // Without `Parameters` or `Arguments` a Task sends its whole input.
+    if whole && node.get("Parameters").is_none() && node.get("Arguments").is_none() {
+        return true;
+    }
+    let jsonata = path
+        .strip_prefix("$.")
+        .map_or("$states.input".to_string(), |p| {
+            format!("$states.input.{p}")
+        });
+    let mut stack = vec![(node, false)];
+    while let Some((n, is_path)) = stack.pop() {
+        match &n.value {
+            crate::loader::tree::Value::String(s) => {
+                let jsonata_text = s.contains("{%");
+                if (is_path && (whole || s.contains(path)))
+                    || (jsonata_text && s.contains(&jsonata))
+                {
+                    return true;
+                }
+            }
+            crate::loader::tree::Value::Object(o) => {
+                stack.extend(o.members.iter().map(|m| {
+                    let key: &str = &m.key;
+                    let reads = key.ends_with(".$")
+                        || matches!(key, "InputPath" | "ItemsPath" | "Variable");
+                    (&m.value, reads)
+                }));
+            }
+            crate::loader::tree::Value::Array(items) => {
+                stack.extend(items.iter().map(|i| (i, is_path)));
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 fn diagnose(cx: &Context<'_, '_>, id: StateId, next: &[&str]) -> Option<Diagnostic> {
     let m = cx.machine;
     let state = &m.states[id];
@@ -253,6 +319,22 @@ fn diagnose(cx: &Context<'_, '_>, id: StateId, next: &[&str]) -> Option<Diagnost
         d = d.severity(Severity::Info).help(format!(
             "{why}, so a failure here only fails this item; add a Catch to record it"
         ));
+    } else if covered == Coverage::None && next.is_empty() {
+        // The last job: no job after it is skipped, and the execution
+        // fails visibly, as a plain pipeline does.
+        d = d.severity(Severity::Info);
+    } else if covered == Coverage::None
+        && let Some(reader) = next_reads_result(cx, state, next)
+    {
+        // A chain where the next job works on this one's result: without
+        // it there is nothing for the rest to do, and failing the
+        // execution is the normal design. Independent jobs are the case
+        // where one failure needlessly stops the others.
+        d.message = format!(
+            "if job `{}` fails, the execution fails: the jobs after it depend on its result (`{reader}` reads it), so this is a plain pipeline; a Catch would only notify",
+            state.name
+        );
+        d = d.severity(Severity::Info);
     }
     Some(d.path(crate::diagnostic::FlowPath {
         states: vec![(state.name.to_string(), false)],
