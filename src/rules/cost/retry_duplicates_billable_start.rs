@@ -41,6 +41,11 @@ const STARTS: &[(&str, Option<&str>)] = &[
 /// Errors that can follow the service accepting the request.
 const AFTER_ACCEPTANCE: &[&str] = &["States.ALL", "States.TaskFailed", "States.Timeout"];
 
+/// Errors that say nothing of whether the service accepted the start: a
+/// lost response or a timeout. A retry on these can run the work twice at
+/// once; on `States.TaskFailed` alone it re-runs work that failed.
+const AMBIGUOUS: &[&str] = &["States.ALL", "States.Timeout"];
+
 fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for s in cx.machine.states.iter().filter(|s| s.ty == StateType::Task) {
         let Some(key) = s.resource.as_ref().and_then(|r| r.key.as_deref()) else {
@@ -49,14 +54,21 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let Some(&(_, token)) = STARTS.iter().find(|(k, _)| *k == key) else {
             continue;
         };
-        let Some((i, error)) = s.retriers.iter().enumerate().find_map(|(i, r)| {
-            r.errors
-                .iter()
-                .find(|e| AFTER_ACCEPTANCE.contains(e))
-                .map(|e| (i, *e))
-        }) else {
+        // The retrier on the most ambiguous error: `States.ALL` or a timeout
+        // may hide a start the service accepted; `States.TaskFailed` alone
+        // is a failure the service reported, and retrying it re-runs the
+        // work on purpose.
+        let Some((i, error)) = s
+            .retriers
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.errors.iter().map(move |e| (i, *e)))
+            .filter(|(_, e)| AFTER_ACCEPTANCE.contains(e))
+            .min_by_key(|(_, e)| usize::from(!AMBIGUOUS.contains(e)))
+        else {
             continue;
         };
+        let ambiguous = AMBIGUOUS.contains(&error);
         let params = catalog::parameters(s);
         let has_token = token.is_some_and(|t| {
             params.is_some_and(|p| {
@@ -86,19 +98,33 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 &RULE,
                 format!("{}/Retry/{i}/ErrorEquals", s.pointer),
-                format!(
-                    "`{}` retries `{key}` on `{error}`: if the service accepted the first request \
-                     before the error, the retry starts a second paid run{}",
-                    s.name,
-                    if token.is_some() {
-                        " (no idempotency token is passed)"
-                    } else {
-                        ""
-                    }
-                ),
+                if ambiguous {
+                    format!(
+                        "`{}` retries `{key}` on `{error}`: if the service accepted the first \
+                         request before the error, the retry starts a second paid run{}",
+                        s.name,
+                        if token.is_some() {
+                            " (no idempotency token is passed)"
+                        } else {
+                            ""
+                        }
+                    )
+                } else {
+                    format!(
+                        "`{}` retries `{key}` on `{error}`: each retry runs the paid work again \
+                         after it failed; a retry on `States.ALL` or `States.Timeout` could also \
+                         run it twice at once",
+                        s.name
+                    )
+                },
             )
             .label("retry can start it twice")
-            .help(help),
+            .help(help)
+            .severity(if ambiguous {
+                Severity::Warning
+            } else {
+                Severity::Info
+            }),
         );
     }
 }
