@@ -65,12 +65,28 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if let Some(timeout) = timeout {
             seconds = seconds.min((timeout / 2.0).floor());
         }
+        // What ends the wait when the worker dies: its own timeout, the
+        // machine's, or the year an execution may run.
+        let machine_timeout = cx
+            .machine
+            .root
+            .get("TimeoutSeconds")
+            .and_then(|t| t.as_number())
+            .map(|t| t.as_f64());
+        let until = match (timeout, s.get("TimeoutSecondsPath"), machine_timeout) {
+            (Some(t), _, _) => format!("its `TimeoutSeconds` ({t} s)"),
+            (None, Some(_), _) => "its `TimeoutSecondsPath`".to_string(),
+            (None, None, Some(t)) => format!("the state machine's `TimeoutSeconds` ({t} s)"),
+            (None, None, None) => "a year, when the execution itself times out".to_string(),
+        };
+        let bounded = timeout.is_some_and(|t| t <= SHORT_TIMEOUT_SECONDS);
+        let holder = token_holder(s);
         let mut d = Diagnostic::new(
             &RULE,
             s.pointer.clone(),
             format!(
                 "`{}` {what} with no `HeartbeatSeconds`: if the worker dies, nothing notices \
-                 until `TimeoutSeconds` (a year by default)",
+                 until {until}",
                 s.name
             ),
         )
@@ -80,6 +96,28 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             "set `HeartbeatSeconds` and have the worker call `SendTaskHeartbeat`; catch \
              `States.HeartbeatTimeout` to clean up",
         );
+        // A wait with its own timeout is bounded: a heartbeat only notices a
+        // dead worker sooner. A token parked in a queue or handed to a
+        // child execution has no one worker that could send heartbeats.
+        if bounded {
+            d = d.severity(Severity::Info);
+        } else if let Some(holder) = holder {
+            let missing = if timeout.is_some() || s.get("TimeoutSecondsPath").is_some() {
+                "`HeartbeatSeconds`"
+            } else {
+                "`HeartbeatSeconds` or `TimeoutSeconds`"
+            };
+            d.message = format!(
+                "`{}` {what} held by {holder}, with no {missing}: if its consumer never \
+                 answers, nothing notices until {until}",
+                s.name
+            );
+            d = d.severity(Severity::Info).help(
+                "a heartbeat is rarely practical for a token in a queue or a child execution: \
+                 set `TimeoutSeconds` to the longest the answer may take, and catch \
+                 `States.Timeout`",
+            );
+        }
         // Unsafe: the worker must then send heartbeats, or the task fails.
         if seconds >= 1.0 {
             let seconds = seconds as i64;
@@ -93,6 +131,22 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             ));
         }
         out.push(d);
+    }
+}
+
+/// A Task timeout this short already notices a dead worker about as soon as
+/// a heartbeat would be worth it: an hour.
+const SHORT_TIMEOUT_SECONDS: f64 = 3600.0;
+
+/// Where the token waits when it is not handed to one worker: a queue or a
+/// child execution.
+fn token_holder(s: &crate::model::State<'_>) -> Option<&'static str> {
+    let (service, action) = s.resource.as_ref()?.service_action()?;
+    match (service, action) {
+        ("sqs", "sendMessage") => Some("a queue (SQS)"),
+        ("states", "startExecution") => Some("a child execution"),
+        ("events", "putEvents") => Some("an EventBridge event"),
+        _ => None,
     }
 }
 
