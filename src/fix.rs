@@ -167,6 +167,39 @@ pub fn fix_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings, unsafe_fixe
     }
 }
 
+/// Whether `edits` (byte spans of `bytes` and their new text) leave a file
+/// that still parses, has no new error, and, when they are `finding`'s
+/// fix, no longer has that finding: the check `--fix` makes, for an editor
+/// that applies one quick fix (or a disable directive) on its own.
+pub fn edits_are_sound(
+    input: &Input,
+    bytes: &[u8],
+    settings: &Settings,
+    before: &FileReport,
+    edits: &[(crate::source::Span, &str)],
+    finding: Option<&Finding>,
+) -> bool {
+    let mut sorted: Vec<&(crate::source::Span, &str)> = edits.iter().collect();
+    sorted.sort_by_key(|(span, _)| (span.start, span.end));
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    let mut at = 0usize;
+    for (span, content) in sorted {
+        let (start, end) = (span.start as usize, span.end as usize);
+        if start < at || end > bytes.len() {
+            return false;
+        }
+        out.extend_from_slice(&bytes[at..start]);
+        out.extend_from_slice(content.as_bytes());
+        at = end;
+    }
+    out.extend_from_slice(&bytes[at..]);
+    let after = engine::lint_bytes_guarded(input, out, settings);
+    match finding {
+        Some(f) => check(before, &after, &[f], false).is_ok(),
+        None => acceptable(before, &after, false).is_ok(),
+    }
+}
+
 fn refuse(
     refused: &mut BTreeSet<(String, &'static str)>,
     dropped: &mut Vec<String>,

@@ -21,6 +21,10 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
+        Client::start_with(json!({}))
+    }
+
+    fn start_with(capabilities: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
             .arg("--lsp")
             .stdin(Stdio::piped())
@@ -60,7 +64,10 @@ impl Client {
             messages: rx,
             next_id: 0,
         };
-        let init = client.request("initialize", json!({"processId": null, "capabilities": {}}));
+        let init = client.request(
+            "initialize",
+            json!({"processId": null, "capabilities": capabilities}),
+        );
         assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
         client.notify("initialized", json!({}));
         client
@@ -234,9 +241,22 @@ fn diagnostics_match_the_cli_and_quick_fixes_and_hover_work() {
     let edit = &quick["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], "\"Second\"");
     assert_eq!(edit["range"]["start"], typo["range"]["start"]);
+    // Fixing all is a whole --fix run: not computed on a cursor move,
+    // only when the editor asks for it by name (on save).
     assert!(
-        actions.iter().any(|a| a["kind"] == "source.fixAll"),
-        "fix all is offered: {actions:?}"
+        !actions.iter().any(|a| a["kind"] == "source.fixAll"),
+        "fix all is not computed for a quick-fix request: {actions:?}"
+    );
+    let fix_all = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": typo["range"], "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    let fix_all = fix_all["result"].as_array().unwrap().clone();
+    assert!(
+        fix_all
+            .iter()
+            .any(|a| a["kind"] == "source.fixAll" && a["edit"].is_object()),
+        "fix all is offered when asked for: {fix_all:?}"
     );
 
     let hover = client.request(
@@ -537,6 +557,115 @@ fn hover_on_a_finding_shows_its_own_severity() {
     assert!(
         shown.starts_with("**unknown-transition-target** (warning)"),
         "{shown}"
+    );
+    client.finish();
+}
+
+#[test]
+fn fix_all_is_resolved_lazily_for_a_client_that_resolves_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.asl.json");
+    let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Dnoe\"}, \"Done\": {\"Type\": \"Succeed\"}}}";
+    std::fs::write(&path, text).unwrap();
+    let uri = uri_of(&path);
+    let mut client = Client::start_with(json!({
+        "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}
+    }));
+    client.open(&uri, text);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}}, "context": {"diagnostics": []}}),
+    );
+    let lazy = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "source.fixAll")
+        .expect("fix all is offered")
+        .clone();
+    assert!(lazy.get("edit").is_none(), "no edit until resolved: {lazy}");
+    let resolved = client.request("codeAction/resolve", lazy);
+    let edit = &resolved["result"]["edit"]["changes"][&uri][0]["newText"];
+    assert!(
+        edit.as_str().unwrap().contains("\"Next\": \"Done\""),
+        "{resolved}"
+    );
+    client.finish();
+}
+
+#[test]
+fn a_quick_fix_that_would_break_the_file_is_not_offered() {
+    // "Disable ... for this state" on a state whose Comment is a block
+    // scalar used to glue the next state onto the comment.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.asl.yaml");
+    let text = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Comment: |\n      Says hello.\n    Next: Bee\n  B:\n    Type: Succeed\n";
+    std::fs::write(&path, text).unwrap();
+    let uri = uri_of(&path);
+    let mut client = Client::start();
+    let published = client.open(&uri, text);
+    let typo = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unknown-transition-target")
+        .unwrap()
+        .clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": typo["range"], "context": {"diagnostics": [typo]}}),
+    );
+    let actions = actions["result"].as_array().unwrap().clone();
+    for action in &actions {
+        // Every offered edit, applied alone, leaves a file that parses.
+        let edits = action["edit"]["changes"][&uri].as_array().unwrap();
+        let mut fixed = text.to_string();
+        for e in edits.iter().rev() {
+            let offset = |p: &Value| {
+                let (line, ch) = (
+                    p["line"].as_u64().unwrap() as usize,
+                    p["character"].as_u64().unwrap() as usize,
+                );
+                fixed
+                    .split_inclusive('\n')
+                    .take(line)
+                    .map(str::len)
+                    .sum::<usize>()
+                    + ch
+            };
+            let (a, b) = (offset(&e["range"]["start"]), offset(&e["range"]["end"]));
+            fixed.replace_range(a..b, e["newText"].as_str().unwrap());
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .args([
+                "--no-config",
+                "--format",
+                "concise",
+                "--stdin-filename",
+                "m.asl.yaml",
+                "-",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin.take().unwrap().write_all(fixed.as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !report.contains("invalid-yaml") && !report.contains("field-not-allowed"),
+            "{}: {fixed}\n{report}",
+            action["title"]
+        );
+    }
+    assert!(
+        actions
+            .iter()
+            .any(|a| a["title"].as_str().unwrap().starts_with("Disable")),
+        "{actions:?}"
     );
     client.finish();
 }

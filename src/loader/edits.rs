@@ -76,7 +76,18 @@ impl Writer<'_> {
                 } else {
                     compact_json(value)
                 };
-                out.push(self.written(node.span, &content)?);
+                // A block scalar's span runs to the next token, past its
+                // line break: the new value ends where the scalar's last
+                // line does, and the next line keeps its own.
+                let mut span = node.span;
+                if self.yaml
+                    && self.strings.is_none()
+                    && let Some(at) = after_line_break(self.text, span.end as usize)
+                {
+                    let end = self.text[..at].trim_end_matches(['\n', '\r']).len();
+                    span = Span::new(span.start as usize, end.max(span.start as usize));
+                }
+                out.push(self.written(span, &content)?);
             }
             Edit::RenameKey { pointer, key } => {
                 let (parent, name) = split(pointer)?;

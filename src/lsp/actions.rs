@@ -29,21 +29,34 @@ fn overlaps(a: Range, b: Range) -> bool {
 
 /// Each finding's fix in the range as a quick fix (safe ones preferred),
 /// "disable this rule for this state", and "fix all safe problems".
+/// The code actions for a range: quick fixes of the findings there, each
+/// checked as `--fix` checks it (applied alone, the text must still parse,
+/// gain no error and lose the finding; one that fails is not offered), the
+/// "disable for this state" directive likewise, and "Fix all safe
+/// problems". Fixing all is a whole `--fix` run: it is offered without its
+/// edit and computed in `codeAction/resolve` when the client supports that,
+/// and otherwise only when the request asks for `source.fixAll` by name, as
+/// an editor does on save, never on the cursor moves that ask for quick
+/// fixes.
 pub fn code_actions(
     doc: &Document,
     params: &CodeActionParams,
     encoding: Encoding,
+    resolve_edits: bool,
 ) -> Vec<CodeActionOrCommand> {
     let (report, settings) = lint_document(doc);
     let lines = Lines::new(&doc.text, encoding);
     let uri = &params.text_document.uri;
+    let only = params.context.only.as_ref();
     let wanted = |kind: &CodeActionKind| {
-        params
-            .context
-            .only
-            .as_ref()
-            .is_none_or(|only| only.iter().any(|o| kind.as_str().starts_with(o.as_str())))
+        only.is_none_or(|only| only.iter().any(|o| kind.as_str().starts_with(o.as_str())))
     };
+    let input = Input {
+        display: display_path(&doc.path),
+        source: Source::Path(doc.path.clone()),
+        explicit: true,
+    };
+    let bytes = doc.text.as_bytes();
     let mut out = Vec::new();
     if wanted(&CodeActionKind::QUICKFIX) {
         for f in &report.findings {
@@ -55,30 +68,51 @@ pub fn code_actions(
                 continue;
             }
             if let Some(placed) = &f.fix {
-                let edits = placed
+                let spans: Vec<_> = placed
                     .edits
                     .iter()
-                    .map(|e| TextEdit {
+                    .map(|e| (e.span, e.content.as_str()))
+                    .collect();
+                if fix::edits_are_sound(&input, bytes, &settings, &report, &spans, Some(f)) {
+                    let edits = placed
+                        .edits
+                        .iter()
+                        .map(|e| TextEdit {
+                            range: Range::new(
+                                lines.position(e.span.start as usize),
+                                lines.position(e.span.end as usize),
+                            ),
+                            new_text: e.content.clone(),
+                        })
+                        .collect();
+                    let unsafe_note = match placed.applicability {
+                        Applicability::Safe => "",
+                        Applicability::Unsafe => " (unsafe: review it)",
+                    };
+                    out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: format!("{}{unsafe_note} [{}]", placed.message, f.rule),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        is_preferred: Some(placed.applicability == Applicability::Safe),
+                        edit: Some(edit_for(uri, edits)),
+                        ..Default::default()
+                    }));
+                }
+            }
+            if let Some(spans) = disable_for_state(doc, f) {
+                let check: Vec<_> = spans.iter().map(|(s, c)| (*s, c.as_str())).collect();
+                if !fix::edits_are_sound(&input, bytes, &settings, &report, &check, None) {
+                    continue;
+                }
+                let edits = spans
+                    .into_iter()
+                    .map(|(span, content)| TextEdit {
                         range: Range::new(
-                            lines.position(e.span.start as usize),
-                            lines.position(e.span.end as usize),
+                            lines.position(span.start as usize),
+                            lines.position(span.end as usize),
                         ),
-                        new_text: e.content.clone(),
+                        new_text: content,
                     })
                     .collect();
-                let unsafe_note = match placed.applicability {
-                    Applicability::Safe => "",
-                    Applicability::Unsafe => " (unsafe: review it)",
-                };
-                out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: format!("{}{unsafe_note} [{}]", placed.message, f.rule),
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    is_preferred: Some(placed.applicability == Applicability::Safe),
-                    edit: Some(edit_for(uri, edits)),
-                    ..Default::default()
-                }));
-            }
-            if let Some(edits) = disable_for_state(doc, f, &lines) {
                 out.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: format!(
                         "Disable `{}` for state `{}`",
@@ -92,37 +126,62 @@ pub fn code_actions(
             }
         }
     }
+    let asked_by_name = only.is_some_and(|only| {
+        only.iter().any(|o| {
+            CodeActionKind::SOURCE_FIX_ALL
+                .as_str()
+                .starts_with(o.as_str())
+                && o.as_str() != ""
+        })
+    });
     if wanted(&CodeActionKind::SOURCE_FIX_ALL) && fix::has_fixes(&report, false) {
-        let input = Input {
-            display: display_path(&doc.path),
-            source: Source::Path(doc.path.clone()),
-            explicit: true,
-        };
-        let fixed = fix::fix_bytes(&input, doc.text.clone().into_bytes(), &settings, false);
-        if fixed.changed()
-            && let Ok(text) = String::from_utf8(fixed.fixed)
-        {
-            let whole = Range::new(Position::new(0, 0), lines.end());
+        if resolve_edits {
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("Fix all safe problems ({} fixes)", fixed.applied),
+                title: "Fix all safe problems".to_string(),
                 kind: Some(CodeActionKind::SOURCE_FIX_ALL),
-                edit: Some(edit_for(
-                    uri,
-                    vec![TextEdit {
-                        range: whole,
-                        new_text: text,
-                    }],
-                )),
+                data: Some(serde_json::json!({"uri": uri.as_str()})),
                 ..Default::default()
             }));
+        } else if asked_by_name && let Some(action) = fix_all(doc, uri, encoding) {
+            out.push(CodeActionOrCommand::CodeAction(action));
         }
     }
     out
 }
 
+/// "Fix all safe problems" with its edit: the whole text as `--fix` leaves
+/// it; `None` when nothing changes.
+pub fn fix_all(doc: &Document, uri: &lsp_types::Uri, encoding: Encoding) -> Option<CodeAction> {
+    let (_, settings) = lint_document(doc);
+    let lines = Lines::new(&doc.text, encoding);
+    let input = Input {
+        display: display_path(&doc.path),
+        source: Source::Path(doc.path.clone()),
+        explicit: true,
+    };
+    let fixed = fix::fix_bytes(&input, doc.text.clone().into_bytes(), &settings, false);
+    if !fixed.changed() {
+        return None;
+    }
+    let text = String::from_utf8(fixed.fixed).ok()?;
+    let whole = Range::new(Position::new(0, 0), lines.end());
+    Some(CodeAction {
+        title: format!("Fix all safe problems ({} fixes)", fixed.applied),
+        kind: Some(CodeActionKind::SOURCE_FIX_ALL),
+        edit: Some(edit_for(
+            uri,
+            vec![TextEdit {
+                range: whole,
+                new_text: text,
+            }],
+        )),
+        ..Default::default()
+    })
+}
+
 /// The `asl-lint-disable RULE` directive in the state's `Comment`: appended
 /// to a Comment that has none, or a new `Comment`.
-fn disable_for_state(doc: &Document, f: &Finding, lines: &Lines<'_>) -> Option<Vec<TextEdit>> {
+fn disable_for_state(doc: &Document, f: &Finding) -> Option<Vec<(crate::source::Span, String)>> {
     let state = f.state.as_deref()?;
     let kind = FileKind::of(&display_path(&doc.path), doc.text.as_bytes());
     let file = loader::load(doc.text.clone().into_bytes(), kind);
@@ -162,18 +221,7 @@ fn disable_for_state(doc: &Document, f: &Finding, lines: &Lines<'_>) -> Option<V
         &[edit],
     )
     .ok()?;
-    Some(
-        edits
-            .into_iter()
-            .map(|(span, content)| TextEdit {
-                range: Range::new(
-                    lines.position(span.start as usize),
-                    lines.position(span.end as usize),
-                ),
-                new_text: content,
-            })
-            .collect(),
-    )
+    Some(edits)
 }
 
 /// The rule's summary and the first paragraph of its doc, for a finding

@@ -86,6 +86,7 @@ pub fn run() -> i32 {
         lint: lint_tx,
         initialized: false,
         shutdown: false,
+        resolves_edits: false,
     };
     let code = loop {
         match transport::read(&mut stdin) {
@@ -112,6 +113,9 @@ struct Server {
     lint: mpsc::Sender<String>,
     initialized: bool,
     shutdown: bool,
+    /// The client resolves a code action's edit lazily
+    /// (`codeAction/resolve` with `edit` among its properties).
+    resolves_edits: bool,
 }
 
 impl Server {
@@ -190,6 +194,10 @@ impl Server {
         let encoding = Encoding::negotiate(offered.as_deref());
         *self.shared.encoding.lock().unwrap() = encoding;
         self.initialized = true;
+        self.resolves_edits = params
+            .pointer("/capabilities/textDocument/codeAction/resolveSupport/properties")
+            .and_then(Value::as_array)
+            .is_some_and(|p| p.iter().any(|v| v == "edit"));
         let capabilities = lsp_types::ServerCapabilities {
             position_encoding: Some(encoding.kind()),
             text_document_sync: Some(lsp_types::TextDocumentSyncCapability::Options(
@@ -206,6 +214,7 @@ impl Server {
                         lsp_types::CodeActionKind::QUICKFIX,
                         lsp_types::CodeActionKind::SOURCE_FIX_ALL,
                     ]),
+                    resolve_provider: Some(true),
                     ..Default::default()
                 },
             )),
@@ -353,8 +362,26 @@ impl Server {
                 let Some(doc) = self.document(p.text_document.uri.as_str()) else {
                     return Ok(json!([]));
                 };
-                let actions = actions::code_actions(&doc, &p, self.shared.encoding());
+                let actions =
+                    actions::code_actions(&doc, &p, self.shared.encoding(), self.resolves_edits);
                 Ok(serde_json::to_value(actions).unwrap_or(json!([])))
+            }
+            "codeAction/resolve" => {
+                let action: lsp_types::CodeAction = serde_json::from_value(params).map_err(bad)?;
+                let uri = action
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.get("uri"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                let resolved = uri.as_deref().and_then(|u| {
+                    let doc = self.document(u)?;
+                    let uri: lsp_types::Uri = u.parse().ok()?;
+                    actions::fix_all(&doc, &uri, self.shared.encoding())
+                });
+                // Nothing left to fix (the text changed meanwhile): the
+                // action comes back as it was, without an edit.
+                Ok(serde_json::to_value(resolved.unwrap_or(action)).unwrap_or(Value::Null))
             }
             "textDocument/hover" => {
                 let p: lsp_types::HoverParams = serde_json::from_value(params).map_err(bad)?;
