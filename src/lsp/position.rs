@@ -44,20 +44,53 @@ impl Encoding {
     }
 }
 
-/// Line starts of one text, for conversions both ways.
+/// Line starts of one text, for conversions both ways. A position costs a
+/// binary search, plus, on a line with non-ASCII text, a walk of at most
+/// `CHECKPOINT` bytes from the nearest checkpoint: a minified file of one
+/// long line with thousands of findings used to be walked from the line's
+/// start for each of them.
 pub struct Lines<'t> {
     text: &'t str,
     starts: Vec<usize>,
+    /// Whether each line is ASCII, where bytes, code points and units agree.
+    ascii: Vec<bool>,
+    /// On lines that are not ASCII: (byte offset, code points and units
+    /// from the line's start) about every `CHECKPOINT` bytes, sorted.
+    checkpoints: Vec<(usize, usize, u32)>,
     encoding: Encoding,
 }
+
+const CHECKPOINT: usize = 4096;
 
 impl<'t> Lines<'t> {
     pub fn new(text: &'t str, encoding: Encoding) -> Lines<'t> {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let ascii: Vec<bool> = (0..starts.len())
+            .map(|l| {
+                let end = starts.get(l + 1).copied().unwrap_or(text.len());
+                text.as_bytes()[starts[l]..end].is_ascii()
+            })
+            .collect();
+        let mut checkpoints = Vec::new();
+        for (line, _) in ascii.iter().enumerate().filter(|(_, a)| !**a) {
+            let start = starts[line];
+            let end = starts.get(line + 1).copied().unwrap_or(text.len());
+            let (mut chars, mut units, mut next) = (0usize, 0u32, start + CHECKPOINT);
+            for (i, c) in text[start..end].char_indices() {
+                if start + i >= next {
+                    checkpoints.push((start + i, chars, units));
+                    next = start + i + CHECKPOINT;
+                }
+                chars += 1;
+                units += encoding.width(c);
+            }
+        }
         Lines {
             text,
             starts,
+            ascii,
+            checkpoints,
             encoding,
         }
     }
@@ -71,25 +104,57 @@ impl<'t> Lines<'t> {
         &self.text[start..end.max(start)]
     }
 
+    /// The nearest checkpoint at or before `offset` on `line`, or the line's
+    /// start: (byte offset, code points, units).
+    fn from_checkpoint(&self, line: usize, offset: usize) -> (usize, usize, u32) {
+        let start = self.starts[line];
+        let at = self.checkpoints.partition_point(|&(b, _, _)| b <= offset);
+        match at.checked_sub(1).map(|i| self.checkpoints[i]) {
+            Some(c) if c.0 >= start => c,
+            _ => (start, 0, 0),
+        }
+    }
+
     /// A byte offset as a protocol position.
     pub fn position(&self, offset: usize) -> Position {
         let offset = crate::source::clamp_to_char(self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let before = &self.text[self.starts[line]..offset];
-        let character = before.chars().map(|c| self.encoding.width(c)).sum();
-        Position::new(line as u32, character)
+        if self.ascii[line] {
+            return Position::new(line as u32, (offset - self.starts[line]) as u32);
+        }
+        let (from, _, units) = self.from_checkpoint(line, offset);
+        let walked: u32 = self.text[from..offset]
+            .chars()
+            .map(|c| self.encoding.width(c))
+            .sum();
+        Position::new(line as u32, units + walked)
     }
 
     /// A report position (1-based line, code-point column) as a protocol one.
     pub fn from_line_column(&self, line: usize, column: usize) -> Position {
-        let index = line.saturating_sub(1);
+        let index = line.saturating_sub(1).min(self.starts.len() - 1);
         let text = self.line_text(index);
-        let character = text
+        let wanted = column.saturating_sub(1);
+        if self.ascii[index] {
+            return Position::new(index as u32, wanted.min(text.len()) as u32);
+        }
+        // The last checkpoint of the line with at most `wanted` code points
+        // before it, then a walk.
+        let start = self.starts[index];
+        let end = start + text.len();
+        let first = self.checkpoints.partition_point(|&(b, _, _)| b < start);
+        let last = self.checkpoints.partition_point(|&(b, _, _)| b < end);
+        let line_points = &self.checkpoints[first..last];
+        let (from, chars, units) = match line_points.partition_point(|&(_, c, _)| c <= wanted) {
+            0 => (start, 0, 0),
+            i => line_points[i - 1],
+        };
+        let walked: u32 = self.text[from..end]
             .chars()
-            .take(column.saturating_sub(1))
+            .take(wanted - chars)
             .map(|c| self.encoding.width(c))
             .sum();
-        Position::new(index as u32, character)
+        Position::new(index as u32, units + walked)
     }
 
     /// A protocol position as a byte offset (clamped to the line's end).
@@ -99,6 +164,9 @@ impl<'t> Lines<'t> {
             return self.text.len();
         }
         let start = self.starts[line];
+        if self.ascii[line] {
+            return start + (position.character as usize).min(self.line_text(line).len());
+        }
         let mut units = 0;
         for (i, c) in self.line_text(line).char_indices() {
             if units >= position.character {
@@ -132,5 +200,26 @@ mod tests {
         assert_eq!(utf8.position(colon), Position::new(1, 10));
         let utf32 = Lines::new(text, Encoding::Utf32);
         assert_eq!(utf32.position(colon), Position::new(1, 6));
+    }
+
+    #[test]
+    fn checkpoints_on_a_long_line_give_what_a_walk_gives() {
+        // One minified line, long enough for many checkpoints, with
+        // characters of every UTF-16 width.
+        let line: String = (0..5000).map(|i| ["a", "é", "😀", "中"][i % 4]).collect();
+        let text = format!("{{\n{line}\n}}");
+        for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let lines = Lines::new(&text, encoding);
+            assert!(!lines.checkpoints.is_empty());
+            let mut units = 0;
+            for (column, (i, c)) in text[2..].char_indices().take(5000).enumerate() {
+                let offset = 2 + i;
+                let want = Position::new(1, units);
+                assert_eq!(lines.position(offset), want, "{encoding:?} at {offset}");
+                assert_eq!(lines.from_line_column(2, column + 1), want, "{encoding:?}");
+                assert_eq!(lines.offset(want), offset, "{encoding:?}");
+                units += encoding.width(c);
+            }
+        }
     }
 }
