@@ -49,6 +49,10 @@ struct Shared {
     documents: Mutex<BTreeMap<String, Document>>,
     out: Mutex<std::io::Stdout>,
     encoding: Mutex<Encoding>,
+    /// The files each open document deploys (`DefinitionUri`), by URI, for
+    /// the version they were read from: a template is linted once per
+    /// version to find them, not once for every other document's lint.
+    links: Mutex<BTreeMap<String, (i32, Vec<engine::Link>)>>,
 }
 
 impl Shared {
@@ -74,6 +78,7 @@ pub fn run() -> i32 {
         documents: Mutex::new(BTreeMap::new()),
         out: Mutex::new(std::io::stdout()),
         encoding: Mutex::new(Encoding::Utf16),
+        links: Mutex::new(BTreeMap::new()),
     });
     let (lint_tx, lint_rx) = mpsc::channel::<String>();
     let worker = {
@@ -433,15 +438,19 @@ fn lint_worker(shared: &Shared, queue: &mpsc::Receiver<String>) {
             let Some(doc) = shared.documents.lock().unwrap().get(&uri).cloned() else {
                 continue;
             };
-            let templates: Vec<Document> = shared
+            let others: Vec<(String, Document)> = shared
                 .documents
                 .lock()
                 .unwrap()
                 .iter()
                 .filter(|(u, d)| **u != uri && deploys_files(&d.text))
-                .map(|(_, d)| d.clone())
+                .map(|(u, d)| (u.clone(), d.clone()))
                 .collect();
-            let (report, _) = lint_document_beside(&doc, &templates);
+            let links: Vec<engine::Link> = others
+                .iter()
+                .flat_map(|(u, d)| links_of(shared, u, d))
+                .collect();
+            let (report, _) = lint_document_beside(&doc, &links);
             // Dropped when the editor has moved on (a later change, a close).
             let current = shared
                 .documents
@@ -471,23 +480,36 @@ fn deploys_files(text: &str) -> bool {
     text.contains("DefinitionUri") || text.contains("templatefile") || text.contains("file(")
 }
 
+/// The files an open document deploys, read from the version it has now:
+/// linted once per version (the cache), whatever number of other documents
+/// ask.
+fn links_of(shared: &Shared, uri: &str, doc: &Document) -> Vec<engine::Link> {
+    if let Some((version, links)) = shared.links.lock().unwrap().get(uri)
+        && *version == doc.version
+    {
+        return links.clone();
+    }
+    let (report, _) = lint_document(doc);
+    shared
+        .links
+        .lock()
+        .unwrap()
+        .insert(uri.to_string(), (doc.version, report.links.clone()));
+    report.links
+}
+
 /// [`lint_document`], and when an open template deploys this file
 /// (`DefinitionUri`), linted as that template deploys it, with the
-/// editor's text of both.
-fn lint_document_beside(doc: &Document, templates: &[Document]) -> (FileReport, Settings) {
+/// editor's text of both. `links` are the open templates' links.
+fn lint_document_beside(doc: &Document, links: &[engine::Link]) -> (FileReport, Settings) {
     let settings = settings_for(&doc.path);
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let me = canonical(&doc.path);
-    let mut links = Vec::new();
-    for template in templates {
-        let (report, _) = lint_document(template);
-        links.extend(
-            report
-                .links
-                .into_iter()
-                .filter(|l| canonical(&l.target) == me),
-        );
-    }
+    let links: Vec<engine::Link> = links
+        .iter()
+        .filter(|l| canonical(&l.target) == me)
+        .cloned()
+        .collect();
     if links.is_empty() {
         return lint_document(doc);
     }
@@ -526,7 +548,7 @@ fn settings_for(path: &Path) -> Settings {
     let config = path
         .parent()
         .and_then(config::find)
-        .and_then(|p| Config::load(&p).ok());
+        .and_then(|p| cached_config(&p));
     let Some(config) = config else {
         return Settings::default();
     };
@@ -538,6 +560,28 @@ fn settings_for(path: &Path) -> Settings {
         .and_then(|root| path.strip_prefix(root).ok())
         .map_or_else(|| display_path(path), display_path);
     Settings::from_layer(&config.layer_for(&relative))
+}
+
+/// The configuration at `path`, loaded (and its globs compiled) once per
+/// modification: a lint of every document used to reload it.
+fn cached_config(path: &Path) -> Option<Arc<Config>> {
+    type Cache = BTreeMap<PathBuf, (Option<std::time::SystemTime>, u64, Arc<Config>)>;
+    static CACHE: std::sync::OnceLock<Mutex<Cache>> = std::sync::OnceLock::new();
+    let meta = std::fs::metadata(path).ok()?;
+    let stamp = (meta.modified().ok(), meta.len());
+    let cache = CACHE.get_or_init(|| Mutex::new(BTreeMap::new()));
+    if let Some((modified, len, config)) = cache.lock().unwrap().get(path)
+        && (*modified, *len) == stamp
+        && stamp.0.is_some()
+    {
+        return Some(Arc::clone(config));
+    }
+    let config = Arc::new(Config::load(path).ok()?);
+    cache
+        .lock()
+        .unwrap()
+        .insert(path.to_path_buf(), (stamp.0, stamp.1, Arc::clone(&config)));
+    Some(config)
 }
 
 fn display_path(path: &Path) -> String {
