@@ -669,3 +669,53 @@ fn a_quick_fix_that_would_break_the_file_is_not_offered() {
     );
     client.finish();
 }
+
+#[test]
+fn one_typo_in_a_long_chain_is_one_unreachable_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chain.asl.json");
+    let mut states = vec![r#""S0": {"Type": "Pass", "Next": "S1x"}"#.to_string()];
+    for i in 1..300 {
+        states.push(format!(
+            r#""S{i}": {{"Type": "Pass", "Next": "S{}"}}"#,
+            i + 1
+        ));
+    }
+    states.push(r#""S300": {"Type": "Succeed"}"#.to_string());
+    let text = format!(
+        "{{\"StartAt\": \"S0\", \"States\": {{\n{}\n}}}}",
+        states.join(",\n")
+    );
+    std::fs::write(&path, &text).unwrap();
+    let uri = uri_of(&path);
+    let mut client = Client::start();
+    let published = client.open(&uri, &text);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    let unreachable: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "unreachable-state")
+        .collect();
+    assert_eq!(unreachable.len(), 1, "{}", diagnostics.len());
+    assert!(
+        unreachable[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("299 more states are never reached either"),
+        "{}",
+        unreachable[0]["message"]
+    );
+    assert_eq!(
+        unreachable[0]["relatedInformation"]
+            .as_array()
+            .unwrap()
+            .len(),
+        200
+    );
+    // The cause is its own diagnostic.
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["code"] == "unknown-transition-target")
+    );
+    client.finish();
+}

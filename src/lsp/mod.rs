@@ -462,8 +462,8 @@ fn lint_worker(shared: &Shared, queue: &mpsc::Receiver<String>) {
                 continue;
             }
             let lines = Lines::new(&doc.text, shared.encoding());
-            let diagnostics: Vec<lsp_types::Diagnostic> = report
-                .findings
+            let findings = collapse_unreachable(report.findings);
+            let diagnostics: Vec<lsp_types::Diagnostic> = findings
                 .iter()
                 .map(|f| diagnostic(f, &lines, &uri))
                 .collect();
@@ -618,6 +618,54 @@ fn file_path(uri: &str) -> Option<PathBuf> {
 
 /// A finding as an LSP diagnostic: the rule as `code` with a link to its
 /// doc, related places, and `Unnecessary` for states nothing reaches.
+/// More unreachable states than this in one document are one diagnostic:
+/// a typo in a long chain cuts off everything after it, and a thousand
+/// squiggles say less than one that lists them.
+const UNREACHABLE_SHOWN_APART: usize = 10;
+
+/// The unreachable-state findings of a document as one diagnostic when
+/// there are many: the first, with the others as related information
+/// (up to 200 of them listed) and their number in its message.
+fn collapse_unreachable(findings: Vec<Finding>) -> Vec<Finding> {
+    let unreachable = findings
+        .iter()
+        .filter(|f| f.rule == "unreachable-state")
+        .count();
+    if unreachable <= UNREACHABLE_SHOWN_APART {
+        return findings;
+    }
+    let mut out = Vec::with_capacity(findings.len() - unreachable + 1);
+    let mut first: Option<usize> = None;
+    for f in findings {
+        if f.rule != "unreachable-state" {
+            out.push(f);
+            continue;
+        }
+        match first {
+            None => {
+                first = Some(out.len());
+                out.push(f);
+            }
+            Some(i) => {
+                let head = &mut out[i];
+                if head.related.len() < 200 {
+                    let name = f.state.as_deref().unwrap_or("a state");
+                    head.related
+                        .push((f.span, format!("`{name}` is never reached either")));
+                }
+            }
+        }
+    }
+    if let Some(i) = first {
+        let more = unreachable - 1;
+        out[i].message.push_str(&format!(
+            "; {more} more states are never reached either (see the related locations): \
+             fix the transition that should lead here first"
+        ));
+    }
+    out
+}
+
 fn diagnostic(f: &Finding, lines: &Lines<'_>, uri: &str) -> lsp_types::Diagnostic {
     let range = lsp_types::Range::new(
         lines.from_line_column(f.start.line, f.start.column),
