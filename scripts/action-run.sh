@@ -15,6 +15,13 @@ if [ -n "${INPUT_SARIF_FILE:-}" ]; then
     args+=(--format "sarif=$INPUT_SARIF_FILE")
 fi
 
+# A report or SARIF file left by an earlier step or run must never be read
+# as this run's: both are removed first, and only what this run wrote counts.
+rm -f -- "$report"
+if [ -n "${INPUT_SARIF_FILE:-}" ]; then
+    rm -f -- "$INPUT_SARIF_FILE"
+fi
+
 set +e
 asl-lint "${args[@]}" "${extra[@]}" -- "${paths[@]}"
 status=$?
@@ -27,8 +34,16 @@ if [ -f "$report" ]; then
     echo "errors=$(count errors)" >> "$GITHUB_OUTPUT"
     echo "warnings=$(count warnings)" >> "$GITHUB_OUTPUT"
 else
-    echo "errors=0" >> "$GITHUB_OUTPUT"
-    echo "warnings=0" >> "$GITHUB_OUTPUT"
+    # asl-lint stopped before linting (exit 2: a usage or configuration
+    # error, said on stderr above): no counts to give.
+    echo "errors=" >> "$GITHUB_OUTPUT"
+    echo "warnings=" >> "$GITHUB_OUTPUT"
 fi
-echo "sarif-file=${INPUT_SARIF_FILE:-}" >> "$GITHUB_OUTPUT"
+# The SARIF output names a file only when this run wrote it, so an upload
+# step conditioned on it never uploads a stale or missing file.
+if [ -n "${INPUT_SARIF_FILE:-}" ] && [ -f "$INPUT_SARIF_FILE" ]; then
+    echo "sarif-file=$INPUT_SARIF_FILE" >> "$GITHUB_OUTPUT"
+else
+    echo "sarif-file=" >> "$GITHUB_OUTPUT"
+fi
 exit "$status"

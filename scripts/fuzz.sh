@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh TARGET [SECONDS] [EXTRA_SEED_DIR...]
 #
-# TARGET is json_loader, yaml_template_loader or pipeline. Seeds are the
+# TARGET is json_loader, yaml_template_loader, pipeline, fix or lsp. Seeds are the
 # project's own fixtures and examples, plus any folders named (for example
 # ../shared/corpus/real); the yaml_template_loader and pipeline targets read
 # their first byte as the file kind, so each seed is written once per kind
@@ -23,7 +23,31 @@ python3 - "$target" "$corpus" tests/fixtures examples "$@" <<'PY'
 import hashlib, os, sys
 target, out, roots = sys.argv[1], sys.argv[2], sys.argv[3:]
 # First-byte selectors, matching the targets' tables.
+def frame(message):
+    import json
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+def session(name, data):
+    """A language-server session over one file: open it, ask for actions,
+    hover and lenses, then shut down."""
+    uri = "file:///fuzz/" + name
+    text = data.decode("utf-8", "replace")
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}},
+        {"jsonrpc": "2.0", "id": 2, "method": "textDocument/codeAction", "params": {"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}}, "context": {"diagnostics": [], "only": ["quickfix", "source.fixAll"]}}},
+        {"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 3}}},
+        {"jsonrpc": "2.0", "id": 4, "method": "textDocument/codeLens", "params": {"textDocument": {"uri": uri}}},
+        {"jsonrpc": "2.0", "id": 5, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    return b"".join(frame(m) for m in messages)
+
 def selectors(name):
+    if target == "lsp":
+        return ["session"]
     if target == "json_loader":
         return [None] if name.endswith(".json") else []
     if target == "yaml_template_loader":
@@ -40,7 +64,10 @@ for root in roots:
                 continue
             data = open(path, "rb").read()
             for sel in selectors(name):
-                blob = data if sel is None else bytes([sel]) + data
+                if sel == "session":
+                    blob = session(name, data)
+                else:
+                    blob = data if sel is None else bytes([sel]) + data
                 digest = hashlib.sha1(blob).hexdigest()
                 with open(os.path.join(out, digest), "wb") as f:
                     f.write(blob)

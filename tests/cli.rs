@@ -947,3 +947,51 @@ fn a_trailing_comma_in_a_deployed_file_is_a_warning_and_the_rest_is_linted() {
         "{alone}"
     );
 }
+
+#[test]
+fn the_action_never_reads_a_stale_report_or_names_an_unwritten_sarif_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let temp = dir.path().join("runner-temp");
+    std::fs::create_dir(&temp).unwrap();
+    // Left by an earlier run on the same runner.
+    std::fs::write(
+        temp.join("asl-lint-report.json"),
+        "{\n  \"summary\": {\n    \"errors\": 99,\n    \"warnings\": 99\n  }\n}\n",
+    )
+    .unwrap();
+    let sarif = dir.path().join("old.sarif");
+    std::fs::write(&sarif, "{}").unwrap();
+    let outputs = dir.path().join("outputs");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_asl-lint")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // A configuration that does not exist: asl-lint stops with exit 2
+    // before writing anything.
+    let out = Command::new("bash")
+        .arg(root().join("scripts/action-run.sh"))
+        .current_dir(root())
+        .env("PATH", path)
+        .env("RUNNER_TEMP", &temp)
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("INPUT_PATHS", "examples")
+        .env("INPUT_CONFIG", dir.path().join("missing.toml"))
+        .env("INPUT_SARIF_FILE", &sarif)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&outputs).unwrap();
+    assert!(
+        written.contains("errors=\n") && written.contains("warnings=\n"),
+        "{written}"
+    );
+    assert!(written.contains("sarif-file=\n"), "{written}");
+    assert!(!sarif.exists(), "the stale SARIF file is gone");
+}

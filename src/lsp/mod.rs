@@ -47,7 +47,7 @@ struct Document {
 
 struct Shared {
     documents: Mutex<BTreeMap<String, Document>>,
-    out: Mutex<std::io::Stdout>,
+    out: Mutex<Box<dyn std::io::Write + Send>>,
     encoding: Mutex<Encoding>,
     /// The files each open document deploys (`DefinitionUri`), by URI, for
     /// the version they were read from: a template is linted once per
@@ -74,9 +74,15 @@ impl Shared {
 /// Runs the server until `exit` or the end of stdin; the process's exit code.
 pub fn run() -> i32 {
     engine::install_panic_hook();
+    serve(&mut std::io::stdin().lock(), Box::new(std::io::stdout()))
+}
+
+/// Serves the protocol from `input` to `output` until `exit` or the end of
+/// the input (the fuzz target drives it with arbitrary bytes).
+pub fn serve(input: &mut impl std::io::BufRead, output: Box<dyn std::io::Write + Send>) -> i32 {
     let shared = Arc::new(Shared {
         documents: Mutex::new(BTreeMap::new()),
-        out: Mutex::new(std::io::stdout()),
+        out: Mutex::new(output),
         encoding: Mutex::new(Encoding::Utf16),
         links: Mutex::new(BTreeMap::new()),
     });
@@ -85,7 +91,6 @@ pub fn run() -> i32 {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || lint_worker(&shared, &lint_rx))
     };
-    let mut stdin = std::io::stdin().lock();
     let mut server = Server {
         shared: Arc::clone(&shared),
         lint: lint_tx,
@@ -94,7 +99,7 @@ pub fn run() -> i32 {
         resolves_edits: false,
     };
     let code = loop {
-        match transport::read(&mut stdin) {
+        match transport::read(input) {
             // The stream ended: cleanly after `shutdown`, otherwise the
             // client went away (or crashed) and the exit code says so.
             transport::Frame::Closed => break if server.shutdown { 0 } else { 1 },
