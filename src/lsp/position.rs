@@ -106,7 +106,7 @@ impl<'t> Lines<'t> {
 
     /// The nearest checkpoint at or before `offset` on `line`, or the line's
     /// start: (byte offset, code points, units).
-    fn from_checkpoint(&self, line: usize, offset: usize) -> (usize, usize, u32) {
+    fn checkpoint_before(&self, line: usize, offset: usize) -> (usize, usize, u32) {
         let start = self.starts[line];
         let at = self.checkpoints.partition_point(|&(b, _, _)| b <= offset);
         match at.checked_sub(1).map(|i| self.checkpoints[i]) {
@@ -122,7 +122,7 @@ impl<'t> Lines<'t> {
         if self.ascii[line] {
             return Position::new(line as u32, (offset - self.starts[line]) as u32);
         }
-        let (from, _, units) = self.from_checkpoint(line, offset);
+        let (from, _, units) = self.checkpoint_before(line, offset);
         let walked: u32 = self.text[from..offset]
             .chars()
             .map(|c| self.encoding.width(c))
