@@ -219,6 +219,11 @@ pub struct Cap {
     pub unit: String,
     /// Why a missing or wrong value costs money.
     pub why: Option<String>,
+    /// Words in the state's name or `Comment` that say the resource holds
+    /// data someone wants back (a forensic copy): the finding stands, but
+    /// no fix sets a value that would destroy that data.
+    #[serde(default)]
+    pub keeps_data_words: Vec<String>,
     /// The value `--fix --unsafe-fixes` writes where the parameter is
     /// missing (the service's cap at a value most jobs live with).
     pub fix_value: Option<toml::Value>,

@@ -119,7 +119,10 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             );
         }
         // Unsafe: the worker must then send heartbeats, or the task fails.
-        if seconds >= 1.0 {
+        // None where a timeout (the Task's or the machine's) already
+        // bounds the wait: a guessed heartbeat could fail a healthy worker
+        // that never sends one (a restore that takes hours).
+        if seconds >= 1.0 && timeout.is_none() && machine_timeout.is_none() {
             let seconds = seconds as i64;
             d = d.fix(Fix::unsafe_(
                 format!("Set `HeartbeatSeconds` to {seconds} (the worker must send heartbeats)"),

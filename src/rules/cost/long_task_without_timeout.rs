@@ -69,6 +69,8 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     let m = cx.machine;
     let mut long_running = 0;
+    // What each wait can take, retries included, for the backstop's value.
+    let mut longest_total = 0.0;
     for s in m.states.iter().filter(|s| s.ty == StateType::Task) {
         let Some(resource) = &s.resource else {
             continue;
@@ -76,6 +78,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let Some(what) = what_it_waits_for(resource) else {
             continue;
         };
+        longest_total += wait_with_retries(cx, s);
         if s.get("TimeoutSeconds").is_some() || s.get("TimeoutSecondsPath").is_some() {
             long_running += 1;
             continue;
@@ -89,8 +92,40 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         out.push(state_finding(cx, s, what, bound));
     }
     if long_running > 0 && m.root.get("TimeoutSeconds").is_none() {
-        out.push(execution_backstop(cx, long_running));
+        out.push(execution_backstop(longest_total));
     }
+}
+
+/// The timeout a wait has, or the one the state fix would give it.
+fn task_timeout(cx: &Context<'_, '_>, s: &crate::model::State<'_>) -> f64 {
+    if let Some(t) = s.get("TimeoutSeconds").and_then(|t| t.as_number()) {
+        return t.as_f64();
+    }
+    let heartbeat = s
+        .get("HeartbeatSeconds")
+        .and_then(|h| h.as_number())
+        .map_or(0.0, |h| h.as_f64());
+    cx.number(&RULE, &FIX_TIMEOUT_SECONDS)
+        .max(heartbeat * 2.0)
+        .max(1.0)
+}
+
+/// How long one wait can hold the execution: every attempt its retriers
+/// allow at its timeout, and the waits between them. The backstop must be
+/// above the sum, or it ends executions the retries would have finished.
+fn wait_with_retries(cx: &Context<'_, '_>, s: &crate::model::State<'_>) -> f64 {
+    let attempts: f64 = s
+        .retriers
+        .iter()
+        .map(|r| {
+            r.node
+                .get("MaxAttempts")
+                .and_then(|n| n.as_number())
+                .map_or(3.0, |n| n.as_f64().max(0.0))
+        })
+        .sum();
+    let waits = crate::cost::retry_wait_seconds(s.retriers.iter().map(|r| r.node));
+    task_timeout(cx, s) * (1.0 + attempts) + waits
 }
 
 /// How a long-running Task waits, said for the message; `None` for a
@@ -188,16 +223,25 @@ fn state_finding(
             "set `TimeoutSeconds` to about twice the longest normal run, and catch \
          `States.Timeout` to notify someone",
         );
-    // Above any heartbeat, which must stay below the timeout.
-    let heartbeat_seconds = s
-        .get("HeartbeatSeconds")
-        .and_then(|h| h.as_number())
-        .map_or(0.0, |h| h.as_f64());
-    let seconds = cx
-        .number(&RULE, &FIX_TIMEOUT_SECONDS)
-        .max(heartbeat_seconds * 2.0)
-        .max(1.0) as i64;
-    if s.get("TimeoutSecondsPath").is_none() {
+    // Above any heartbeat, which must stay below the timeout. Where only the
+    // execution's timeout bounds the wait, the fix takes that value: a
+    // guessed hour could end a long, healthy run (a restore that takes
+    // hours in a machine allowed two days), and the Task's own timeout
+    // makes the limit catchable where the execution's is not.
+    let machine = cx
+        .machine
+        .root
+        .get("TimeoutSeconds")
+        .and_then(|t| t.as_number())
+        .map(|t| t.as_f64());
+    // Nine tenths of the execution's, so the Task's timeout fires first and
+    // its Catch gets to run.
+    let seconds =
+        machine.map_or_else(|| task_timeout(cx, s), |t| (t * 0.9).floor().max(1.0)) as i64;
+    // No fix where the wait bounds itself (the service's cap, a heartbeat):
+    // the finding says so.
+    let bounds_itself = what_bounds_it_itself(s, s.resource.as_ref().expect("a Task")).is_some();
+    if s.get("TimeoutSecondsPath").is_none() && !bounds_itself {
         d = d.fix(Fix::unsafe_(
             format!("Set `TimeoutSeconds` to {seconds}"),
             vec![Edit::InsertMember {
@@ -215,11 +259,14 @@ fn state_finding(
 }
 
 /// The info on a machine that waits on jobs with no top-level
-/// `TimeoutSeconds`, with the fix that sets one above the waits in a row at
-/// the timeout the state fix gives each.
-fn execution_backstop(cx: &Context<'_, '_>, long_running: usize) -> Diagnostic {
-    let backstop = (cx.number(&RULE, &FIX_TIMEOUT_SECONDS) * long_running as f64)
-        .clamp(1.0, crate::model::schema::MAX_SECONDS as f64) as i64;
+/// `TimeoutSeconds`, with the fix that sets one above every wait in a row,
+/// each at its timeout (or the one the state fix gives it) for every
+/// attempt its retriers allow, plus the waits between attempts.
+fn execution_backstop(longest_total: f64) -> Diagnostic {
+    // A tenth above, rounded up to the minute: the states between the
+    // waits take time too, and a wait's own timeout must fire first.
+    let backstop = ((longest_total * 1.1 / 60.0).ceil() * 60.0)
+        .clamp(1.0, crate::model::MAX_EXECUTION_SECONDS) as i64;
     Diagnostic::new(
         &RULE,
         pointer::push("", "StartAt"),

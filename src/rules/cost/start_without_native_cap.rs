@@ -143,7 +143,24 @@ fn missing(
     .label(format!("no `{}`", cap.param))
     .help(format!("set `{}`; {why}", cap.param))
     .on_key();
-    if let Some(value) = cap.fix_value.as_ref().and_then(new_value)
+    let keeps_data = {
+        let said = format!(
+            "{} {}",
+            state.name,
+            state.get("Comment").and_then(Node::as_str).unwrap_or("")
+        )
+        .to_ascii_lowercase();
+        cap.keeps_data_words
+            .iter()
+            .any(|w| said.contains(w.as_str()))
+    };
+    if keeps_data {
+        d = d.help(format!(
+            "set `{}` only if nothing on it must be kept: the state says it holds data someone \
+             wants back, so asl-lint offers no fix; {why}",
+            cap.param
+        ));
+    } else if let Some(value) = cap.fix_value.as_ref().and_then(new_value)
         && let Some(edit) = insert_param(state, field, params, &cap.param, value)
     {
         d = d.fix(Fix::unsafe_(
