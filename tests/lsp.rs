@@ -719,3 +719,46 @@ fn one_typo_in_a_long_chain_is_one_unreachable_diagnostic() {
     );
     client.finish();
 }
+
+#[test]
+fn a_request_cancelled_before_it_is_served_is_answered_as_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chain.asl.json");
+    let mut states = Vec::new();
+    for i in 0..2000 {
+        states.push(format!(
+            r#""S{i}": {{"Type": "Pass", "Next": "S{}"}}"#,
+            i + 1
+        ));
+    }
+    states.push(r#""S2000": {"Type": "Succeed"}"#.to_string());
+    let text = format!(
+        "{{\"StartAt\": \"S0\", \"States\": {{\n{}\n}}}}",
+        states.join(",\n")
+    );
+    std::fs::write(&path, &text).unwrap();
+    let uri = uri_of(&path);
+    let mut client = Client::start();
+    client.open(&uri, &text);
+    // A slow request, then one the client cancels right after sending it:
+    // while the first is served, the cancellation arrives.
+    let frame = |m: Value| {
+        let body = serde_json::to_vec(&m).unwrap();
+        let mut f = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        f.extend(body);
+        f
+    };
+    let mut bytes = frame(
+        json!({"jsonrpc": "2.0", "id": 900, "method": "textDocument/codeLens", "params": {"textDocument": {"uri": uri}}}),
+    );
+    bytes.extend(frame(json!({"jsonrpc": "2.0", "id": 901, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 2}}})));
+    bytes.extend(frame(
+        json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 901}}),
+    ));
+    client.raw(&bytes);
+    let slow = client.response(json!(900));
+    assert!(slow.get("result").is_some(), "{slow}");
+    let cancelled = client.response(json!(901));
+    assert_eq!(cancelled["error"]["code"], -32800, "{cancelled}");
+    client.finish();
+}

@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let mut input = std::io::Cursor::new(data.to_vec());
-    let code = asl_lint::lsp::serve(&mut input, Box::new(std::io::sink()));
+    let input = std::io::Cursor::new(data.to_vec());
+    let code = asl_lint::lsp::serve(input, Box::new(std::io::sink()));
     assert!(matches!(code, 0 | 1), "exit code {code}");
 });

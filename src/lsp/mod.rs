@@ -31,6 +31,8 @@ const DEBOUNCE: Duration = Duration::from_millis(20);
 
 // JSON-RPC and LSP error codes.
 const PARSE_ERROR: i64 = -32700;
+/// LSP's `RequestCancelled`.
+const REQUEST_CANCELLED: i64 = -32800;
 const INVALID_REQUEST: i64 = -32600;
 const METHOD_NOT_FOUND: i64 = -32601;
 const INVALID_PARAMS: i64 = -32602;
@@ -74,12 +76,18 @@ impl Shared {
 /// Runs the server until `exit` or the end of stdin; the process's exit code.
 pub fn run() -> i32 {
     engine::install_panic_hook();
-    serve(&mut std::io::stdin().lock(), Box::new(std::io::stdout()))
+    serve(
+        std::io::BufReader::new(std::io::stdin()),
+        Box::new(std::io::stdout()),
+    )
 }
 
 /// Serves the protocol from `input` to `output` until `exit` or the end of
 /// the input (the fuzz target drives it with arbitrary bytes).
-pub fn serve(input: &mut impl std::io::BufRead, output: Box<dyn std::io::Write + Send>) -> i32 {
+pub fn serve(
+    mut input: impl std::io::BufRead + Send + 'static,
+    output: Box<dyn std::io::Write + Send>,
+) -> i32 {
     let shared = Arc::new(Shared {
         documents: Mutex::new(BTreeMap::new()),
         out: Mutex::new(output),
@@ -98,8 +106,24 @@ pub fn serve(input: &mut impl std::io::BufRead, output: Box<dyn std::io::Write +
         shutdown: false,
         resolves_edits: false,
     };
+    // Frames are read on their own thread, so that a `$/cancelRequest`
+    // already sent can be seen before the request it cancels is served.
+    let (frames_tx, frames) = mpsc::channel::<transport::Frame>();
+    std::thread::spawn(move || {
+        loop {
+            let frame = transport::read(&mut input);
+            let closed = matches!(frame, transport::Frame::Closed);
+            if frames_tx.send(frame).is_err() || closed {
+                return;
+            }
+        }
+    });
+    let mut pending: std::collections::VecDeque<transport::Frame> = Default::default();
     let code = loop {
-        match transport::read(input) {
+        let Some(frame) = pending.pop_front().or_else(|| frames.recv().ok()) else {
+            break if server.shutdown { 0 } else { 1 };
+        };
+        match frame {
             // The stream ended: cleanly after `shutdown`, otherwise the
             // client went away (or crashed) and the exit code says so.
             transport::Frame::Closed => break if server.shutdown { 0 } else { 1 },
@@ -107,6 +131,15 @@ pub fn serve(input: &mut impl std::io::BufRead, output: Box<dyn std::io::Write +
                 server.error(Value::Null, PARSE_ERROR, &why);
             }
             transport::Frame::Message(message) => {
+                pending.extend(frames.try_iter());
+                if let Some(id) = message
+                    .get("id")
+                    .filter(|_| message.get("method").is_some())
+                    && cancelled(&pending, id)
+                {
+                    server.error(id.clone(), REQUEST_CANCELLED, "cancelled by the client");
+                    continue;
+                }
                 if let Some(code) = server.handle(message) {
                     break code;
                 }
@@ -116,6 +149,15 @@ pub fn serve(input: &mut impl std::io::BufRead, output: Box<dyn std::io::Write +
     drop(server);
     let _ = worker.join();
     code
+}
+
+/// Whether a `$/cancelRequest` for `id` is among the frames read ahead.
+fn cancelled(pending: &std::collections::VecDeque<transport::Frame>, id: &Value) -> bool {
+    pending.iter().any(|f| {
+        matches!(f, transport::Frame::Message(m)
+            if m.get("method").and_then(Value::as_str) == Some("$/cancelRequest")
+                && m.pointer("/params/id") == Some(id))
+    })
 }
 
 struct Server {
