@@ -153,3 +153,40 @@ fn a_folder_that_cannot_be_read_is_an_io_error() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_path_longer_than_the_system_allows_is_an_io_error() {
+    // Folders nested past PATH_MAX (4096 bytes on Linux), made one level
+    // at a time with `cd` so that no single call names the whole path.
+    let dir = tempfile::tempdir().unwrap();
+    let name = "d".repeat(200);
+    let script = format!(
+        "set -e; cd '{}'; for i in $(seq 1 24); do mkdir {name}; cd {name}; done; \
+         printf '{{}}' > deep.asl.json",
+        dir.path().display()
+    );
+    let made = Command::new("bash").args(["-c", &script]).status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("NOTICE: this system would not make a path past PATH_MAX; not tested");
+        return;
+    }
+    let out = bin()
+        .args(["--no-config", "--format", "concise"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("[io-error]"), "{stdout}");
+    // Clean up from the inside out, as it was made.
+    let _ = Command::new("bash")
+        .args([
+            "-c",
+            &format!(
+                "cd '{}' && for i in $(seq 1 23); do cd {name}; done; rm -f {name}/deep.asl.json; \
+                 for i in $(seq 1 24); do rmdir {name}; cd ..; done",
+                dir.path().display()
+            ),
+        ])
+        .status();
+}
