@@ -63,6 +63,10 @@ if [ ! -x "$bin" ]; then
     exit 1
 fi
 echo "asl-lint $version; binary $bin ($(du -h "$bin" | cut -f1))"
+# maturin builds into the same target folder and may replace $bin with the
+# stripped binary: keep the one this run started with, to compare against.
+unstripped="$scratch/asl-lint-before-maturin"
+cp "$bin" "$unstripped"
 
 # ---------------------------------------------------------------- tools
 tools="${ASL_LINT_TOOLS_VENV:-$scratch/tools}"
@@ -203,7 +207,8 @@ fi
 packaged="$bin"
 if [ -n "$wheel" ]; then
     packaged="$(scripts/package-release.sh unwheel "$wheel" "$scratch/unwheeled")"
-    if [ "$("$packaged" --version)" = "asl-lint $version" ] && ! cmp -s "$packaged" "$bin"; then
+    if [ "$("$packaged" --version)" = "asl-lint $version" ] \
+        && [ "$(stat -c %s "$packaged")" -lt "$(stat -c %s "$unstripped")" ]; then
         pass "package-release.sh unwheel: the wheel's binary ($(du -k "$packaged" | cut -f1) KiB, stripped) runs"
     else
         fail "package-release.sh unwheel"
