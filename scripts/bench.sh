@@ -60,7 +60,8 @@ nfiles=$(wc -l < "$scratch/files.txt")
 files="$(tr '\n' ' ' < "$scratch/files.txt")"
 single="$(grep -m1 'data-processing/cdk/statemachine/statemachine.asl.json' "$scratch/files.txt" || head -1 "$scratch/files.txt")"
 
-for spec in "chain 1000" "chain 5000" "chain 20000" "diamond 2000" "glue 2000" "wide 1000" "nested 30" "sdk 1000"; do
+for spec in "chain 1000" "chain 5000" "chain 20000" "diamond 2000" "glue 2000" "wide 1000" "nested 30" "sdk 1000" \
+    "flow 20000" "choiceloop 2000"; do
     # shellcheck disable=SC2086 # split "kind size" on purpose
     set -- $spec
     python3 scripts/gen_synthetic.py "$1" "$2" "$scratch/$1-$2.asl.json"
@@ -138,6 +139,10 @@ for f in "$scratch"/*.asl.json; do
     base="$(basename "$f" .asl.json)"
     cases+=("floor: synthetic $base|fast|$floor $f")
     lint_case "synthetic $base" "$f"
+done
+# The data-flow analysis's share: the same definitions without it.
+for base in chain-20000 flow-20000 choiceloop-2000; do
+    cases+=("asl-lint without data flow: synthetic $base|fast|$lint --fail-on never --format concise --ignore missing-input-field $scratch/$base.asl.json")
 done
 for f in "$scratch"/hostile/*; do
     base="$(basename "$f")"
@@ -286,6 +291,12 @@ synthetic = [r for r in table if r[0] == "asl-lint" and r[1].startswith("synthet
 slowest = max(synthetic, key=lambda r: r[2])
 checks.append(("every synthetic case under 200 ms",
                f"slowest {slowest[1][10:]} {slowest[2] * 1000:.0f} ms", slowest[2] < 0.2))
+for r in table:
+    if r[0] == "asl-lint without data flow":
+        full = next((f for f in table if f[0] == "asl-lint" and f[1] == r[1]), None)
+        if full:
+            checks.append((f"{r[1][10:]}: data flow within 3x of without it",
+                           f"{full[2] / r[2]:.2f}x", full[2] / r[2] <= 3))
 chains = sorted((int(r[1].split("-")[1]), r[2]) for r in synthetic if r[1].startswith("synthetic chain-"))
 if len(chains) >= 2:
     (n0, t0), (n1, t1) = chains[0], chains[-1]

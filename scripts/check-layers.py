@@ -8,7 +8,8 @@ below, never above):
      edit                          fixes as tree edits
   1  loader                        text to a tree with spans
   2  model                         states, scopes, expressions
-  3  graph, catalog                the graph per scope; the resource data
+  3  graph, dataflow, catalog      the graph per scope; what flows along
+                                   it; the resource and service data
   4  cost                          the estimate
   5  rules, rule_options          the checks, and what options they declare
   6  config, suppression           settings and what silences findings
@@ -29,7 +30,7 @@ LAYERS = [
     {"source", "read", "diagnostic", "edit"},
     {"loader"},
     {"model"},
-    {"graph", "catalog"},
+    {"graph", "dataflow", "catalog"},
     {"cost"},
     {"rules", "rule_options"},
     {"config", "suppression"},

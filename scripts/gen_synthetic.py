@@ -20,6 +20,12 @@ Hostile shapes (each benchmarked at N and 4N bytes of input, to show growth):
   intrinsic one Pass whose Parameters nest N intrinsic calls
   aliases  a YAML definition aliasing one N-character anchor 100 times
   join     a template whose DefinitionString joins N parts on one flow line
+  flow     N states in a row that make and read data: a Pass building an object, a
+           lambda:invoke Task keeping its input with ResultPath, a Choice reading both,
+           a Map over a built array; every fifth Task has a Catch to a shared handler
+           that reads the error: the data-flow analysis's work, with no findings
+  choiceloop  a poll loop through N Choices, each reading fields a Pass built and routing
+           back to the Pass or on to the next Choice: N routes join at every state
   sdktypos N aws-sdk: Tasks like `sdk`'s, every other one with its action misspelt by
            case, the rest with a parameter lower-cased, and all with a Retry error name
            that lacks its `Exception` suffix: findings and "did you mean" on every Task
@@ -208,6 +214,65 @@ def sdktypos(n):
     return {"StartAt": "Call 0", "States": states}
 
 
+def flow(n):
+    states = {}
+    for i in range(n // 4):
+        last = i == n // 4 - 1
+        states[f"Build {i}"] = {
+            "Type": "Pass",
+            "Parameters": {"id.$": "$.id", "step": i, "items.$": "States.Array($.id, $.id)",
+                           "meta": {"seen": True, "source.$": "$$.Execution.Id"}},
+            "ResultPath": "$.build",
+            "Next": f"Call {i}",
+        }
+        call = {
+            "Type": "Task",
+            "Resource": LAMBDA,
+            "Parameters": {"FunctionName": "work", "Payload": {"id.$": "$.build.id", "step.$": "$.build.step"}},
+            "ResultSelector": {"status.$": "$.Payload.status", "code.$": "$.StatusCode"},
+            "ResultPath": "$.result",
+            "Next": f"Check {i}",
+        }
+        if i % 5 == 0:
+            call["Catch"] = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Handle"}]
+        states[f"Call {i}"] = call
+        states[f"Check {i}"] = {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.result.status", "StringEquals": "FAILED", "Next": "Handle"},
+                        {"Variable": "$.build.meta.seen", "BooleanEquals": False, "Next": "Handle"}],
+            "Default": f"Each {i}",
+        }
+        states[f"Each {i}"] = {
+            "Type": "Map",
+            "ItemsPath": "$.build.items",
+            "ItemSelector": {"item.$": "$$.Map.Item.Value", "id.$": "$.build.id"},
+            "ItemProcessor": {"StartAt": f"Item {i}", "States": {f"Item {i}": {
+                "Type": "Pass", "Parameters": {"id.$": "$.id", "item.$": "$.item"}, "End": True}}},
+            "ResultPath": "$.each",
+            **({"End": True} if last else {"Next": f"Build {i + 1}"}),
+        }
+    states["Handle"] = {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
+    return {"StartAt": "Build 0", "States": states}
+
+
+def choiceloop(n):
+    states = {
+        "Prepare": {"Type": "Pass", "Parameters": {"status.$": "$.status", "count": 0, "job.$": "$.job"},
+                    "Next": "Choice 0"},
+    }
+    for i in range(n):
+        states[f"Choice {i}"] = {
+            "Type": "Choice",
+            "Choices": [
+                {"Variable": "$.status", "StringEquals": f"S{i}", "Next": "Prepare"},
+                {"Variable": "$.job.id", "StringEquals": f"J{i}", "Next": f"Choice {(i + 1) % n}"},
+            ],
+            "Default": "Done" if i == n - 1 else f"Choice {i + 1}",
+        }
+    states["Done"] = {"Type": "Succeed"}
+    return {"StartAt": "Prepare", "States": states}
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -216,6 +281,7 @@ def main():
         "chain": chain, "diamond": diamond, "glue": glue, "wide": wide, "nested": nested,
         "dense": dense, "typos": typos, "longname": longname, "intrinsic": intrinsic,
         "aliases": aliases, "join": join, "sdk": sdk, "sdktypos": sdktypos,
+        "flow": flow, "choiceloop": choiceloop,
     }[kind]
     made = make(n)
     with open(out, "w", encoding="utf-8") as f:

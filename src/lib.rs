@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod cost;
+pub mod dataflow;
 pub mod diagnostic;
 pub mod discovery;
 pub mod edit;

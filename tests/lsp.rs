@@ -562,6 +562,39 @@ fn hover_on_a_finding_shows_its_own_severity() {
 }
 
 #[test]
+fn hover_on_a_state_name_shows_what_reaches_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let path = dir.path().join("m.asl.json");
+    let text = "{\"StartAt\": \"Invoke\",\n\"States\": {\n\"Invoke\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lambda:invoke\", \"Parameters\": {\"FunctionName\": \"f\", \"Payload.$\": \"$\"}, \"Next\": \"Check\"},\n\"Check\": {\"Type\": \"Pass\", \"OutputPath\": \"$.Payload\", \"End\": true}}}";
+    std::fs::write(&path, text).unwrap();
+    let uri = uri_of(&path);
+    let mut client = Client::start();
+    client.open(&uri, text);
+    // Line 3 is `"Check": {...}`; the cursor on the name.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 2}}),
+    );
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap();
+    // A finding on the name (a Pass after a Task) comes first, then the data.
+    assert!(shown.contains("**Check** receives"), "{shown}");
+    assert!(
+        shown.contains("Payload: any"),
+        "the Lambda envelope: {shown}"
+    );
+    assert!(shown.contains("(from `Invoke`)"), "{shown}");
+    assert!(shown.contains("passes on `any`"), "{shown}");
+    let start = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 2}}),
+    );
+    let shown = start["result"]["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("the execution input"), "{shown}");
+    client.finish();
+}
+
+#[test]
 fn fix_all_is_resolved_lazily_for_a_client_that_resolves_edits() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.asl.json");

@@ -232,14 +232,18 @@ pub fn hover(doc: &Document, at: Position, encoding: Encoding) -> Option<Hover> 
     let (report, _) = lint_document(doc);
     // Under a finding, the severity is the finding's (options, overrides
     // and the configuration set it); on a directive, the rule's default.
-    let (rule, severity) = report
+    let found = report
         .findings
         .iter()
         .find(|f| f.span.start as usize <= offset && offset <= f.span.end as usize)
         .map(|f| (f.rule, Some(f.severity)))
-        .or_else(|| directive_rule_at(&doc.text, offset).map(|r| (r, None)))?;
+        .or_else(|| directive_rule_at(&doc.text, offset).map(|r| (r, None)));
+    let data = state_data(doc, offset);
+    let Some((rule, severity)) = found else {
+        return data.map(markdown);
+    };
     let rule = rules::by_name(rule)?;
-    let value = format!(
+    let mut value = format!(
         "**{}** ({}): {}\n\n{}\n\n[Rule documentation]({})",
         rule.name,
         severity.unwrap_or(rule.severity),
@@ -247,13 +251,76 @@ pub fn hover(doc: &Document, at: Position, encoding: Encoding) -> Option<Hover> 
         crate::render::sarif::what_it_does(rule.doc),
         rules::doc_url(rule.name)
     );
-    Some(Hover {
+    if let Some(data) = data {
+        value.push_str("\n\n---\n\n");
+        value.push_str(&data);
+    }
+    Some(markdown(value))
+}
+
+fn markdown(value: String) -> Hover {
+    Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value,
         }),
         range: None,
-    })
+    }
+}
+
+/// On a state's name: what the data-flow analysis knows reaches it and
+/// what it passes on ("what does this state receive?"), each route's shape
+/// shortened.
+fn state_data(doc: &Document, offset: usize) -> Option<String> {
+    let display = display_path(&doc.path);
+    let kind = FileKind::of(&display, doc.text.as_bytes());
+    let file = loader::load(doc.text.clone().into_bytes(), kind);
+    for definition in file.definitions() {
+        let machine = Machine::build(definition.root);
+        let Some(state) = machine.states.iter().find(|s| {
+            machine.scopes[s.scope]
+                .node
+                .get("States")
+                .and_then(|n| n.as_object())
+                .and_then(|o| o.member(s.name))
+                .is_some_and(|m| {
+                    m.key_span.start as usize <= offset && offset <= m.key_span.end as usize
+                })
+        }) else {
+            continue;
+        };
+        let graph = crate::graph::MachineGraph::build(&machine);
+        let flow = crate::dataflow::DataFlow::compute(&machine, &graph);
+        let inputs = flow.inputs(state.id);
+        let mut value = format!("**{}** receives", state.name);
+        if inputs.is_empty() {
+            value.push_str(" nothing: no route reaches it.");
+        } else {
+            for alt in inputs.iter().take(crate::dataflow::MAX_ALTERNATIVES) {
+                let from = match alt.trail.origin() {
+                    Some(o) if o.caught => {
+                        format!(" (from a Catch of `{}`)", machine.states[o.state].name)
+                    }
+                    Some(o) => format!(" (from `{}`)", machine.states[o.state].name),
+                    None => " (the execution input)".to_string(),
+                };
+                value.push_str(&format!("\n- `{}`{from}", alt.shape.describe()));
+            }
+            let outputs: Vec<String> = inputs
+                .iter()
+                .filter_map(|alt| flow.output(state.id, alt))
+                .map(|s| format!("`{}`", s.describe()))
+                .collect();
+            if !outputs.is_empty() {
+                value.push_str(&format!("\n\nand passes on {}", outputs.join(" or ")));
+            }
+            value.push_str(
+                "\n\n`any` is a value nothing is known about; `x?` a field that may be missing.",
+            );
+        }
+        return Some(value);
+    }
+    None
 }
 
 /// The rule name under `offset` on a line holding a directive.

@@ -26,12 +26,12 @@ pub use structural::{
     choice_without_default, conflicting_fields, duplicate_parameter_key, duplicate_state_name,
     empty_error_equals, field_not_allowed, heartbeat_not_below_timeout, invalid_choice_rule,
     invalid_intrinsic, invalid_jsonata, invalid_parameter_value, invalid_path,
-    invalid_resource_arn, invalid_state_name, invalid_value, missing_required_field,
-    missing_required_parameter, no_terminal_state, path_without_dollar_suffix,
-    query_language_mismatch, retry_catch_order, transition_out_of_scope, trap_cycle,
-    undefined_substitution, undefined_variable, unknown_error_name, unknown_field,
-    unknown_parameter, unknown_result_field, unknown_sdk_action, unknown_states_error,
-    unknown_transition_target, unreachable_state,
+    invalid_resource_arn, invalid_state_name, invalid_value, missing_input_field,
+    missing_required_field, missing_required_parameter, no_terminal_state,
+    path_without_dollar_suffix, query_language_mismatch, retry_catch_order,
+    transition_out_of_scope, trap_cycle, undefined_substitution, undefined_variable,
+    unknown_error_name, unknown_field, unknown_parameter, unknown_result_field, unknown_sdk_action,
+    unknown_states_error, unknown_transition_target, unreachable_state,
 };
 pub use suppression::{unknown_rule, unused_suppression};
 
@@ -51,6 +51,8 @@ pub struct Context<'a, 't> {
     objects: std::cell::OnceCell<Vec<schema::Checked<'t>>>,
     /// Payload templates with their members, computed on first use.
     templates: std::cell::OnceCell<Vec<Template<'t>>>,
+    /// What reaches each state, computed on first use.
+    dataflow: std::cell::OnceCell<crate::dataflow::DataFlow<'t>>,
     /// Options from the configuration, by rule name.
     options: Option<
         &'a std::collections::BTreeMap<
@@ -78,6 +80,7 @@ impl<'a, 't> Context<'a, 't> {
             graph,
             objects: std::cell::OnceCell::new(),
             templates: std::cell::OnceCell::new(),
+            dataflow: std::cell::OnceCell::new(),
             options: None,
             workflow_type: None,
             placeholders: None,
@@ -147,6 +150,12 @@ impl<'a, 't> Context<'a, 't> {
     /// entries, scopes, Distributed Map settings).
     pub fn objects(&self) -> &[schema::Checked<'t>] {
         self.objects.get_or_init(|| schema::objects(self.machine))
+    }
+
+    /// The shapes of what reaches each state (see `crate::dataflow`).
+    pub fn dataflow(&self) -> &crate::dataflow::DataFlow<'t> {
+        self.dataflow
+            .get_or_init(|| crate::dataflow::DataFlow::compute(self.machine, self.graph))
     }
 
     /// Payload templates of JSONPath states and their members.
@@ -243,6 +252,7 @@ pub static RULES: &[&Rule] = &[
     &long_task_without_timeout::RULE,
     &map_unbounded_concurrency::RULE,
     &missing_definition_file::RULE,
+    &missing_input_field::RULE,
     &missing_required_field::RULE,
     &missing_required_parameter::RULE,
     &no_terminal_state::RULE,

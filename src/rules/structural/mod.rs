@@ -15,6 +15,7 @@ pub mod invalid_path;
 pub mod invalid_resource_arn;
 pub mod invalid_state_name;
 pub mod invalid_value;
+pub mod missing_input_field;
 pub mod missing_required_field;
 pub mod missing_required_parameter;
 pub mod no_terminal_state;
