@@ -175,6 +175,23 @@ pub fn sam_source() -> &'static str {
     &sam().source
 }
 
+/// In a needed resource, one ARN segment the definition does not fix (the
+/// partition, region or account): any run of characters without `:`. A `*`
+/// there would also match across segments, and `function:b` would seem to
+/// overlap a grant on `function:a*`.
+pub const SEGMENT: char = '\u{1}';
+
+/// A resource pattern of the data (`arn:*:events:*:*:rule/...`), its `*`
+/// standing for one segment each.
+pub fn segment_pattern(data: &str) -> String {
+    data.replace('*', &SEGMENT.to_string())
+}
+
+/// A needed resource as users read it: segments as `*`.
+pub fn display_resource(needed: &str) -> String {
+    needed.replace(SEGMENT, "*")
+}
+
 /// Whether an IAM action pattern (`glue:*`, `states:Start*`, `*`) grants
 /// `action`; IAM compares actions without regard to case.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
@@ -184,22 +201,27 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     )
 }
 
-/// Whether two resource patterns can name one resource: some string matches
-/// both (`*` any run of characters, `?` one). A resource the definition does
-/// not fix is `*` on its side, so it overlaps every grant.
-pub fn resources_overlap(a: &str, b: &str) -> bool {
-    overlap(a.as_bytes(), b.as_bytes())
+/// Whether a granted resource pattern (`*` any run of characters, `?` one)
+/// and a needed one (the same, plus [`SEGMENT`]) can name one resource. A
+/// resource the definition does not fix is `*` on its side, so it overlaps
+/// every grant.
+pub fn resources_overlap(granted: &str, needed: &str) -> bool {
+    overlap(granted.as_bytes(), needed.as_bytes())
 }
 
 /// Glob against glob: a search over positions in both patterns, so linear in
 /// the product of their lengths (ARNs are short; both are capped anyway).
 fn overlap(a: &[u8], b: &[u8]) -> bool {
     const CAP: usize = 2048;
+    const SEG: u8 = 1;
     if a.len() > CAP || b.len() > CAP {
         // Too long to compare cheaply: assume they may overlap (never a
         // finding from something not compared).
         return true;
     }
+    let star = |c: Option<&u8>| matches!(c, Some(&b'*') | Some(&SEG));
+    // What one character step does on one side: `None` when it cannot take
+    // the character class `other` offers, else whether it stays in place.
     let width = b.len() + 1;
     let mut seen = vec![false; (a.len() + 1) * width];
     let mut stack = vec![(0usize, 0usize)];
@@ -212,22 +234,30 @@ fn overlap(a: &[u8], b: &[u8]) -> bool {
         }
         let (x, y) = (a.get(i), b.get(j));
         // A star may match nothing.
-        if x == Some(&b'*') {
+        if star(x) {
             stack.push((i + 1, j));
         }
-        if y == Some(&b'*') {
+        if star(y) {
             stack.push((i, j + 1));
         }
-        // Or one shared character: a star stays, anything else moves on.
-        if let (Some(&x), Some(&y)) = (x, y) {
-            let wild = |c: u8| c == b'*' || c == b'?';
-            if x == y || wild(x) || wild(y) {
-                let ni = if x == b'*' { i } else { i + 1 };
-                let nj = if y == b'*' { j } else { j + 1 };
-                if (ni, nj) != (i, j) {
-                    stack.push((ni, nj));
-                }
-            }
+        // Or one shared character.
+        let (Some(&x), Some(&y)) = (x, y) else {
+            continue;
+        };
+        let literal = |c: u8| !matches!(c, b'*' | b'?' | SEG);
+        let compatible = match (literal(x), literal(y)) {
+            (true, true) => x == y,
+            (true, false) => !(y == SEG && x == b':'),
+            (false, true) => !(x == SEG && y == b':'),
+            (false, false) => true,
+        };
+        if !compatible {
+            continue;
+        }
+        let ni = if matches!(x, b'*' | SEG) { i } else { i + 1 };
+        let nj = if matches!(y, b'*' | SEG) { j } else { j + 1 };
+        if (ni, nj) != (i, j) {
+            stack.push((ni, nj));
         }
     }
     false
@@ -312,7 +342,10 @@ mod tests {
         assert!(!action_matches("glue:StartJob", "glue:StartJobRun"));
         let f = "arn:aws:lambda:us-east-1:1:function:f";
         assert!(resources_overlap("arn:*:lambda:*:*:function:f*", f));
-        assert!(resources_overlap("arn:*:lambda:*:*:function:f", "arn:*:lambda:*:*:function:f"));
+        assert!(resources_overlap(
+            "arn:*:lambda:*:*:function:f",
+            &segment_pattern("arn:*:lambda:*:*:function:f")
+        ));
         assert!(!resources_overlap("arn:*:lambda:*:*:function:g*", f));
         assert!(!resources_overlap(
             "arn:aws:lambda:us-east-1:1:function:f",
@@ -325,5 +358,11 @@ mod tests {
         assert!(resources_overlap("a?c", "*b*"));
         assert!(!resources_overlap("a?c", "abd"));
         assert!(resources_overlap("*", ""));
+        // Segments the definition does not fix stay within their segment.
+        let need = segment_pattern("arn:*:lambda:*:*:function:b");
+        assert!(!resources_overlap("arn:*:lambda:*:*:function:a*", &need));
+        assert!(resources_overlap("arn:aws:lambda:eu-west-1:1:function:b", &need));
+        assert!(resources_overlap("*", &need));
+        assert!(!resources_overlap("arn:aws:lambda:eu:west:1:function:b", &need));
     }
 }

@@ -134,7 +134,7 @@ fn task_needs(state: &State<'_>) -> Option<(Vec<Needed>, String)> {
                 }
                 let resource = match need.parameter() {
                     Some(name) => parameter_resource(state, name, need.kind.as_deref()),
-                    None => need.resource.clone(),
+                    None => iam::segment_pattern(&need.resource),
                 };
                 for action in &need.actions {
                     needed.push(Needed {
@@ -214,7 +214,7 @@ fn map_needs(state: &State<'_>) -> Vec<Needed> {
             for action in &need.actions {
                 needed.push(Needed {
                     action: action.clone(),
-                    resource: need.resource.clone(),
+                    resource: iam::segment_pattern(&need.resource),
                     source: need.source.clone(),
                 });
             }
@@ -271,25 +271,27 @@ fn parameter_resource(state: &State<'_>, name: &str, kind: Option<&str>) -> Stri
     let Some(value) = payload(state).and_then(|p| p.get(name)).and_then(literal) else {
         return "*".into();
     };
-    let value = value.trim();
-    let arn = match kind {
+    // What the definition writes may hold `${...}` (anything); the segments
+    // it leaves out are one segment each.
+    let value = wildcard_placeholders(value.trim());
+    let seg = iam::SEGMENT;
+    match kind {
         Some("lambda-function") => {
             if value.starts_with("arn:") {
-                value.to_string()
+                value
             } else if value.split(':').nth(1) == Some("function") {
-                format!("arn:*:lambda:*:{value}")
+                format!("arn:{seg}:lambda:{seg}:{value}")
             } else {
-                format!("arn:*:lambda:*:*:function:{value}")
+                format!("arn:{seg}:lambda:{seg}:{seg}:function:{value}")
             }
         }
-        Some("sqs-queue-url") => queue_arn(value).unwrap_or_else(|| "*".into()),
+        Some("sqs-queue-url") => queue_arn(&value).unwrap_or_else(|| "*".into()),
         Some("dynamodb-table") if !value.starts_with("arn:") => {
-            format!("arn:*:dynamodb:*:*:table/{value}")
+            format!("arn:{seg}:dynamodb:{seg}:{seg}:table/{value}")
         }
-        _ if value.starts_with("arn:") => value.to_string(),
+        _ if value.starts_with("arn:") => value,
         _ => "*".into(),
-    };
-    wildcard_placeholders(&arn)
+    }
 }
 
 /// `https://sqs.<region>.amazonaws.com/<account>/<name>` as a queue ARN.
@@ -300,7 +302,7 @@ fn queue_arn(url: &str) -> Option<String> {
     let account = parts.next()?;
     let name = parts.next()?;
     let region = host.split('.').nth(1).filter(|r| !r.is_empty())?;
-    Some(format!("arn:*:sqs:{region}:{account}:{name}"))
+    Some(format!("arn:{}:sqs:{region}:{account}:{name}", iam::SEGMENT))
 }
 
 fn finding(role: &Role, what: &str, missing: &[&Needed], at: String) -> Diagnostic {
@@ -335,8 +337,9 @@ fn finding(role: &Role, what: &str, missing: &[&Needed], at: String) -> Diagnost
         .map(|(resource, actions)| {
             let list: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
             format!(
-                "{{\"Effect\": \"Allow\", \"Action\": [{}], \"Resource\": \"{resource}\"}}",
-                list.join(", ")
+                "{{\"Effect\": \"Allow\", \"Action\": [{}], \"Resource\": \"{}\"}}",
+                list.join(", "),
+                iam::display_resource(resource)
             )
         })
         .collect();
@@ -348,11 +351,15 @@ fn finding(role: &Role, what: &str, missing: &[&Needed], at: String) -> Diagnost
     let mut sources: Vec<&str> = missing.iter().map(|n| n.source.as_str()).collect();
     sources.sort_unstable();
     sources.dedup();
+    let on = match order.as_slice() {
+        [one] if *one != "*" => format!(" on `{}`", iam::display_resource(one)),
+        _ => String::new(),
+    };
     let mut d = Diagnostic::new(
         &RULE,
         at,
         format!(
-            "{what} needs {} that {whose} does not allow",
+            "{what} needs {}{on} that {whose} does not allow",
             quoted_list(&actions, actions.len())
         ),
     )
@@ -373,7 +380,7 @@ mod tests {
     fn queue_urls_become_arns() {
         assert_eq!(
             queue_arn("https://sqs.eu-west-1.amazonaws.com/123456789012/jobs").as_deref(),
-            Some("arn:*:sqs:eu-west-1:123456789012:jobs")
+            Some("arn:\u{1}:sqs:eu-west-1:123456789012:jobs")
         );
         assert_eq!(queue_arn("jobs"), None);
     }
