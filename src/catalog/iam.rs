@@ -29,6 +29,12 @@ pub struct Need {
     /// Payload members that make the need apply (`Name` or `Name=VALUE`).
     #[serde(default)]
     pub when: Vec<String>,
+    /// Only needed to stop the job when the execution stops early.
+    #[serde(default)]
+    pub on_stop: bool,
+    /// Other actions that authorize the same call (any one suffices).
+    #[serde(default)]
+    pub or: Vec<String>,
     pub source: String,
 }
 
@@ -181,10 +187,21 @@ pub fn sam_source() -> &'static str {
 /// overlap a grant on `function:a*`.
 pub const SEGMENT: char = '\u{1}';
 
-/// A resource pattern of the data (`arn:*:events:*:*:rule/...`), its `*`
-/// standing for one segment each.
+/// A resource pattern of the data (`arn:*:events:*:*:rule/...`): a `*` that
+/// is the whole partition, region or account stands for that one segment.
+/// Anything else (`*` alone: any resource) keeps IAM's meaning.
 pub fn segment_pattern(data: &str) -> String {
-    data.replace('*', &SEGMENT.to_string())
+    if !data.starts_with("arn:") {
+        return data.to_string();
+    }
+    let parts: Vec<&str> = data.splitn(6, ':').collect();
+    let seg = SEGMENT.to_string();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| if (1..=4).contains(&i) && *p == "*" { seg.as_str() } else { p })
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// A needed resource as users read it: segments as `*`.
@@ -364,5 +381,10 @@ mod tests {
         assert!(resources_overlap("arn:aws:lambda:eu-west-1:1:function:b", &need));
         assert!(resources_overlap("*", &need));
         assert!(!resources_overlap("arn:aws:lambda:eu:west:1:function:b", &need));
+        assert_eq!(segment_pattern("*"), "*");
+        assert_eq!(
+            segment_pattern("arn:*:secretsmanager:*:*:secret:events!connection/*"),
+            "arn:\u{1}:secretsmanager:\u{1}:\u{1}:secret:events!connection/*"
+        );
     }
 }

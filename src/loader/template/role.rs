@@ -70,16 +70,19 @@ pub fn role_access(root: &Node, resource: &str) -> Option<RoleAccess> {
     let props = machine.get("Properties");
     let prop = |name: &str| props.and_then(|p| p.get(name));
     let ty = machine.get("Type").and_then(Node::as_str)?;
-    Some(match ty {
-        SERVERLESS => match prop("Role") {
-            Some(role) => named_role(root, role),
-            None => sam_policies(root, &id, prop("Policies"), prop("Connectors")),
-        },
-        STEP_FUNCTIONS => match prop("RoleArn") {
-            Some(role) => named_role(root, role),
-            None => RoleAccess::Unknown("it names no role".into()),
-        },
-        _ => return None,
+    if ty != SERVERLESS && ty != STEP_FUNCTIONS {
+        return None;
+    }
+    // A connector adds policies to the role of its source, and SAM writes
+    // them only when it transforms the template.
+    if has_connector(root) {
+        return Some(unknown("SAM connectors add to its role"));
+    }
+    let named = prop(if ty == SERVERLESS { "Role" } else { "RoleArn" });
+    Some(match named {
+        Some(role) => named_role(root, role),
+        None if ty == SERVERLESS => sam_policies(root, &id, prop("Policies")),
+        None => unknown("it names no role"),
     })
 }
 
@@ -168,6 +171,7 @@ fn named_role(root: &Node, value: &Node) -> RoleAccess {
     if let Err(why) = attached_policies(root, &id, role_name, &mut out.statements) {
         return unknown(why);
     }
+    resource_policies(root, &mut out.statements);
     RoleAccess::Known(out)
 }
 
@@ -203,15 +207,7 @@ fn referenced_resource(value: &Node) -> Option<String> {
 }
 
 /// The role SAM makes from `Policies` (none: a role with no policy).
-fn sam_policies(
-    root: &Node,
-    id: &str,
-    policies: Option<&Node>,
-    connectors: Option<&Node>,
-) -> RoleAccess {
-    if connectors.is_some() || has_connector(root) {
-        return unknown("SAM connectors add to its role");
-    }
+fn sam_policies(root: &Node, id: &str, policies: Option<&Node>) -> RoleAccess {
     let name = format!("{id}Role");
     let mut out = Role {
         name: name.clone(),
@@ -262,15 +258,22 @@ fn sam_policies(
     if let Err(why) = attached_policies(root, &name, None, &mut out.statements) {
         return unknown(why);
     }
+    resource_policies(root, &mut out.statements);
     RoleAccess::Known(out)
 }
 
+/// An `AWS::Serverless::Connector`, or a resource with embedded
+/// `Connectors` (a resource attribute, or a property).
 fn has_connector(root: &Node) -> bool {
     root.get("Resources")
         .and_then(Node::as_object)
         .is_some_and(|o| {
             o.members.iter().any(|m| {
                 m.value.get("Type").and_then(Node::as_str) == Some("AWS::Serverless::Connector")
+                    || m.value.get("Connectors").is_some()
+                    || m.value
+                        .get("Properties")
+                        .is_some_and(|p| p.get("Connectors").is_some())
             })
         })
 }
@@ -329,6 +332,71 @@ fn attached_policies(
         read_document(document, statements).map_err(|why| format!("`{}` {why}", r.key))?;
     }
     Ok(())
+}
+
+/// Resource-based policies of the template that may name the role (any
+/// principal but an AWS service): within one account they grant as the
+/// role's own policies do, so their actions count, on any resource.
+fn resource_policies(root: &Node, out: &mut Vec<Statement>) {
+    let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
+        return;
+    };
+    let service_only = |principal: Option<&Node>| match principal {
+        Some(p) => match (&p.value, call(p)) {
+            (Value::String(s), _) => s.ends_with(".amazonaws.com") || s.ends_with(".amazonaws.com.cn"),
+            (Value::Object(o), None) => o.members.iter().all(|m| &*m.key == "Service"),
+            _ => false,
+        },
+        None => false,
+    };
+    for r in &resources.members {
+        let props = r.value.get("Properties");
+        let prop = |name: &str| props.and_then(|p| p.get(name));
+        match r.value.get("Type").and_then(Node::as_str) {
+            Some("AWS::Lambda::Permission") => {
+                if !service_only(prop("Principal"))
+                    && let Some(action) = prop("Action")
+                {
+                    out.push(Statement {
+                        actions: patterns(action),
+                        resources: vec!["*".into()],
+                    });
+                }
+            }
+            Some(
+                "AWS::SQS::QueuePolicy"
+                | "AWS::SNS::TopicPolicy"
+                | "AWS::S3::BucketPolicy"
+                | "AWS::Events::EventBusPolicy",
+            ) => {
+                let Some(statements) = prop("PolicyDocument").and_then(|d| d.get("Statement"))
+                else {
+                    continue;
+                };
+                let list: Vec<&Node> = match statements.as_array() {
+                    Some(items) => items.iter().collect(),
+                    None => vec![statements],
+                };
+                for st in list {
+                    if st.get("Effect").and_then(literal_str).as_deref() == Some("Deny")
+                        || service_only(st.get("Principal"))
+                    {
+                        continue;
+                    }
+                    let actions = match st.get("Action") {
+                        Some(a) => patterns(a),
+                        // NotAction or an odd statement: anything.
+                        None => vec!["*".into()],
+                    };
+                    out.push(Statement {
+                        actions,
+                        resources: vec!["*".into()],
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The `Allow` statements of a policy document. `Err` says why the

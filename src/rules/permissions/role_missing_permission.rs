@@ -22,8 +22,12 @@ pub static RULE: Rule = Rule {
 /// One action a state needs, on a resource pattern (`*` when unknown).
 struct Needed {
     action: String,
+    /// Other actions that authorize the same call.
+    or: Vec<String>,
     resource: String,
     source: String,
+    /// Only needed to stop the job when the execution stops early.
+    on_stop: bool,
 }
 
 /// One `Allow` statement, as patterns.
@@ -105,10 +109,11 @@ fn grants(role: &Role) -> Option<Vec<Grant>> {
 }
 
 fn granted(grants: &[Grant], needed: &Needed) -> bool {
+    let actions = || std::iter::once(&needed.action).chain(&needed.or);
     grants.iter().any(|g| {
         g.actions
             .iter()
-            .any(|a| iam::action_matches(a, &needed.action))
+            .any(|a| actions().any(|n| iam::action_matches(a, n)))
             && (g.resources.is_empty()
                 || g.resources
                     .iter()
@@ -139,8 +144,10 @@ fn task_needs(state: &State<'_>) -> Option<(Vec<Needed>, String)> {
                 for action in &need.actions {
                     needed.push(Needed {
                         action: action.clone(),
+                        or: need.or.clone(),
                         resource: resource.clone(),
                         source: need.source.clone(),
+                        on_stop: need.on_stop,
                     });
                 }
             }
@@ -159,6 +166,8 @@ fn task_needs(state: &State<'_>) -> Option<(Vec<Needed>, String)> {
                 .into_iter()
                 .map(|action| Needed {
                     action,
+                    or: Vec::new(),
+                    on_stop: false,
                     resource: "*".into(),
                     source: format!(
                         "Service Authorization Reference, \"Actions, resources, and condition keys for {page}\""
@@ -170,6 +179,8 @@ fn task_needs(state: &State<'_>) -> Option<(Vec<Needed>, String)> {
         ResourceKind::LambdaFunction { .. } => Some((
             vec![Needed {
                 action: "lambda:InvokeFunction".into(),
+                or: Vec::new(),
+                on_stop: false,
                 resource: wildcard_placeholders(&resource.raw),
                 source: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html"
                     .into(),
@@ -214,8 +225,10 @@ fn map_needs(state: &State<'_>) -> Vec<Needed> {
             for action in &need.actions {
                 needed.push(Needed {
                     action: action.clone(),
+                    or: need.or.clone(),
                     resource: iam::segment_pattern(&need.resource),
                     source: need.source.clone(),
+                    on_stop: need.on_stop,
                 });
             }
         }
@@ -306,6 +319,9 @@ fn queue_arn(url: &str) -> Option<String> {
 }
 
 fn finding(role: &Role, what: &str, missing: &[&Needed], at: String) -> Diagnostic {
+    // Stop actions alone: runs succeed, but one stopped early leaves its job
+    // running.
+    let only_stop = missing.iter().all(|n| n.on_stop);
     let mut actions: Vec<&str> = missing.iter().map(|n| n.action.as_str()).collect();
     actions.dedup();
     let whose = if role.sam {
@@ -365,9 +381,17 @@ fn finding(role: &Role, what: &str, missing: &[&Needed], at: String) -> Diagnost
     )
     .label("missing permission")
     .help(format!(
-        "every execution that reaches this state fails with an access error; {target}: {} (narrow the resource if you can)",
+        "{}; {target}: {} (narrow the resource if you can)",
+        if only_stop {
+            "runs succeed, but when an execution is stopped, fails or times out here, Step Functions cannot stop the job it started, which keeps running"
+        } else {
+            "every execution that reaches this state fails with an access error"
+        },
         statements.join(", ")
     ));
+    if only_stop {
+        d = d.severity(Severity::Info);
+    }
     d.add_help(&format!("source: {}", sources.join("; ")));
     d
 }
