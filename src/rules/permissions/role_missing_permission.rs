@@ -30,6 +30,10 @@ struct Needed {
     on_stop: bool,
 }
 
+/// "Accessing resources in other AWS accounts in Step Functions".
+const CROSS_ACCOUNT: &str =
+    "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html";
+
 /// One `Allow` statement, as patterns.
 struct Grant {
     actions: Vec<String>,
@@ -124,6 +128,25 @@ fn granted(grants: &[Grant], needed: &Needed) -> bool {
 /// What a Task needs, and how to name its integration in the message.
 fn task_needs(state: &State<'_>) -> Option<(Vec<Needed>, String)> {
     let resource = state.resource.as_ref()?;
+    // With `Credentials` the call runs as another role, which needs the
+    // call's actions; the execution role only needs to assume it.
+    if let Some(credentials) = state.get("Credentials") {
+        let role = credentials
+            .get("RoleArn")
+            .and_then(literal)
+            .filter(|r| r.starts_with("arn:"))
+            .map_or_else(|| "*".to_string(), wildcard_placeholders);
+        return Some((
+            vec![Needed {
+                action: "sts:AssumeRole".into(),
+                or: Vec::new(),
+                resource: role,
+                source: CROSS_ACCOUNT.into(),
+                on_stop: false,
+            }],
+            "a Task with `Credentials`".into(),
+        ));
+    }
     match &resource.kind {
         ResourceKind::Integration {
             service,
