@@ -199,7 +199,13 @@ pub fn segment_pattern(data: &str) -> String {
     parts
         .iter()
         .enumerate()
-        .map(|(i, p)| if (1..=4).contains(&i) && *p == "*" { seg.as_str() } else { p })
+        .map(|(i, p)| {
+            if (1..=4).contains(&i) && *p == "*" {
+                seg.as_str()
+            } else {
+                p
+            }
+        })
         .collect::<Vec<_>>()
         .join(":")
 }
@@ -289,7 +295,10 @@ mod tests {
         let all: Vec<&Need> = integrations().values().flatten().collect();
         assert!(all.len() > 40);
         for need in all {
-            assert!(need.source.starts_with("https://docs.aws.amazon.com/"), "{need:?}");
+            assert!(
+                need.source.starts_with("https://docs.aws.amazon.com/"),
+                "{need:?}"
+            );
             assert!(!need.actions.is_empty(), "{need:?}");
             for a in &need.actions {
                 let (prefix, name) = a.split_once(':').expect("prefix:Action");
@@ -343,7 +352,12 @@ mod tests {
             sdk_actions("lambda", "Invoke").unwrap().0,
             ["lambda:InvokeFunction"]
         );
-        assert!(sdk_actions("sts", "GetCallerIdentity").unwrap().0.is_empty());
+        assert!(
+            sdk_actions("sts", "GetCallerIdentity")
+                .unwrap()
+                .0
+                .is_empty()
+        );
         assert!(sdk_actions("s3", "PutPublicAccessBlock").is_none());
         assert!(sdk_actions("dynamodb", "TransactWriteItems").is_none());
         assert!(sdk_actions("neptunedata", "ExecuteGremlinQuery").is_none());
@@ -378,9 +392,15 @@ mod tests {
         // Segments the definition does not fix stay within their segment.
         let need = segment_pattern("arn:*:lambda:*:*:function:b");
         assert!(!resources_overlap("arn:*:lambda:*:*:function:a*", &need));
-        assert!(resources_overlap("arn:aws:lambda:eu-west-1:1:function:b", &need));
+        assert!(resources_overlap(
+            "arn:aws:lambda:eu-west-1:1:function:b",
+            &need
+        ));
         assert!(resources_overlap("*", &need));
-        assert!(!resources_overlap("arn:aws:lambda:eu:west:1:function:b", &need));
+        assert!(!resources_overlap(
+            "arn:aws:lambda:eu:west:1:function:b",
+            &need
+        ));
         assert_eq!(segment_pattern("*"), "*");
         assert_eq!(
             segment_pattern("arn:*:secretsmanager:*:*:secret:events!connection/*"),

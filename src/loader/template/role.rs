@@ -130,7 +130,9 @@ fn named_role(root: &Node, value: &Node) -> RoleAccess {
     }
     if let Some(managed) = props.and_then(|p| p.get("ManagedPolicyArns")) {
         let Some(list) = managed.as_array() else {
-            return unknown(format!("the managed policies of `{id}` are chosen at deploy time"));
+            return unknown(format!(
+                "the managed policies of `{id}` are chosen at deploy time"
+            ));
         };
         for arn in list {
             // A managed policy of the same template, by `!Ref`, is read
@@ -165,9 +167,7 @@ fn named_role(root: &Node, value: &Node) -> RoleAccess {
             }
         }
     }
-    let role_name = props
-        .and_then(|p| p.get("RoleName"))
-        .and_then(literal_str);
+    let role_name = props.and_then(|p| p.get("RoleName")).and_then(literal_str);
     if let Err(why) = attached_policies(root, &id, role_name, &mut out.statements) {
         return unknown(why);
     }
@@ -188,9 +188,7 @@ fn referenced_resource(value: &Node) -> Option<String> {
         }
         ("Ref", arg) => arg.as_str().map(str::to_string),
         ("Fn::Sub", arg) => {
-            let text = arg
-                .as_str()
-                .or_else(|| arg.as_array()?.first()?.as_str())?;
+            let text = arg.as_str().or_else(|| arg.as_array()?.first()?.as_str())?;
             // One resource placeholder (`${R.Arn}` or `${R}`); pseudo
             // parameters (`${AWS::AccountId}`) may surround it.
             let mut named = text
@@ -220,7 +218,9 @@ fn sam_policies(root: &Node, id: &str, policies: Option<&Node>) -> RoleAccess {
         Some(p) => match &p.value {
             Value::Array(items) => items.iter().collect(),
             Value::Object(_) if call(p).is_none() => vec![p],
-            _ => return unknown("its `Policies` name a managed policy or are built at deploy time"),
+            _ => {
+                return unknown("its `Policies` name a managed policy or are built at deploy time");
+            }
         },
     };
     for item in items {
@@ -343,7 +343,9 @@ fn resource_policies(root: &Node, out: &mut Vec<Statement>) {
     };
     let service_only = |principal: Option<&Node>| match principal {
         Some(p) => match (&p.value, call(p)) {
-            (Value::String(s), _) => s.ends_with(".amazonaws.com") || s.ends_with(".amazonaws.com.cn"),
+            (Value::String(s), _) => {
+                s.ends_with(".amazonaws.com") || s.ends_with(".amazonaws.com.cn")
+            }
             (Value::Object(o), None) => o.members.iter().all(|m| &*m.key == "Service"),
             _ => false,
         },
@@ -563,7 +565,10 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(role.name, "MRole");
-        assert_eq!(role.templates[0].parameters, [("FunctionName".into(), None)]);
+        assert_eq!(
+            role.templates[0].parameters,
+            [("FunctionName".into(), None)]
+        );
         assert_eq!(
             role.templates[1].parameters,
             [("TableName".into(), Some("orders".into()))]

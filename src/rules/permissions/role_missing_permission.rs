@@ -31,8 +31,7 @@ struct Needed {
 }
 
 /// "Accessing resources in other AWS accounts in Step Functions".
-const CROSS_ACCOUNT: &str =
-    "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html";
+const CROSS_ACCOUNT: &str = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html";
 
 /// One `Allow` statement, as patterns.
 struct Grant {
@@ -64,10 +63,7 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             ),
             _ => continue,
         };
-        let missing: Vec<&Needed> = needed
-            .iter()
-            .filter(|n| !granted(&grants, n))
-            .collect();
+        let missing: Vec<&Needed> = needed.iter().filter(|n| !granted(&grants, n)).collect();
         if missing.is_empty() {
             continue;
         }
@@ -338,7 +334,10 @@ fn queue_arn(url: &str) -> Option<String> {
     let account = parts.next()?;
     let name = parts.next()?;
     let region = host.split('.').nth(1).filter(|r| !r.is_empty())?;
-    Some(format!("arn:{}:sqs:{region}:{account}:{name}", iam::SEGMENT))
+    Some(format!(
+        "arn:{}:sqs:{region}:{account}:{name}",
+        iam::SEGMENT
+    ))
 }
 
 fn finding(role: &Role, what: &str, missing: &[&Needed], at: String) -> Diagnostic {
