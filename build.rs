@@ -15,7 +15,25 @@ fn main() {
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out).join("resources.json"), json)
         .unwrap_or_else(|e| panic!("writing resources.json: {e}"));
+    for (source, name) in [
+        ("data/iam/integrations.toml", "iam-integrations.json"),
+        ("data/iam/sdk.toml", "iam-sdk.json"),
+    ] {
+        toml_to_json(source, name);
+    }
     aws_models_table();
+}
+
+/// The IAM data (`data/iam/*.toml`, read by `src/catalog/iam.rs`) as JSON,
+/// for the same reason as the catalogue.
+fn toml_to_json(source: &str, name: &str) {
+    println!("cargo::rerun-if-changed={source}");
+    let text = std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let json = serde_json::to_string(&value).expect("TOML values convert to JSON");
+    let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out).join(name), json)
+        .unwrap_or_else(|e| panic!("writing {name}: {e}"));
 }
 
 /// `data/aws-models/*.json.gz` as a sorted table of `include_bytes!`, so each

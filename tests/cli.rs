@@ -511,6 +511,13 @@ fn the_talks_scenarios_give_exactly_the_expected_findings() {
         ("glue-session/stopped-on-every-path.asl.json", &[]),
         ("glue-session/wait-and-stop-reaper.asl.json", &[]),
         (
+            "permissions/template.yaml",
+            &[
+                ("role-missing-permission", "warning"),
+                ("role-missing-permission", "warning"),
+            ],
+        ),
+        (
             "sam-app/template.yaml",
             &[
                 ("express-incompatible", "error"),
@@ -574,6 +581,11 @@ Resources:
       DefinitionUri: statemachine/ingest.asl.json
       DefinitionSubstitutions:
         CrawlArn: arn:aws:states:::glue:startJobRun.sync
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: glue:*
+              Resource: '*'
 ";
 
 const LINKED_DEFINITION: &str = r#"{

@@ -175,6 +175,7 @@ fn generated_index() -> String {
             Group::Input => "input",
             Group::Structural => "structural",
             Group::Cost => "cost",
+            Group::Permissions => "permissions",
             Group::Suppression => "suppression",
         };
         out.push_str(&format!(
@@ -272,7 +273,14 @@ fn the_reference_covers_every_flag_format_and_group() {
             "docs/reference.md has no row for the `{format}` format"
         );
     }
-    for group in ["input", "structural", "cost", "suppression", "ALL"] {
+    for group in [
+        "input",
+        "structural",
+        "cost",
+        "permissions",
+        "suppression",
+        "ALL",
+    ] {
         assert!(reference.contains(&format!("`{group}`")), "{group}");
     }
     // Links within the page lead to a heading, as GitHub names its anchors:

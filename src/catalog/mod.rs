@@ -4,6 +4,7 @@
 //! compiled in and parsed once on first use.
 
 pub mod aws_models;
+pub mod iam;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

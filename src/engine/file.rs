@@ -196,6 +196,10 @@ fn link_to(
             .tree
             .as_ref()
             .and_then(|t| loader::template::placeholder_names(t, &skipped.resource)),
+        role: file
+            .tree
+            .as_ref()
+            .and_then(|t| loader::template::role_access(t, &skipped.resource)),
     }
 }
 
@@ -304,8 +308,23 @@ fn run_rules(
         (None, Some(link)) => link.placeholders.clone(),
         (None, None) => None,
     };
+    // What the template says the role allows: read only for a definition
+    // in or linked from a template, and only when the rule runs.
+    let role = if settings.enabled(rules::role_missing_permission::RULE.name) {
+        match (&definition.pointer, link) {
+            (Some(ptr), _) => file
+                .tree
+                .as_ref()
+                .and_then(|t| loader::template::role_access(t, ptr)),
+            (None, Some(link)) => link.role.clone(),
+            (None, None) => None,
+        }
+    } else {
+        None
+    };
     let mut cx = Context::new(machine, graph).with_settings(&settings.options, workflow_type);
     cx.placeholders = placeholders.as_ref();
+    cx.role = role.as_ref();
     for rule in &settings.rules {
         if let Some(check) = rule.check {
             check(&cx, diagnostics);

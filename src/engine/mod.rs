@@ -70,6 +70,9 @@ pub struct Link {
     pub replacements: Vec<loader::template::Replacement>,
     /// What the deploy fills in, to find placeholders nothing fills.
     pub placeholders: Option<loader::template::PlaceholderNames>,
+    /// What the resource's execution role allows, when the template says
+    /// (`role-missing-permission`).
+    pub role: Option<loader::template::RoleAccess>,
     /// The resource's `Metadata: {asl-lint: {ignore: [...]}}`, which applies
     /// to the definition it deploys (unused entries are reported on the
     /// template, where they are written).
@@ -81,6 +84,7 @@ type Deployment = (
     Option<WorkflowType>,
     loader::template::Substitutions,
     Vec<loader::template::Replacement>,
+    Option<loader::template::RoleAccess>,
 );
 
 impl Link {
@@ -89,6 +93,7 @@ impl Link {
             self.workflow_type,
             self.substitutions.clone(),
             self.replacements.clone(),
+            self.role.clone(),
         )
     }
 }

@@ -154,6 +154,7 @@ fn group(rule: &rules::Rule) -> &'static str {
         rules::Group::Input => "input",
         rules::Group::Structural => "structural",
         rules::Group::Cost => "cost",
+        rules::Group::Permissions => "permissions",
         rules::Group::Suppression => "suppression",
     }
 }

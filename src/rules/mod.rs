@@ -1,11 +1,12 @@
 //! The rule registry. One rule per file, in a folder per group (`cost/`,
-//! `input/`, `structural/`, `suppression/`), re-exported here so a rule's
+//! `input/`, `permissions/`, `structural/`, `suppression/`), re-exported here so a rule's
 //! path is `rules::<name>` whatever its group; registering a rule is one
 //! line in its folder's `mod.rs`, one in the re-exports and one in [`RULES`]. Each rule's doc is `rules/<name>.md`, compiled in, so a missing
 //! doc is a build error and `--explain` needs no files at run time.
 
 pub mod cost;
 pub mod input;
+pub mod permissions;
 pub mod structural;
 pub mod suppression;
 
@@ -22,6 +23,7 @@ pub use input::{
     invalid_json, invalid_yaml, io_error, missing_definition_file, unlintable_definition,
     yaml_implicit_type,
 };
+pub use permissions::role_missing_permission;
 pub use structural::{
     choice_without_default, conflicting_fields, duplicate_parameter_key, duplicate_state_name,
     empty_error_equals, field_not_allowed, heartbeat_not_below_timeout, invalid_choice_rule,
@@ -65,6 +67,9 @@ pub struct Context<'a, 't> {
     /// What the deploy fills in, for a definition in or linked from a
     /// template; `None` for a standalone file.
     pub placeholders: Option<&'a crate::loader::template::PlaceholderNames>,
+    /// What the execution role allows, for a definition in or linked from a
+    /// CloudFormation or SAM template; `None` when nothing says.
+    pub role: Option<&'a crate::loader::template::RoleAccess>,
 }
 
 /// A payload template (Parameters, ResultSelector, ...). Walk it with
@@ -84,6 +89,7 @@ impl<'a, 't> Context<'a, 't> {
             options: None,
             workflow_type: None,
             placeholders: None,
+            role: None,
         }
     }
 
@@ -181,6 +187,8 @@ pub enum Group {
     Structural,
     /// Valid, but wastes money.
     Cost,
+    /// What the execution role must allow for the definition to run.
+    Permissions,
     /// About `asl-lint-disable` directives themselves.
     Suppression,
 }
@@ -263,6 +271,7 @@ pub static RULES: &[&Rule] = &[
     &retry_catch_order::RULE,
     &retry_duplicates_billable_start::RULE,
     &retry_storm::RULE,
+    &role_missing_permission::RULE,
     &sequential_independent_jobs::RULE,
     &standard_for_short_high_volume::RULE,
     &start_without_native_cap::RULE,
@@ -341,16 +350,25 @@ impl Group {
             Group::Input => "input",
             Group::Structural => "structural",
             Group::Cost => "cost",
+            Group::Permissions => "permissions",
             Group::Suppression => "suppression",
         }
     }
 }
 
 /// Group names that select like rule names, and `ALL`.
-pub const GROUP_SELECTORS: &[&str] = &["input", "structural", "cost", "suppression", "ALL"];
+pub const GROUP_SELECTORS: &[&str] = &[
+    "input",
+    "structural",
+    "cost",
+    "permissions",
+    "suppression",
+    "ALL",
+];
 
 /// The rules a selector names: one rule by its name, every rule of a group
-/// (`input`, `structural`, `cost`, `suppression`), or every rule (`ALL`).
+/// (`input`, `structural`, `cost`, `permissions`, `suppression`), or every
+/// rule (`ALL`).
 /// Wherever a list of rules is accepted, groups are too.
 pub fn select(selector: &str) -> Option<Vec<&'static str>> {
     if let Some(rule) = by_name(selector) {

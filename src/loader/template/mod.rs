@@ -16,11 +16,13 @@ use crate::loader::tree::{Member, Node, Span};
 
 mod intrinsics;
 mod placeholders;
+mod role;
 mod scalars;
 mod substitutions;
 
 pub use intrinsics::*;
 pub use placeholders::*;
+pub use role::*;
 pub use scalars::*;
 pub use substitutions::*;
 
