@@ -523,7 +523,14 @@ fn the_talks_scenarios_give_exactly_the_expected_findings() {
                 ("express-incompatible", "error"),
                 ("unbounded-billable-resource", "warning"),
             ],
+        ),        (
+            "data-flow/order.asl.json",
+            &[
+                ("missing-input-field", "warning"),
+                ("missing-input-field", "warning"),
+            ],
         ),
+        ("data-flow/order-fixed.asl.json", &[]),
     ];
     let examples = root().join("examples");
     for (file, findings) in expected {
