@@ -23,7 +23,7 @@ Hostile shapes (each benchmarked at N and 4N bytes of input, to show growth):
   sdktypos N aws-sdk: Tasks like `sdk`'s, every other one with its action misspelt by
            case, the rest with a parameter lower-cased, and all with a Retry error name
            that lacks its `Exception` suffix: findings and "did you mean" on every Task
-  samdefs  a SAM template with N small inline definitions
+  samdefs  a SAM template with N small inline definitions, each with a misspelt Next
   deploys  a folder: one DefinitionUri file deployed by N SAM resources, each with its
            own DefinitionSubstitutions (OUT is the folder)
   tflocals a folder of N `.tf` files, each loading the definition through `local.NAME`
@@ -231,7 +231,7 @@ def samdefs(n):
             "          Wait:",
             "            Type: Wait",
             f"            Seconds: {i % 60 + 1}",
-            "            Next: Done",
+            "            Next: Dne",
             "          Done:",
             "            Type: Succeed",
         ]

@@ -42,6 +42,8 @@ pub struct LineCol {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
+        #[cfg(test)]
+        LINE_INDEX_BUILDS.with(|c| c.set(c.get() + 1));
         // memchr scans a word at a time: this runs over every file with
         // findings, and a byte loop was 4% of a corpus run's instructions.
         let mut starts = vec![0];
@@ -114,6 +116,8 @@ fn char_starts(bytes: &[u8]) -> usize {
 
 #[cfg(test)]
 thread_local! {
+    /// Line indexes built on this thread (a work counter for tests).
+    pub static LINE_INDEX_BUILDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// Bytes looked at by character counts on this thread (a work counter
     /// for tests: no test times anything).
     pub static BYTES_COUNTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };

@@ -243,7 +243,15 @@ pub fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
 
 fn single(input: &Input, settings: &Settings, diagnostic: Diagnostic) -> FileReport {
     let findings = if settings.enabled(diagnostic.rule) {
-        place(&input.display, "", FileKind::Json, None, vec![diagnostic])
+        let lines = std::cell::OnceCell::new();
+        place(
+            &input.display,
+            "",
+            FileKind::Json,
+            None,
+            vec![diagnostic],
+            &lines,
+        )
     } else {
         Vec::new()
     };
