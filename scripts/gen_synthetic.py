@@ -245,14 +245,16 @@ def write_folder(out, files):
             f.write(text)
 
 
-# A definition with findings that every deployment shares (a Task without a
-# timeout, a misspelt Next) and a placeholder each deployment fills.
+# A definition with placeholders each deployment fills: `Then` names a state
+# that does not exist, so every deployment has findings of its own.
 DEPLOYED = json.dumps({
     "StartAt": "Call",
     "States": {
         "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                  "Parameters": {"FunctionName": "${Fn}", "Payload.$": "$"}, "Next": "Wait"},
-        "Wait": {"Type": "Wait", "Seconds": "${Pause}", "Next": "Dones"},
+        "Wait": {"Type": "Wait", "Seconds": "${Pause}", "Next": "Check"},
+        "Check": {"Type": "Choice", "Default": "Done", "Choices": [
+            {"Variable": f"$.k{j}", "BooleanEquals": True, "Next": "${Then}"} for j in range(8)]},
         "Done": {"Type": "Succeed"},
     },
 }, indent=2) + "\n"
@@ -269,12 +271,14 @@ def deploys(n, out):
             "      DefinitionSubstitutions:",
             f"        Fn: fn-{i}",
             f"        Pause: {i % 60 + 1}",
+            # A state that does not exist: a finding of this deployment's own.
+            f"        Then: Done{i}",
         ]
     write_folder(out, {"sm.asl.json": DEPLOYED, "template.yaml": "\n".join(template + [""])})
 
 
 def tflocals(n, out):
-    files = {"sm.asl.json": DEPLOYED.replace('"${Pause}"', "5")}
+    files = {"sm.asl.json": DEPLOYED.replace('"${Pause}"', "5").replace("${Then}", "Dones")}
     for i in range(n):
         files[f"m{i}.tf"] = (
             f'locals {{\n  def_{i} = templatefile("${{path.module}}/sm.asl.json", {{ Fn = "fn-{i}" }})\n}}\n\n'

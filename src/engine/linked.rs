@@ -5,7 +5,7 @@ use crate::config::WorkflowType;
 use crate::diagnostic::Finding;
 pub use crate::discovery::{Input, Source};
 use crate::rules::{self, file_too_large::MAX_FILE_BYTES};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::*;
@@ -69,20 +69,21 @@ pub(super) fn relint_linked<'s>(
     // A file several state machines deploy is linted once per distinct
     // (workflow type, substitutions, rewrites) triple, in template order; findings that
     // only a later pair has say which resource deploys it that way.
-    let mut done: HashMap<PathBuf, Vec<Deployment>> = HashMap::new();
+    // Deployments and finding identities in hash sets: 2,000 resources
+    // deploying one file compared every pair of deployments and of findings.
+    let mut done: HashMap<PathBuf, HashSet<Deployment>> = HashMap::new();
+    let mut merged: HashMap<PathBuf, Merged> = HashMap::new();
     let mut extra: Vec<FileReport> = Vec::new();
     let mut extra_of: HashMap<PathBuf, usize> = HashMap::new();
     for link in links {
         let Some(target) = canonical(&link.target) else {
             continue;
         };
-        let pair = link.deployment();
         let seen = done.entry(target.clone()).or_default();
-        if seen.contains(&pair) {
+        let first = seen.is_empty();
+        if !seen.insert(link.deployment()) {
             continue;
         }
-        let first = seen.is_empty();
-        seen.push(pair);
         let report = match by_path.get(&target) {
             Some(&i) => lint_linked(&inputs[i], &settings_for(&inputs[i]), Some(&link)),
             None => {
@@ -100,14 +101,34 @@ pub(super) fn relint_linked<'s>(
             (None, None) => None,
         };
         match (first, slot) {
-            (true, Some(existing)) => *existing = report,
+            (true, Some(existing)) => {
+                merged.insert(target, Merged::new(&report));
+                *existing = report;
+            }
             (true, None) => {
+                merged.insert(target.clone(), Merged::new(&report));
                 extra_of.insert(target, extra.len());
                 extra.push(report);
             }
-            (false, Some(existing)) => merge_deployment(existing, report, &link),
+            (false, Some(existing)) => {
+                if let Some(m) = merged.get_mut(&target) {
+                    m.add(existing, report, &link);
+                }
+            }
             (false, None) => {}
         }
+    }
+    // Each merged report sorted once, after all its deployments.
+    for (target, m) in merged {
+        if !m.grown {
+            continue;
+        }
+        let slot = match (by_path.get(&target), extra_of.get(&target)) {
+            (Some(&i), _) => &mut reports[i],
+            (None, Some(&j)) => &mut extra[j],
+            (None, None) => continue,
+        };
+        Merged::finish(slot);
     }
     if !extra.is_empty() {
         // Files only a template named join the report in path order.
@@ -116,8 +137,6 @@ pub(super) fn relint_linked<'s>(
     }
 }
 
-/// Adds to `existing` the findings of another deployment of the same file
-/// that it does not already have, naming the resource that deploys it so.
 /// Lints in-memory `bytes` of a file as the templates in `links` deploy it
 /// (the language server's view of a `DefinitionUri` file open beside its
 /// template): once per distinct (workflow type, substitutions, rewrites), the
@@ -128,50 +147,225 @@ pub fn lint_bytes_deployed(
     settings: &Settings,
     links: &[Link],
 ) -> FileReport {
-    let mut report: Option<FileReport> = None;
-    let mut seen: Vec<Deployment> = Vec::new();
+    let mut report: Option<(FileReport, Merged)> = None;
+    let mut seen: HashSet<Deployment> = HashSet::new();
     for link in links {
-        let pair = link.deployment();
-        if seen.contains(&pair) {
+        if !seen.insert(link.deployment()) {
             continue;
         }
-        seen.push(pair);
         let linted = catch_panic(|| lint_bytes_linked(input, bytes.clone(), settings, Some(link)))
             .unwrap_or_else(|what| {
                 single(input, settings, rules::internal_error::diagnostic(&what))
             });
         match &mut report {
-            None => report = Some(linted),
-            Some(existing) => merge_deployment(existing, linted, link),
+            None => {
+                let m = Merged::new(&linted);
+                report = Some((linted, m));
+            }
+            Some((existing, m)) => m.add(existing, linted, link),
         }
     }
-    report.unwrap_or_else(|| lint_bytes_guarded(input, bytes, settings))
+    match report {
+        Some((mut existing, m)) => {
+            if m.grown {
+                Merged::finish(&mut existing);
+            }
+            existing
+        }
+        None => lint_bytes_guarded(input, bytes, settings),
+    }
 }
 
-pub(super) fn merge_deployment(existing: &mut FileReport, other: FileReport, link: &Link) {
-    let same = |a: &Finding, b: &Finding| {
-        a.rule == b.rule && a.span == b.span && a.message == b.message && a.severity == b.severity
-    };
-    let how = match link.workflow_type {
-        Some(WorkflowType::Express) => " as an Express workflow",
-        Some(WorkflowType::Standard) => " as a Standard workflow",
-        None => "",
-    };
-    for mut f in other.findings {
-        if existing.findings.iter().any(|e| same(e, &f)) {
-            continue;
+/// What makes two findings of deployments of one file the same finding.
+type FindingKey = (&'static str, crate::source::Span, String, Severity);
+
+fn key(f: &Finding) -> FindingKey {
+    #[cfg(test)]
+    MERGE_WORK.with(|c| c.set(c.get() + 1));
+    (f.rule, f.span, f.message.clone(), f.severity)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Findings keyed or sorted while merging deployments (a work counter).
+    static MERGE_WORK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The findings a file's merged report already has, by identity, so that
+/// each deployment's findings are merged in time proportional to their
+/// number, not to the number already merged.
+pub(super) struct Merged {
+    keys: HashSet<FindingKey>,
+    /// Findings were appended: the report needs sorting once at the end.
+    grown: bool,
+}
+
+impl Merged {
+    pub(super) fn new(first: &FileReport) -> Merged {
+        Merged {
+            keys: first.findings.iter().map(key).collect(),
+            grown: false,
         }
-        f.message.push_str(&format!(
-            " (when `{}` deploys it as `{}`{how})",
-            link.template, link.resource
-        ));
-        existing.findings.push(f);
     }
-    existing
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    existing.suppressed += other.suppressed;
-    if existing.text.is_none() {
-        existing.text = other.text;
+
+    /// Adds to `existing` the findings of another deployment of the same
+    /// file that it does not already have, naming the resource that deploys
+    /// it so. The appended findings are sorted in by [`Merged::finish`].
+    pub(super) fn add(&mut self, existing: &mut FileReport, other: FileReport, link: &Link) {
+        let how = match link.workflow_type {
+            Some(WorkflowType::Express) => " as an Express workflow",
+            Some(WorkflowType::Standard) => " as a Standard workflow",
+            None => "",
+        };
+        for mut f in other.findings {
+            if self.keys.contains(&key(&f)) {
+                continue;
+            }
+            f.message.push_str(&format!(
+                " (when `{}` deploys it as `{}`{how})",
+                link.template, link.resource
+            ));
+            // The merged report holds the finding as it now reads.
+            self.keys.insert(key(&f));
+            existing.findings.push(f);
+            self.grown = true;
+        }
+        existing.suppressed += other.suppressed;
+        if existing.text.is_none() {
+            existing.text = other.text;
+        }
+    }
+
+    /// Report order (a stable sort: findings with equal keys keep the order
+    /// of the deployments, as sorting after each merge did).
+    pub(super) fn finish(report: &mut FileReport) {
+        #[cfg(test)]
+        MERGE_WORK.with(|c| c.set(c.get() + report.findings.len()));
+        report
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &'static str, at: usize, message: &str) -> Finding {
+        Finding {
+            file: "sm.asl.json".into(),
+            rule,
+            severity: Severity::Error,
+            message: message.into(),
+            label: None,
+            help: None,
+            state: None,
+            definition: None,
+            pointer: String::new(),
+            span: crate::source::Span::new(at, at + 1),
+            start: crate::source::LineCol {
+                line: 1,
+                column: at + 1,
+            },
+            end: crate::source::LineCol {
+                line: 1,
+                column: at + 2,
+            },
+            related: Vec::new(),
+            fingerprint: String::new(),
+            fix: None,
+            path: None,
+        }
+    }
+
+    fn report(findings: Vec<Finding>) -> FileReport {
+        FileReport {
+            path: "sm.asl.json".into(),
+            outcome: Outcome::Linted,
+            definitions: 1,
+            suppressed: 0,
+            findings,
+            text: None,
+            links: Vec::new(),
+        }
+    }
+
+    fn link(resource: &str) -> Link {
+        Link {
+            target: PathBuf::from("sm.asl.json"),
+            display: "sm.asl.json".into(),
+            template: "template.yaml".into(),
+            resource: resource.into(),
+            workflow_type: None,
+            substitutions: Default::default(),
+            replacements: Vec::new(),
+            placeholders: None,
+            ignore: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn many_deployments_merge_in_linear_work() {
+        // Each deployment names a state of its own that does not exist.
+        let text = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Next": "${Then}"}}}"#;
+        let n = 400;
+        let links: Vec<Link> = (0..n)
+            .map(|i| {
+                let mut l = link(&format!("M{i}"));
+                l.substitutions.insert("Then".into(), format!("Done{i}"));
+                l
+            })
+            .collect();
+        let input = Input {
+            display: "sm.asl.json".into(),
+            source: Source::Stdin(Vec::new()),
+            explicit: true,
+        };
+        MERGE_WORK.with(|c| c.set(0));
+        let merged = lint_bytes_deployed(
+            &input,
+            text.as_bytes().to_vec(),
+            &Settings::default(),
+            &links,
+        );
+        let work = MERGE_WORK.with(|c| c.get());
+        let found = merged.findings.len();
+        assert!(found >= n, "{found} findings");
+        // Keying each finding about twice and one sort; comparing with all
+        // merged so far, or sorting after each deployment, is ~n*n/2.
+        assert!(work <= 4 * found, "{work} steps to merge {found} findings");
+    }
+
+    #[test]
+    fn deployments_merge_once_per_new_finding_in_report_order() {
+        let mut existing = report(vec![finding("a", 5, "shared"), finding("b", 1, "first")]);
+        let mut m = Merged::new(&existing);
+        m.add(
+            &mut existing,
+            report(vec![finding("a", 5, "shared"), finding("c", 3, "own")]),
+            &link("Second"),
+        );
+        // The same finding in a third deployment is that deployment's own:
+        // the merged one reads differently (it names the second resource).
+        m.add(
+            &mut existing,
+            report(vec![finding("c", 3, "own"), finding("a", 5, "shared")]),
+            &link("Third"),
+        );
+        Merged::finish(&mut existing);
+        let got: Vec<String> = existing
+            .findings
+            .iter()
+            .map(|f| format!("{} {}", f.rule, f.message))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "b first",
+                "c own (when `template.yaml` deploys it as `Second`)",
+                "c own (when `template.yaml` deploys it as `Third`)",
+                "a shared",
+            ]
+        );
     }
 }
