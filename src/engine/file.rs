@@ -16,6 +16,7 @@ pub(super) fn lint_bytes_linked(
     bytes: Vec<u8>,
     settings: &Settings,
     link: Option<&Link>,
+    modules: &Modules,
 ) -> FileReport {
     let mut report = FileReport {
         path: input.display.clone(),
@@ -38,7 +39,7 @@ pub(super) fn lint_bytes_linked(
         report.outcome = Outcome::NotADefinition;
         return report;
     }
-    let mut file = load(input, bytes, kind, link);
+    let mut file = load(input, bytes, kind, link, modules);
     let mut file_level = load_problems(&file);
     report.links = template_links(input, &file, &mut file_level);
     let definitions = file.definitions();
@@ -90,14 +91,23 @@ pub(super) fn lint_bytes_linked(
 
 /// Loads the file; one a template deploys gets its substitutions and
 /// rewrites, and a Terraform file that names `local.` its module's locals.
-fn load(input: &Input, bytes: Vec<u8>, kind: FileKind, link: Option<&Link>) -> LoadedFile {
+fn load(
+    input: &Input,
+    bytes: Vec<u8>,
+    kind: FileKind,
+    link: Option<&Link>,
+    modules: &Modules,
+) -> LoadedFile {
     let mut file = match (link, kind, &input.source) {
         (Some(_), _, _) => loader::load_templated(bytes, kind),
         // `local.NAME` may be defined in another file of the module.
         (None, FileKind::Terraform, Source::Path(path))
             if memchr::memmem::find(&bytes, b"local.").is_some() =>
         {
-            loader::load_in_module(bytes, &module_files(path))
+            let (module, own) = modules.of(path);
+            loader::load_in_module(bytes, &|name| {
+                module.get()?.find(name, &own, linked::MAX_MODULE_FILES)
+            })
         }
         (None, _, _) => loader::load(bytes, kind),
     };

@@ -4,6 +4,7 @@
 use crate::config::WorkflowType;
 use crate::diagnostic::Finding;
 pub use crate::discovery::{Input, Source};
+use crate::loader::terraform::ModuleLocals;
 use crate::rules::{self, file_too_large::MAX_FILE_BYTES};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -13,33 +14,77 @@ use super::*;
 /// At most this many other `.tf` files of a module are read for its locals.
 pub(super) const MAX_MODULE_FILES: usize = 256;
 
-/// The texts of the other `.tf` files in `path`'s folder (a Terraform
-/// module), in name order; unreadable or oversized ones are left out.
-pub(super) fn module_files(path: &std::path::Path) -> Vec<String> {
-    let Some(dir) = path.parent() else {
-        return Vec::new();
-    };
-    let dir = if dir.as_os_str().is_empty() {
-        std::path::Path::new(".")
-    } else {
-        dir
-    };
+/// The Terraform modules (folders) of one run, each read and indexed once
+/// and shared by all its files that name `local.X`: every file of a
+/// 2,000-file module used to list, stat, read and scan the whole folder.
+#[derive(Default)]
+pub(super) struct Modules {
+    folders: std::sync::Mutex<HashMap<PathBuf, std::sync::Arc<std::sync::OnceLock<ModuleLocals>>>>,
+}
+
+impl Modules {
+    /// The locals of `path`'s folder (read on first use), and `path`'s own
+    /// file name, which lookups skip.
+    pub(super) fn of(
+        &self,
+        path: &std::path::Path,
+    ) -> (std::sync::Arc<std::sync::OnceLock<ModuleLocals>>, String) {
+        let own = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        let cell = {
+            let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+            folders.entry(dir.to_path_buf()).or_default().clone()
+        };
+        // Outside the lock: other folders are read meanwhile; a second file
+        // of this folder waits for the first read instead of repeating it.
+        cell.get_or_init(|| read_module(dir));
+        (cell, own)
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Module folders read on this thread (a work counter for tests).
+    static MODULE_READS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The `.tf` files of a folder (a Terraform module) in name order: the
+/// first MAX_MODULE_FILES + 1, so that each file has MAX_MODULE_FILES others.
+/// Symlinks are left out (the module is this folder's own files), and
+/// unreadable or oversized files are kept as `None`.
+fn read_module(dir: &std::path::Path) -> ModuleLocals {
+    #[cfg(test)]
+    MODULE_READS.with(|c| c.set(c.get() + 1));
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
+        return ModuleLocals::new(Vec::new());
     };
-    let mut others: Vec<PathBuf> = entries
+    let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.file_name() != path.file_name())
-        // Not through a symlink: the module is this folder's own files.
-        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
         .collect();
-    others.sort();
-    others.truncate(MAX_MODULE_FILES);
-    others
-        .iter()
-        .filter_map(|p| crate::read::read_text_capped(p, MAX_FILE_BYTES).ok())
-        .collect()
+    files.sort();
+    let mut kept = Vec::new();
+    for p in files {
+        if kept.len() > MAX_MODULE_FILES {
+            break;
+        }
+        if !std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        kept.push((name, crate::read::read_text_capped(&p, MAX_FILE_BYTES).ok()));
+    }
+    ModuleLocals::new(kept)
 }
 
 /// Lints the files templates deploy through `DefinitionUri` with what the
@@ -51,6 +96,7 @@ pub(super) fn relint_linked<'s>(
     inputs: &[Input],
     reports: &mut Vec<FileReport>,
     settings_for: &(dyn Fn(&Input) -> std::borrow::Cow<'s, Settings> + Sync),
+    modules: &Modules,
 ) {
     let mut links: Vec<Link> = reports.iter().flat_map(|r| r.links.clone()).collect();
     if links.is_empty() {
@@ -85,14 +131,14 @@ pub(super) fn relint_linked<'s>(
             continue;
         }
         let report = match by_path.get(&target) {
-            Some(&i) => lint_linked(&inputs[i], &settings_for(&inputs[i]), Some(&link)),
+            Some(&i) => lint_linked(&inputs[i], &settings_for(&inputs[i]), Some(&link), modules),
             None => {
                 let input = Input {
                     display: link.display.clone(),
                     source: Source::Path(link.target.clone()),
                     explicit: true,
                 };
-                lint_linked(&input, &settings_for(&input), Some(&link))
+                lint_linked(&input, &settings_for(&input), Some(&link), modules)
             }
         };
         let slot = match (by_path.get(&target), extra_of.get(&target)) {
@@ -149,14 +195,16 @@ pub fn lint_bytes_deployed(
 ) -> FileReport {
     let mut report: Option<(FileReport, Merged)> = None;
     let mut seen: HashSet<Deployment> = HashSet::new();
+    let modules = Modules::default();
     for link in links {
         if !seen.insert(link.deployment()) {
             continue;
         }
-        let linted = catch_panic(|| lint_bytes_linked(input, bytes.clone(), settings, Some(link)))
-            .unwrap_or_else(|what| {
-                single(input, settings, rules::internal_error::diagnostic(&what))
-            });
+        let linted =
+            catch_panic(|| lint_bytes_linked(input, bytes.clone(), settings, Some(link), &modules))
+                .unwrap_or_else(|what| {
+                    single(input, settings, rules::internal_error::diagnostic(&what))
+                });
         match &mut report {
             None => {
                 let m = Merged::new(&linted);
@@ -302,6 +350,54 @@ mod tests {
             placeholders: None,
             ignore: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_terraform_module_is_read_once_for_all_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let n = 40;
+        std::fs::write(
+            dir.path().join("sm.asl.json"),
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}"#,
+        )
+        .unwrap();
+        for i in 0..n {
+            // Each file deploys the local the next file defines.
+            std::fs::write(
+                dir.path().join(format!("m{i:02}.tf")),
+                format!(
+                    "locals {{\n  def_{i} = file(\"${{path.module}}/sm.asl.json\")\n}}\n\n\
+                     resource \"aws_sfn_state_machine\" \"m{i}\" {{\n  definition = local.def_{}\n}}\n",
+                    (i + 1) % n
+                ),
+            )
+            .unwrap();
+        }
+        let inputs: Vec<Input> = (0..n)
+            .map(|i| Input {
+                display: format!("m{i:02}.tf"),
+                source: Source::Path(dir.path().join(format!("m{i:02}.tf"))),
+                explicit: true,
+            })
+            .collect();
+        MODULE_READS.with(|c| c.set(0));
+        let reports = lint_all(&inputs, &Settings::default(), Some(1));
+        assert_eq!(MODULE_READS.with(|c| c.get()), 1);
+        // Every local was found in the other file: the definition is linted
+        // (its broken Next is reported), never "no locals block defines".
+        let messages: Vec<&str> = reports
+            .iter()
+            .flat_map(|r| &r.findings)
+            .map(|f| f.message.as_str())
+            .collect();
+        assert!(
+            messages.iter().all(|m| !m.contains("no `locals` block")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("`Nowhere`")),
+            "{messages:?}"
+        );
     }
 
     #[test]
