@@ -23,6 +23,9 @@ Hostile shapes (each benchmarked at N and 4N bytes of input, to show growth):
   sdktypos N aws-sdk: Tasks like `sdk`'s, every other one with its action misspelt by
            case, the rest with a parameter lower-cased, and all with a Retry error name
            that lacks its `Exception` suffix: findings and "did you mean" on every Task
+  typosline `typos` minified: N findings on one line
+  jointypos a template whose DefinitionString joins N parts on one flow line, each a
+           state with a misspelt Next: N findings on one long line, mapped through parts
   samdefs  a SAM template with N small inline definitions, each with a misspelt Next
   deploys  a folder: one DefinitionUri file deployed by N SAM resources, each with its
            own DefinitionSubstitutions (OUT is the folder)
@@ -129,6 +132,18 @@ def typos(n):
     states = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}x"} for i in range(n)}
     states[f"S{n}"] = {"Type": "Succeed"}
     return {"StartAt": "S0", "States": states}
+
+
+def typosline(n):
+    return json.dumps(typos(n)) + "\n"
+
+
+def jointypos(n):
+    parts = [json.dumps('{"StartAt":"S0","States":{')]
+    parts += [json.dumps(f'"S{i}":{{"Type":"Pass","Next":"S{i + 1}x"}},') for i in range(n)]
+    parts.append(json.dumps(f'"S{n}":{{"Type":"Succeed"}}}}}}'))
+    return ("Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n"
+            "    Properties:\n      DefinitionString: {\"Fn::Join\": [\"\", [" + ", ".join(parts) + "]]}\n")
 
 
 def longname(n):
@@ -332,6 +347,7 @@ def main():
         "dense": dense, "typos": typos, "longname": longname, "intrinsic": intrinsic,
         "aliases": aliases, "join": join, "sdk": sdk, "sdktypos": sdktypos,
         "samdefs": samdefs, "implicit": implicit, "costcycle": costcycle,
+        "typosline": typosline, "jointypos": jointypos,
     }[kind]
     made = make(n)
     with open(out, "w", encoding="utf-8") as f:

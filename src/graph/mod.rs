@@ -1070,8 +1070,8 @@ mod tests {
             // self-loops and chords included; sometimes no ring at all.
             let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
             if round % 7 != 0 {
-                for v in 0..n {
-                    succ[v].push((v + 1) % n);
+                for (v, next) in succ.iter_mut().enumerate() {
+                    next.push((v + 1) % n);
                 }
             }
             for _ in 0..next(4) {

@@ -361,13 +361,15 @@ pub struct ModuleLocals {
     /// File names and texts (`None`: unreadable), in name order.
     files: Vec<(String, Option<String>)>,
     /// Each local's first definition in each file: (file, body), files in order.
-    names: std::collections::HashMap<String, Vec<(usize, (usize, usize))>>,
+    names: std::collections::HashMap<String, Vec<Definition>>,
 }
+
+/// Where a module's file defines a local: (file, body's byte range).
+type Definition = (usize, (usize, usize));
 
 impl ModuleLocals {
     pub fn new(files: Vec<(String, Option<String>)>) -> ModuleLocals {
-        let mut names: std::collections::HashMap<String, Vec<(usize, (usize, usize))>> =
-            Default::default();
+        let mut names: std::collections::HashMap<String, Vec<Definition>> = Default::default();
         for (i, (_, text)) in files.iter().enumerate() {
             for (name, body) in text.as_deref().map(local_names).unwrap_or_default() {
                 names.entry(name.to_string()).or_default().push((i, body));
