@@ -181,23 +181,28 @@ fn decode(bytes: Vec<u8>, problems: &mut Vec<LoadProblem>) -> Result<String, Str
 
 /// Decodes and parses one file as `kind`. Never fails: problems are recorded.
 pub fn load(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
-    load_with(bytes, kind, false, &[])
+    load_with(bytes, kind, false, &|_| None)
 }
 
-/// [`load`] for a Terraform file whose module (its folder) has these other
-/// `.tf` files: their `locals` blocks name definitions too.
-pub fn load_in_module(bytes: Vec<u8>, module: &[String]) -> LoadedFile {
-    load_with(bytes, FileKind::Terraform, false, module)
+/// [`load`] for a Terraform file whose module (its folder) has other `.tf`
+/// files: their `locals` blocks name definitions too (`others` looks one up).
+pub fn load_in_module<'m>(bytes: Vec<u8>, others: &dyn Fn(&str) -> Option<&'m str>) -> LoadedFile {
+    load_with(bytes, FileKind::Terraform, false, others)
 }
 
 /// [`load`] for a file that a template substitutes before deploying it
 /// (SAM `DefinitionUri`, Terraform `templatefile`): `${...}` outside JSON
 /// strings is an opaque value, not a syntax error.
 pub fn load_templated(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
-    load_with(bytes, kind, true, &[])
+    load_with(bytes, kind, true, &|_| None)
 }
 
-fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool, module: &[String]) -> LoadedFile {
+fn load_with<'m>(
+    bytes: Vec<u8>,
+    kind: FileKind,
+    templated: bool,
+    others: &dyn Fn(&str) -> Option<&'m str>,
+) -> LoadedFile {
     let mut problems = Vec::new();
     let text = match decode(bytes, &mut problems) {
         Ok(text) => text,
@@ -225,7 +230,7 @@ fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool, module: &[String])
     }
     let tree = match kind {
         FileKind::Terraform => {
-            let (tree, extracted) = terraform::extract(&text, module);
+            let (tree, extracted) = terraform::extract(&text, others);
             return LoadedFile {
                 text,
                 tree: Some(tree),

@@ -21,17 +21,16 @@ pub fn mentions_state_machine(text: &str) -> bool {
 
 /// The state machine resources in a `.tf` file, as a small tree (so that
 /// findings can point at `definition` through a JSON pointer) and the
-/// definitions they reference. `module` holds the other `.tf` files of its
-/// folder, whose `locals` count too.
-pub fn extract(text: &str, module: &[String]) -> (Node, Extracted) {
-    let mut locals = locals_blocks(text);
-    for other in module {
-        locals.extend(locals_blocks(other));
-    }
-    let local = |name: &str| {
-        locals
-            .iter()
-            .find_map(|body| attribute(body, name).map(|(_, e)| e))
+/// definitions they reference. `others` looks a local up in the other `.tf`
+/// files of its folder (a [`ModuleLocals`]), whose `locals` count too.
+pub fn extract<'m>(text: &str, others: &dyn Fn(&str) -> Option<&'m str>) -> (Node, Extracted) {
+    // This file's locals by name, indexed once: a lookup does not scan the
+    // file's `locals` blocks again.
+    let own: std::collections::HashMap<&str, (usize, usize)> =
+        local_names(text).into_iter().collect();
+    let local = |name: &str| match own.get(name) {
+        Some(&(start, end)) => attribute(&text[start..end], name).map(|(_, e)| e),
+        None => others(name),
     };
     let mut machines = Vec::new();
     let mut out = Extracted::default();
@@ -304,8 +303,8 @@ fn hcl_literal_path(e: &str) -> Option<&str> {
     (!body.contains(['"', '\\'])).then_some(body)
 }
 
-/// The bodies of the file's `locals { ... }` blocks.
-fn locals_blocks(text: &str) -> Vec<&str> {
+/// The bodies of the file's `locals { ... }` blocks, as byte ranges.
+fn locals_blocks(text: &str) -> Vec<(usize, usize)> {
     let mut bodies = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -316,12 +315,87 @@ fn locals_blocks(text: &str) -> Vec<&str> {
             let open = offset + (line.len() - rest.trim_start().len());
             let close = block_end(text, open);
             if close > open {
-                bodies.push(&text[open + 1..close]);
+                bodies.push((open + 1, close));
             }
         }
         offset += line.len();
     }
     bodies
+}
+
+/// Each local a file's `locals` blocks define, with the body of the first
+/// block that defines it (where [`attribute`] finds it), in file order.
+fn local_names(text: &str) -> Vec<(&str, (usize, usize))> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (start, end) in locals_blocks(text) {
+        let body = &text[start..end];
+        // The lines `attribute` would match at the block's top level.
+        let mut depth = 0usize;
+        for line in body.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if depth == 0 {
+                let name_len = trimmed
+                    .bytes()
+                    .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                    .count();
+                let name = &trimmed[..name_len];
+                if name_len > 0
+                    && trimmed[name_len..].trim_start().starts_with('=')
+                    && seen.insert(name)
+                {
+                    out.push((name, (start, end)));
+                }
+            }
+            depth += line.matches('{').count();
+            depth = depth.saturating_sub(line.matches('}').count());
+        }
+    }
+    out
+}
+
+/// The `locals` of a Terraform module's `.tf` files (a folder's, in name
+/// order), read and indexed by name once per folder: each of 2,000 files
+/// that names `local.X` used to read and scan every other file.
+pub struct ModuleLocals {
+    /// File names and texts (`None`: unreadable), in name order.
+    files: Vec<(String, Option<String>)>,
+    /// Each local's first definition in each file: (file, body), files in order.
+    names: std::collections::HashMap<String, Vec<Definition>>,
+}
+
+/// Where a module's file defines a local: (file, body's byte range).
+type Definition = (usize, (usize, usize));
+
+impl ModuleLocals {
+    pub fn new(files: Vec<(String, Option<String>)>) -> ModuleLocals {
+        let mut names: std::collections::HashMap<String, Vec<Definition>> = Default::default();
+        for (i, (_, text)) in files.iter().enumerate() {
+            for (name, body) in text.as_deref().map(local_names).unwrap_or_default() {
+                names.entry(name.to_string()).or_default().push((i, body));
+            }
+        }
+        ModuleLocals { files, names }
+    }
+
+    /// The expression of local `name` in the first file that defines it
+    /// among the first `limit` files other than `own` (a file name).
+    pub fn find(&self, name: &str, own: &str, limit: usize) -> Option<&str> {
+        let own_index = self.files.iter().position(|(n, _)| n == own);
+        self.names.get(name)?.iter().find_map(|&(i, (start, end))| {
+            // The file's rank among the others.
+            let rank = match own_index {
+                Some(o) if o == i => return None,
+                Some(o) if o < i => i - 1,
+                _ => i,
+            };
+            if rank >= limit {
+                return None;
+            }
+            let text = self.files[i].1.as_deref()?;
+            attribute(&text[start..end], name).map(|(_, e)| e)
+        })
+    }
 }
 
 /// The offset of the `}` closing the block opened at `open`, skipping
@@ -431,7 +505,7 @@ resource "aws_sfn_state_machine" "inline" {
 
     #[test]
     fn finds_file_references_and_inline_hcl() {
-        let (tree, found) = extract(TF, &[]);
+        let (tree, found) = extract(TF, &|_| None);
         assert_eq!(found.skipped.len(), 2);
         assert_eq!(
             found.skipped[0].reason,
@@ -453,7 +527,7 @@ resource "aws_sfn_state_machine" "inline" {
         // Found by the mutation test: the block's end fell inside 'é'.
         let (_, found) = extract(
             "resource \"aws_sfn_state_machine\" \"p\" {\n definition = file(\"a.json\")\né",
-            &[],
+            &|_| None,
         );
         assert_eq!(
             found.skipped[0].reason,
@@ -482,7 +556,7 @@ resource "aws_sfn_state_machine" "inline" {
     fn locals_that_refer_to_each_other_in_a_cycle_end() {
         let (_, found) = extract(
             "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_sfn_state_machine\" \"p\" {\n definition = local.a\n}\n",
-            &[],
+            &|_| None,
         );
         assert!(matches!(
             found.skipped[0].reason,
@@ -494,12 +568,12 @@ resource "aws_sfn_state_machine" "inline" {
     fn other_resources_and_broken_text_are_ignored() {
         let (_, found) = extract(
             "resource \"aws_lambda_function\" \"f\" {}\n# aws_sfn_state_machine\n",
-            &[],
+            &|_| None,
         );
         assert!(found.skipped.is_empty());
         let (_, found) = extract(
             "resource \"aws_sfn_state_machine\" \"x\" {\n definition = file(\"a.json\")\n",
-            &[],
+            &|_| None,
         );
         assert_eq!(
             found.skipped[0].reason,
