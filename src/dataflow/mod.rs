@@ -123,15 +123,15 @@ impl Trail {
 }
 
 /// The inputs of every state of one definition.
-pub struct DataFlow<'t> {
+pub struct DataFlow<'a, 't> {
     inputs: Vec<Vec<Alt>>,
-    plans: Vec<Plan<'t>>,
+    plans: Vec<Plan<'a, 't>>,
 }
 
-impl<'t> DataFlow<'t> {
-    pub fn compute(machine: &Machine<'t>, graph: &MachineGraph) -> DataFlow<'t> {
+impl<'a, 't> DataFlow<'a, 't> {
+    pub fn compute(machine: &'a Machine<'t>, graph: &MachineGraph) -> DataFlow<'a, 't> {
         let n = machine.states.len();
-        let plans: Vec<Plan<'t>> = machine.states.iter().map(Plan::of).collect();
+        let plans: Vec<Plan<'a, 't>> = machine.states.iter().map(Plan::of).collect();
         let mut flow = DataFlow {
             inputs: vec![Vec::new(); n],
             plans,

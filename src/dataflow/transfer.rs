@@ -104,7 +104,8 @@ struct CatchPlan<'t> {
     output: Option<&'t Node>,
 }
 
-pub(super) struct Plan<'t> {
+pub(super) struct Plan<'a, 't> {
+    state: &'a State<'t>,
     ty: StateType,
     jsonata: bool,
     input_path: Sel,
@@ -124,6 +125,15 @@ pub(super) struct Plan<'t> {
     /// input's.
     items_elsewhere: bool,
     catches: Vec<CatchPlan<'t>>,
+    /// The reads and the top-level Choice rules, built the first time a
+    /// value that is not "any value" reaches the state: most states only
+    /// ever see unknown input, and building pointers for their paths was
+    /// most of the analysis's cost on real definitions.
+    built: std::cell::OnceCell<Built<'t>>,
+}
+
+#[derive(Default)]
+struct Built<'t> {
     sites: Vec<Site>,
     /// The top-level Choice rules.
     rules: Vec<&'t Node>,
@@ -279,8 +289,8 @@ fn sdk_output(service: &str, action: &str) -> Option<Shape> {
     Some(Shape::Object(Rc::new(obj)))
 }
 
-impl<'t> Plan<'t> {
-    pub(super) fn of(state: &State<'t>) -> Plan<'t> {
+impl<'a, 't> Plan<'a, 't> {
+    pub(super) fn of(state: &'a State<'t>) -> Plan<'a, 't> {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let catch_nodes: &[Node] = state
             .get("Catch")
@@ -307,6 +317,7 @@ impl<'t> Plan<'t> {
             state.get("Parameters")
         };
         let mut plan = Plan {
+            state,
             ty: state.ty,
             jsonata,
             input_path: if jsonata {
@@ -341,8 +352,7 @@ impl<'t> Plan<'t> {
             items_elsewhere: state.get("ItemReader").is_some()
                 || state.get("ItemBatcher").is_some(),
             catches,
-            sites: Vec::new(),
-            rules: Vec::new(),
+            built: std::cell::OnceCell::new(),
         };
         if state.ty == StateType::Map && !jsonata {
             plan.items_path = match selection(state.get("ItemsPath")) {
@@ -351,15 +361,32 @@ impl<'t> Plan<'t> {
                 _ => None,
             };
         }
-        if jsonata {
-            plan.jsonata_sites(state);
-        } else {
-            plan.jsonpath_sites(state);
-        }
         plan
     }
 
-    fn jsonpath_sites(&mut self, state: &State<'t>) {
+    fn built(&self) -> &Built<'t> {
+        self.built.get_or_init(|| {
+            if self.jsonata {
+                jsonata_sites(self.state)
+            } else {
+                jsonpath_sites(self.state, self.items_elsewhere, matches!(self.result, Outcome::Known(_)))
+            }
+        })
+    }
+
+    fn sites(&self) -> &[Site] {
+        &self.built().sites
+    }
+
+    fn rules(&self) -> &[&'t Node] {
+        &self.built().rules
+    }
+
+}
+
+fn jsonpath_sites<'t>(state: &State<'t>, items_elsewhere: bool, known_result: bool) -> Built<'t> {
+    let mut built = Built::default();
+    {
         let here = |field: &str| pointer::push(&state.pointer, field);
         let add_path = |sites: &mut Vec<Site>,
                         ptr: String,
@@ -432,7 +459,7 @@ impl<'t> Plan<'t> {
             }
         }
         if state.ty == StateType::Map
-            && !self.items_elsewhere
+            && !items_elsewhere
             && let Some(t) = state.get("ItemsPath").and_then(Node::as_str)
         {
             add_path(
@@ -446,7 +473,7 @@ impl<'t> Plan<'t> {
         }
         // `ResultSelector` of a Lambda call: the envelope is known. An
         // `aws-sdk:` response is `unknown-result-field`'s.
-        if matches!(self.result, Outcome::Known(_))
+        if known_result
             && !is_sdk(state)
             && let Some(node) = state.get("ResultSelector")
         {
@@ -523,13 +550,16 @@ impl<'t> Plan<'t> {
                         Some(i),
                     );
                 }
-                self.rules.push(rule);
+                built.rules.push(rule);
             }
         }
-        self.sites = sites;
+        built.sites = sites;
     }
+    built
+}
 
-    fn jsonata_sites(&mut self, state: &State<'t>) {
+fn jsonata_sites<'t>(state: &State<'t>) -> Built<'t> {
+    {
         let mut sites = Vec::new();
         let mut scan = |node: &Node, base: String, roots: &[(&str, Stage)]| {
             let mut visit = |path: &[Segment<'_>], value: &Node| {
@@ -621,9 +651,11 @@ impl<'t> Plan<'t> {
                 }
             }
         }
-        self.sites = sites;
+        Built { sites, rules: Vec::new() }
     }
+}
 
+impl<'a, 't> Plan<'a, 't> {
     /// Runs the state on one input shape.
     pub(super) fn run(&self, raw: &Shape) -> Run {
         let mut run = Run {
@@ -710,7 +742,10 @@ impl<'t> Plan<'t> {
 
     /// Whether a JSONPath read of this stage cannot succeed on `value`.
     fn fails_on(&self, stage: Stage, value: &Shape) -> bool {
-        self.sites.iter().any(|s| {
+        if value.is_any() {
+            return false;
+        }
+        self.sites().iter().any(|s| {
             s.stage == stage
                 && s.rule.is_none()
                 && s.kind == SiteKind::Read
@@ -766,7 +801,11 @@ impl<'t> Plan<'t> {
     ) -> Option<(Shape, bool)> {
         let out = run.output.clone()?;
         let eff = run.eff.as_ref()?;
-        let last = rule.unwrap_or(self.rules.len());
+        if eff.is_any() {
+            // No test is decided and no read can fail on unknown input.
+            return Some(out);
+        }
+        let last = rule.unwrap_or(self.rules().len());
         for j in 0..last {
             if self.rule_matches(j, eff) == Some(true) {
                 return None;
@@ -779,9 +818,9 @@ impl<'t> Plan<'t> {
                 }
                 i..i + 1
             }
-            None => 0..self.rules.len(),
+            None => 0..self.rules().len(),
         };
-        let fails = self.sites.iter().any(|s| {
+        let fails = self.sites().iter().any(|s| {
             s.rule.is_some_and(|r| evaluated.contains(&r))
                 && matches!(eff.read(&s.segs), Read::Absent { .. })
         });
@@ -789,13 +828,29 @@ impl<'t> Plan<'t> {
     }
 
     fn rule_matches(&self, rule: usize, eff: &Shape) -> Option<bool> {
-        rule_outcome(self.rules.get(rule)?, eff, 0)
+        rule_outcome(self.rules().get(rule)?, eff, 0)
+    }
+
+    /// Whether the state makes a value it knows something about from an
+    /// input it knows nothing about: only then can a read fail on such input.
+    fn knows_something(&self) -> bool {
+        let made = match self.result {
+            Outcome::Known(_) | Outcome::Literal(_) | Outcome::Array => true,
+            Outcome::PassInput => self.parameters.is_some(),
+            Outcome::Any | Outcome::Nothing => false,
+        };
+        made || self.result_selector.is_some()
+            || matches!(self.input_path, Sel::Empty)
+            || (self.jsonata && !self.catches.is_empty())
     }
 
     /// The reads of this state that cannot succeed on the input `alt`.
     pub(super) fn check(&self, state: &State<'_>, alt: &Alt) -> Vec<Problem> {
         let mut out = Vec::new();
         let raw = &alt.shape;
+        if raw.is_any() && !self.knows_something() {
+            return out;
+        }
         let mut problem = |i: usize, site: &Site, kind: ProblemKind| {
             out.push(Problem {
                 state: state.id,
@@ -811,7 +866,7 @@ impl<'t> Plan<'t> {
         };
         if self.jsonata {
             let result = self.result_of();
-            for (i, site) in self.sites.iter().enumerate() {
+            for (i, site) in self.sites().iter().enumerate() {
                 let value = match site.stage {
                     Stage::Raw => Some(raw.clone()),
                     Stage::Result => result.clone(),
@@ -832,7 +887,7 @@ impl<'t> Plan<'t> {
             self.ty,
             StateType::Task | StateType::Pass | StateType::Map | StateType::Parallel
         );
-        for (i, site) in self.sites.iter().enumerate() {
+        for (i, site) in self.sites().iter().enumerate() {
             if let SiteKind::Write { catch } = site.kind
                 && (catch.is_some() || has_result)
                 && let Err(seg) = raw.write(&site.segs, Shape::Any)
@@ -883,7 +938,7 @@ impl<'t> Plan<'t> {
         problem: &mut impl FnMut(usize, &Site, ProblemKind),
     ) -> bool {
         let mut failed = false;
-        for (i, site) in self.sites.iter().enumerate() {
+        for (i, site) in self.sites().iter().enumerate() {
             if site.stage != stage || site.rule.is_some() {
                 continue;
             }
@@ -923,7 +978,7 @@ impl<'t> Plan<'t> {
         let mut failed = false;
         let mut earlier_matches = false;
         let mut current = None;
-        for (i, site) in self.sites.iter().enumerate() {
+        for (i, site) in self.sites().iter().enumerate() {
             let Some(rule) = site.rule else { continue };
             if current != Some(rule) {
                 earlier_matches = (0..rule).any(|j| self.rule_matches(j, eff) == Some(true));

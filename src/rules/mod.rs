@@ -54,7 +54,7 @@ pub struct Context<'a, 't> {
     /// Payload templates with their members, computed on first use.
     templates: std::cell::OnceCell<Vec<Template<'t>>>,
     /// What reaches each state, computed on first use.
-    dataflow: std::cell::OnceCell<crate::dataflow::DataFlow<'t>>,
+    dataflow: std::cell::OnceCell<crate::dataflow::DataFlow<'a, 't>>,
     /// Options from the configuration, by rule name.
     options: Option<
         &'a std::collections::BTreeMap<
@@ -159,7 +159,7 @@ impl<'a, 't> Context<'a, 't> {
     }
 
     /// The shapes of what reaches each state (see `crate::dataflow`).
-    pub fn dataflow(&self) -> &crate::dataflow::DataFlow<'t> {
+    pub fn dataflow(&self) -> &crate::dataflow::DataFlow<'a, 't> {
         self.dataflow
             .get_or_init(|| crate::dataflow::DataFlow::compute(self.machine, self.graph))
     }
