@@ -54,12 +54,15 @@ pub struct TemplateUse {
 }
 
 /// The role of the CloudFormation or SAM state machine at `resource` (a
-/// pointer `/Resources/<id>`); `None` for anything else (Serverless
-/// Framework, Terraform), which is not checked.
+/// pointer `/Resources/<id>`) or Serverless Framework state machine
+/// (`/stepFunctions/stateMachines/<name>`); `None` for anything else
+/// (Terraform), which is not checked.
 pub fn role_access(root: &Node, resource: &str) -> Option<RoleAccess> {
     let mut segments = crate::loader::pointer::segments(resource);
-    if segments.next().as_deref() != Some("Resources") {
-        return None;
+    match segments.next().as_deref() {
+        Some("Resources") => {}
+        Some("stepFunctions") => return serverless_role(root, resource),
+        _ => return None,
     }
     let id = segments.next()?.into_owned();
     if segments.next().is_some() {
@@ -83,6 +86,38 @@ pub fn role_access(root: &Node, resource: &str) -> Option<RoleAccess> {
         Some(role) => named_role(root, role),
         None if ty == SERVERLESS => sam_policies(root, &id, prop("Policies")),
         None => unknown("it names no role"),
+    })
+}
+
+/// The role of a Serverless Framework state machine
+/// (`/stepFunctions/stateMachines/<name>`): with `role`, the
+/// `AWS::IAM::Role` it names in the service's `resources.Resources`, read as
+/// in a CloudFormation template; without it, the serverless-step-functions
+/// plugin makes a role from the definition itself, so there is nothing to
+/// check.
+fn serverless_role(root: &Node, machine: &str) -> Option<RoleAccess> {
+    let mut segments = crate::loader::pointer::segments(machine);
+    segments.next();
+    if segments.next().as_deref() != Some("stateMachines") {
+        return None;
+    }
+    let name = segments.next()?.into_owned();
+    let node = root
+        .get("stepFunctions")?
+        .get("stateMachines")?
+        .as_object()?
+        .member(&name)?;
+    let role = node.value.get("role")?;
+    // CloudFormation resources of the service live under
+    // `resources.Resources`: read them as a template of their own.
+    Some(match root.get("resources") {
+        Some(resources) if resources.get("Resources").is_some() => {
+            if has_connector(resources) {
+                return Some(unknown("SAM connectors add to its role"));
+            }
+            named_role(resources, role)
+        }
+        _ => unknown("its role is not defined in this service"),
     })
 }
 
