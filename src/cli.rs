@@ -377,6 +377,18 @@ impl Prepared {
                     return Err(EXIT_USAGE);
                 }
             };
+        // A CDK app that has not been synthesised has no definitions to lint
+        // yet: say how to get them instead of passing in silence.
+        for path in &args.paths {
+            let dir = std::path::Path::new(path);
+            if dir.join("cdk.json").is_file() && !dir.join("cdk.out").is_dir() {
+                eprintln!(
+                    "note: `{}` is a CDK app with no `cdk.out`: its state machines are built by code; run `cdk synth` there, then lint again (or `asl-lint {}`)",
+                    render::escape::visible(&path.to_string_lossy()),
+                    render::escape::visible(&dir.join("cdk.out").to_string_lossy())
+                );
+            }
+        }
         let mut run = Prepared {
             resolver,
             cli_layer,

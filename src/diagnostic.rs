@@ -228,9 +228,28 @@ pub struct Finding {
     /// The fix, placed as byte edits of this file.
     pub fix: Option<PlacedFix>,
     pub path: Option<Box<FlowPath>>,
+    /// For a definition in generated CDK output: the construct path that
+    /// made it (`aws:cdk:path`, `Stack/Construct/Resource`).
+    pub construct: Option<String>,
 }
 
 impl Finding {
+    /// The construct that made the definition, as messages name it:
+    /// `Stack/Construct` (the `aws:cdk:path` without its `/Resource`).
+    pub fn construct_name(&self) -> Option<&str> {
+        let path = self.construct.as_deref()?;
+        Some(path.strip_suffix("/Resource").unwrap_or(path))
+    }
+
+    /// The message, followed by ` (Stack/Construct)` for a definition in
+    /// generated CDK output.
+    pub fn message_with_construct(&self) -> std::borrow::Cow<'_, str> {
+        match self.construct_name() {
+            Some(c) => format!("{} ({c})", self.message).into(),
+            None => self.message.as_str().into(),
+        }
+    }
+
     /// The documented report order: file, line, column, rule, message.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
         (

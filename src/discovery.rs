@@ -134,6 +134,10 @@ pub fn discover_with(
 }
 
 fn walk(root: &Path, excluded: Excluded<'_>, inputs: &mut Vec<Input>) {
+    // A CDK app's cloud assembly is where its state machines are: the
+    // definitions its code builds exist nowhere else. It is walked as if
+    // named on the command line (excludes by name look below it).
+    let assemblies: std::cell::RefCell<Vec<PathBuf>> = std::cell::RefCell::new(Vec::new());
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -142,7 +146,18 @@ fn walk(root: &Path, excluded: Excluded<'_>, inputs: &mut Vec<Input>) {
             if e.depth() == 0 {
                 return true;
             }
-            let below = e.path().strip_prefix(root).unwrap_or(e.path());
+            if is_cdk_assembly(e.path()) {
+                assemblies.borrow_mut().push(e.path().to_path_buf());
+                return true;
+            }
+            let base = assemblies
+                .borrow()
+                .iter()
+                .rev()
+                .find(|a| e.path().starts_with(a))
+                .cloned()
+                .unwrap_or_else(|| root.to_path_buf());
+            let below = e.path().strip_prefix(&base).unwrap_or(e.path());
             !excluded(e.path(), &normalize(&below.to_string_lossy()))
         });
     for entry in walker {
@@ -175,6 +190,15 @@ fn walk(root: &Path, excluded: Excluded<'_>, inputs: &mut Vec<Input>) {
             });
         }
     }
+}
+
+/// `cdk.out` beside a `cdk.json`: the output of `cdk synth` in a CDK app.
+pub fn is_cdk_assembly(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "cdk.out")
+        && path
+            .parent()
+            .is_some_and(|app| app.join("cdk.json").is_file())
+        && path.is_dir()
 }
 
 /// `*.asl.*` files always; other JSON files are sniffed when read. Plain YAML

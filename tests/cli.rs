@@ -523,7 +523,8 @@ fn the_talks_scenarios_give_exactly_the_expected_findings() {
                 ("express-incompatible", "error"),
                 ("unbounded-billable-resource", "warning"),
             ],
-        ),        (
+        ),
+        (
             "data-flow/order.asl.json",
             &[
                 ("missing-input-field", "warning"),
@@ -1013,4 +1014,39 @@ fn the_action_never_reads_a_stale_report_or_names_an_unwritten_sarif_file() {
     );
     assert!(written.contains("sarif-file=\n"), "{written}");
     assert!(!sarif.exists(), "the stale SARIF file is gone");
+}
+
+/// `asl-lint .` in a CDK app lints its cloud assembly (`cdk.out`, excluded
+/// elsewhere as generated output); before `cdk synth` it says how to get one.
+#[test]
+fn a_cdk_app_is_linted_through_its_cloud_assembly() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path();
+    std::fs::write(app.join("cdk.json"), r#"{"app": "npx ts-node bin/app.ts"}"#).unwrap();
+    let before = asl_lint(&["--format", "concise", "."], app);
+    assert_eq!(before.status.code(), Some(0));
+    let note = String::from_utf8_lossy(&before.stderr).into_owned();
+    assert!(note.contains("run `cdk synth`"), "{note}");
+    std::fs::create_dir(app.join("cdk.out")).unwrap();
+    let template = serde_json::json!({"Resources": {"M": {
+        "Type": "AWS::StepFunctions::StateMachine",
+        "Properties": {"DefinitionString": r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Bee"}}}"#},
+        "Metadata": {"aws:cdk:path": "AppStack/Machine/Resource"}
+    }}});
+    std::fs::write(
+        app.join("cdk.out/AppStack.template.json"),
+        template.to_string(),
+    )
+    .unwrap();
+    let after = asl_lint(&["--format", "concise", "."], app);
+    let shown = stdout(&after);
+    assert!(
+        shown.contains("cdk.out/AppStack.template.json") && shown.contains("(AppStack/Machine)"),
+        "{shown}"
+    );
+    assert!(!String::from_utf8_lossy(&after.stderr).contains("cdk synth"));
+    // Elsewhere `cdk.out` stays excluded as generated output.
+    std::fs::remove_file(app.join("cdk.json")).unwrap();
+    let plain = asl_lint(&["--format", "concise", "."], app);
+    assert!(!stdout(&plain).contains("cdk.out"), "{}", stdout(&plain));
 }

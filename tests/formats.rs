@@ -188,3 +188,58 @@ fn one_run_prints_annotations_and_writes_sarif() {
             .unwrap();
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 4);
 }
+
+/// A definition in generated CDK output names the construct that made it in
+/// every format: JSON `construct`, SARIF `logicalLocations`, and the
+/// concise and github messages as `(Stack/Construct)`.
+#[test]
+fn cdk_output_names_its_construct_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("cdk.out")).unwrap();
+    let definition =
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Bee"},"B":{"Type":"Succeed"}}}"#;
+    let template = serde_json::json!({
+        "Resources": {
+            "PipelineC0FFEE": {
+                "Type": "AWS::StepFunctions::StateMachine",
+                "Properties": {
+                    "DefinitionString": definition,
+                    "RoleArn": "arn:aws:iam::123456789012:role/pipeline"
+                },
+                "Metadata": { "aws:cdk:path": "PipelineStack/Pipeline/Resource" }
+            }
+        }
+    });
+    std::fs::write(
+        d.join("cdk.out/PipelineStack.template.json"),
+        serde_json::to_string_pretty(&template).unwrap(),
+    )
+    .unwrap();
+    let out = |format: &str| {
+        let o = run(&["--format", format, "cdk.out"], d, &[]);
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let concise = out("concise");
+    assert!(
+        concise.contains("(PipelineStack/Pipeline) [unknown-transition-target]"),
+        "{concise}"
+    );
+    let github = out("github");
+    assert!(github.contains("(PipelineStack/Pipeline)"), "{github}");
+    let json: Value = serde_json::from_str(&out("json")).unwrap();
+    let first = &json["diagnostics"][0];
+    assert_eq!(first["construct"], "PipelineStack/Pipeline/Resource");
+    let sarif: Value = serde_json::from_str(&out("sarif")).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(
+        result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "PipelineStack/Pipeline"
+    );
+    // Outside generated output there is no construct field at all.
+    let flows = tree();
+    let plain =
+        String::from_utf8(run(&["--format", "json", "flows"], flows.path(), &[]).stdout).unwrap();
+    assert!(plain.contains("\"diagnostics\""), "{plain}");
+    assert!(!plain.contains("\"construct\""), "{plain}");
+}

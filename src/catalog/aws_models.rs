@@ -88,7 +88,9 @@ impl Service {
         let first = lines.next().expect("embedded model has a header");
         let header: Header = serde_json::from_str(&format!(
             "{}}}",
-            first.strip_suffix(',').expect("header line ends in a comma")
+            first
+                .strip_suffix(',')
+                .expect("header line ends in a comma")
         ))
         .expect("embedded model header is valid");
         let mut operations = Vec::new();

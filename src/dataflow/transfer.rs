@@ -369,7 +369,11 @@ impl<'a, 't> Plan<'a, 't> {
             if self.jsonata {
                 jsonata_sites(self.state)
             } else {
-                jsonpath_sites(self.state, self.items_elsewhere, matches!(self.result, Outcome::Known(_)))
+                jsonpath_sites(
+                    self.state,
+                    self.items_elsewhere,
+                    matches!(self.result, Outcome::Known(_)),
+                )
             }
         })
     }
@@ -381,7 +385,6 @@ impl<'a, 't> Plan<'a, 't> {
     fn rules(&self) -> &[&'t Node] {
         &self.built().rules
     }
-
 }
 
 fn jsonpath_sites<'t>(state: &State<'t>, items_elsewhere: bool, known_result: bool) -> Built<'t> {
@@ -651,7 +654,10 @@ fn jsonata_sites<'t>(state: &State<'t>) -> Built<'t> {
                 }
             }
         }
-        Built { sites, rules: Vec::new() }
+        Built {
+            sites,
+            rules: Vec::new(),
+        }
     }
 }
 
@@ -794,11 +800,7 @@ impl<'a, 't> Plan<'a, 't> {
     /// unless the route cannot take that edge: an earlier rule surely
     /// matches, this rule's `IsPresent` test surely fails, or a field the
     /// rule compares is missing (the Choice fails there instead).
-    pub(super) fn choice_passes(
-        &self,
-        run: &Run,
-        rule: Option<usize>,
-    ) -> Option<(Shape, bool)> {
+    pub(super) fn choice_passes(&self, run: &Run, rule: Option<usize>) -> Option<(Shape, bool)> {
         let out = run.output.clone()?;
         let eff = run.eff.as_ref()?;
         if eff.is_any() {

@@ -323,6 +323,7 @@ mod tests {
             fingerprint: String::new(),
             fix: None,
             path: None,
+            construct: None,
         }
     }
 
@@ -349,6 +350,7 @@ mod tests {
             replacements: Vec::new(),
             placeholders: None,
             ignore: Vec::new(),
+            role: None,
         }
     }
 

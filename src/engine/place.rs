@@ -74,6 +74,9 @@ pub(super) fn place(
     let at = |i: usize| positions.get(i).copied().unwrap_or(FIRST_POSITION);
     let placed_fixes = place_fixes(fixes, &at, 2 * spans.len());
     let definition_pointer = definition.and_then(|d| d.pointer.clone());
+    let construct = definition
+        .and_then(|d| d.embedded)
+        .and_then(|e| e.cdk_path.clone());
     diagnostics
         .into_iter()
         .zip(placed_fixes)
@@ -112,6 +115,7 @@ pub(super) fn place(
                 related,
                 fix,
                 path: d.path,
+                construct: construct.clone(),
             }
         })
         .collect()

@@ -24,7 +24,7 @@ pub fn line(f: &Finding) -> String {
         f.start.line,
         f.start.column,
         f.severity,
-        visible(&f.message),
+        visible(&f.message_with_construct()),
         f.rule
     )
 }

@@ -54,7 +54,10 @@ pub fn render(reports: &[FileReport]) -> String {
             property(&format!("asl-lint ({})", f.rule)),
             data(&format!(
                 "{}:{}:{}: {}",
-                f.file, f.start.line, f.start.column, f.message
+                f.file,
+                f.start.line,
+                f.start.column,
+                f.message_with_construct()
             )),
         );
     }

@@ -24,6 +24,8 @@ struct Entry<'a> {
     help: Option<&'a str>,
     state: Option<&'a str>,
     definition: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    construct: Option<&'a str>,
     pointer: &'a str,
     line: usize,
     column: usize,
@@ -61,6 +63,7 @@ pub fn render(reports: &[FileReport], summary: &Summary) -> String {
             help: f.help.as_deref(),
             state: f.state.as_deref(),
             definition: f.definition.as_deref(),
+            construct: f.construct.as_deref(),
             pointer: &f.pointer,
             line: f.start.line,
             column: f.start.column,

@@ -106,6 +106,14 @@ pub fn render(reports: &[FileReport]) -> String {
                 }],
                 "partialFingerprints": { "asl-lint/v1": f.fingerprint }
             });
+            if let Some(construct) = f.construct_name() {
+                // The CDK construct that made the definition, for viewers
+                // that group results by code element.
+                result["locations"][0]["logicalLocations"] = json!([{
+                    "fullyQualifiedName": construct,
+                    "kind": "module",
+                }]);
+            }
             if let Some(fix) = &f.fix {
                 result["fixes"] = json!([{
                     "description": { "text": fix.message },

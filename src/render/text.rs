@@ -471,6 +471,7 @@ mod tests {
             fingerprint: String::new(),
             fix: None,
             path: None,
+            construct: None,
         };
         let options = TextOptions {
             color: false,
