@@ -28,13 +28,22 @@ pub(super) fn lint_bytes_linked(
     };
     // Stdin without a name, or a file with another extension, is JSON or
     // YAML by its content.
-    let kind = FileKind::of(&input.display, &bytes);
+    // A file Terraform renders is JSON in template syntax whatever its
+    // extension (`.tftpl`, `.json.tpl`).
+    let kind = match link {
+        Some(l) if l.terraform => FileKind::Json,
+        _ => FileKind::of(&input.display, &bytes),
+    };
     // A file is linted when its name says ASL or its content is (or, broken,
     // looks like) a definition or template, whether it was named on the
     // command line or found in a folder: pre-commit names every JSON and
-    // YAML file. Stdin is always linted.
+    // YAML file. Stdin, and a file a template deploys, are always linted.
     let stdin = matches!(input.source, Source::Stdin(_));
-    if !stdin && !loader::is_asl_name(&input.display) && !loader::sniff(&bytes, kind) {
+    if !stdin
+        && link.is_none()
+        && !loader::is_asl_name(&input.display)
+        && !loader::sniff(&bytes, kind)
+    {
         report.outcome = Outcome::NotADefinition;
         return report;
     }
@@ -88,10 +97,14 @@ pub(super) fn lint_bytes_linked(
 /// rewrites, and a Terraform file that names `local.` its module's locals.
 fn load(input: &Input, bytes: Vec<u8>, kind: FileKind, link: Option<&Link>) -> LoadedFile {
     let mut file = match (link, kind, &input.source) {
+        (Some(l), _, _) if l.terraform => loader::load_terraform_template(bytes),
         (Some(_), _, _) => loader::load_templated(bytes, kind),
-        // `local.NAME` may be defined in another file of the module.
+        // `local.NAME`, a variable's default or a `data "template_file"`
+        // may be defined in another file of the module.
         (None, FileKind::Terraform, Source::Path(path))
-            if memchr::memmem::find(&bytes, b"local.").is_some() =>
+            if [&b"local."[..], b"var.", b"data.template_file."]
+                .iter()
+                .any(|needle| memchr::memmem::find(&bytes, needle).is_some()) =>
         {
             loader::load_in_module(bytes, &module_files(path))
         }
@@ -118,6 +131,15 @@ fn load_problems(file: &LoadedFile) -> Vec<Diagnostic> {
             LoadProblem::ByteOrderMark(span) => rules::byte_order_mark::diagnostic(*span),
             LoadProblem::ImplicitType(i) => rules::yaml_implicit_type::diagnostic(i),
             LoadProblem::LenientTrailingComma(e) => rules::invalid_json::deployed_trailing_comma(e),
+            LoadProblem::BuiltByTemplateDirectives(span) => Diagnostic::new(
+                &rules::unlintable_definition::RULE,
+                "",
+                "this definition is not linted: template directives (`%{ for }`, `%{ if }`) \
+                 build the whole of it, so it is known only when Terraform renders it"
+                    .to_string(),
+            )
+            .label("built by the template")
+            .span(*span),
         })
         .collect()
 }
@@ -200,6 +222,7 @@ fn link_to(
             .tree
             .as_ref()
             .and_then(|t| loader::template::role_access(t, &skipped.resource)),
+        terraform: skipped.terraform,
     }
 }
 
