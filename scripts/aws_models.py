@@ -345,6 +345,28 @@ def newest_models(wheel: Path) -> dict[str, tuple[str, dict]]:
     return out
 
 
+def service_text(doc: dict) -> str:
+    """One service as JSON with each operation and each shape on a line of its own, sorted by
+    name: still one JSON document, and asl-lint finds an entry by its line without parsing the
+    rest (src/catalog/aws_models.rs)."""
+    def compact(value) -> str:
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+    header = {k: v for k, v in doc.items() if k not in ("operations", "shapes")}
+    lines = [compact(header)[:-1] + ","]
+    for section in ("operations", "shapes"):
+        entries = sorted(doc[section].items())
+        lines.append(f'"{section}":{{')
+        for i, (name, value) in enumerate(entries):
+            if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+                raise SystemExit(f"{doc['service']}: entry name {name!r} needs quoting")
+            comma = "," if i + 1 < len(entries) else ""
+            lines.append(f'"{name}":{compact(value)}{comma}')
+        lines.append("}," if section == "operations" else "}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 def generate(wheel: Path, out_dir: Path) -> None:
     models = newest_models(wheel)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -360,8 +382,7 @@ def generate(wheel: Path, out_dir: Path) -> None:
                 continue
             if folder.replace("-", "") != sfn_name or other.replace("-", "") == sfn_name:
                 raise SystemExit(f"{folder} and {other} both map to {sfn_name}")
-        text = json.dumps(doc, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-        blobs[f"{sfn_name}.json.gz"] = gzip_bytes(text.encode("utf-8"))
+        blobs[f"{sfn_name}.json.gz"] = gzip_bytes(service_text(doc).encode("utf-8"))
         services[sfn_name] = {
             "botocore": folder,
             "error_prefix": doc["error_prefix"],

@@ -29,7 +29,20 @@ Hostile shapes (each benchmarked at N and 4N bytes of input, to show growth):
   sdktypos N aws-sdk: Tasks like `sdk`'s, every other one with its action misspelt by
            case, the rest with a parameter lower-cased, and all with a Retry error name
            that lacks its `Exception` suffix: findings and "did you mean" on every Task
+  typosline `typos` minified: N findings on one line
+  jointypos a template whose DefinitionString joins N parts on one flow line, each a
+           state with a misspelt Next: N findings on one long line, mapped through parts
+  samdefs  a SAM template with N small inline definitions, each with a misspelt Next
+  deploys  a folder: one DefinitionUri file deployed by N SAM resources, each with its
+           own DefinitionSubstitutions (OUT is the folder)
+  tflocals a folder of N `.tf` files, each loading the definition through `local.NAME`
+           (OUT is the folder)
+  implicit a YAML definition with N `yaml-implicit-type` findings
+  costcycle N Choices in one counted cycle (for `--cost`)
+  overrides a folder with a definition and `asl-lint.toml` holding N `[[overrides]]`
+           (OUT is the folder)
 """
+import os
 import json
 import sys
 
@@ -125,6 +138,18 @@ def typos(n):
     states = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}x"} for i in range(n)}
     states[f"S{n}"] = {"Type": "Succeed"}
     return {"StartAt": "S0", "States": states}
+
+
+def typosline(n):
+    return json.dumps(typos(n)) + "\n"
+
+
+def jointypos(n):
+    parts = [json.dumps('{"StartAt":"S0","States":{')]
+    parts += [json.dumps(f'"S{i}":{{"Type":"Pass","Next":"S{i + 1}x"}},') for i in range(n)]
+    parts.append(json.dumps(f'"S{n}":{{"Type":"Succeed"}}}}}}'))
+    return ("Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n"
+            "    Properties:\n      DefinitionString: {\"Fn::Join\": [\"\", [" + ", ".join(parts) + "]]}\n")
 
 
 def longname(n):
@@ -271,17 +296,122 @@ def choiceloop(n):
         }
     states["Done"] = {"Type": "Succeed"}
     return {"StartAt": "Prepare", "States": states}
+def samdefs(n):
+    out = ["Transform: AWS::Serverless-2016-10-31", "Resources:"]
+    for i in range(n):
+        out += [
+            f"  Machine{i}:",
+            "    Type: AWS::Serverless::StateMachine",
+            "    Properties:",
+            "      Definition:",
+            "        StartAt: Wait",
+            "        States:",
+            "          Wait:",
+            "            Type: Wait",
+            f"            Seconds: {i % 60 + 1}",
+            "            Next: Dne",
+            "          Done:",
+            "            Type: Succeed",
+        ]
+    return "\n".join(out + [""])
+
+
+def write_folder(out, files):
+    os.makedirs(out, exist_ok=True)
+    for name, text in files.items():
+        with open(os.path.join(out, name), "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+# A definition with placeholders each deployment fills: `Then` names a state
+# that does not exist, so every deployment has findings of its own.
+DEPLOYED = json.dumps({
+    "StartAt": "Call",
+    "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                 "Parameters": {"FunctionName": "${Fn}", "Payload.$": "$"}, "Next": "Wait"},
+        "Wait": {"Type": "Wait", "Seconds": "${Pause}", "Next": "Check"},
+        "Check": {"Type": "Choice", "Default": "Done", "Choices": [
+            {"Variable": f"$.k{j}", "BooleanEquals": True, "Next": "${Then}"} for j in range(8)]},
+        "Done": {"Type": "Succeed"},
+    },
+}, indent=2) + "\n"
+
+
+def deploys(n, out):
+    template = ["Transform: AWS::Serverless-2016-10-31", "Resources:"]
+    for i in range(n):
+        template += [
+            f"  Machine{i}:",
+            "    Type: AWS::Serverless::StateMachine",
+            "    Properties:",
+            "      DefinitionUri: sm.asl.json",
+            "      DefinitionSubstitutions:",
+            f"        Fn: fn-{i}",
+            f"        Pause: {i % 60 + 1}",
+            # A state that does not exist: a finding of this deployment's own.
+            f"        Then: Done{i}",
+        ]
+    write_folder(out, {"sm.asl.json": DEPLOYED, "template.yaml": "\n".join(template + [""])})
+
+
+def tflocals(n, out):
+    files = {"sm.asl.json": DEPLOYED.replace('"${Pause}"', "5").replace("${Then}", "Dones")}
+    for i in range(n):
+        files[f"m{i}.tf"] = (
+            f'locals {{\n  def_{i} = templatefile("${{path.module}}/sm.asl.json", {{ Fn = "fn-{i}" }})\n}}\n\n'
+            f'resource "aws_sfn_state_machine" "m{i}" {{\n  name       = "m{i}"\n'
+            f'  definition = local.def_{i}\n}}\n'
+        )
+    write_folder(out, files)
+
+
+def implicit(n):
+    lines = ["StartAt: A", "States:", "  A:", "    Type: Pass", "    Result:"]
+    lines += [f"      k{i}: yes" for i in range(n)]
+    return "\n".join(lines + ["    End: true", ""])
+
+
+def costcycle(n):
+    # Init sets the counter; Choice 0 .. Choice n-1 each stay in the loop
+    # while it is below 10; Inc adds one and goes back to Choice 0.
+    states = {"Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.n", "Next": "Choice 0"}}
+    for i in range(n):
+        states[f"Choice {i}"] = {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.n", "NumericLessThan": 10,
+                         "Next": f"Choice {i + 1}" if i + 1 < n else "Inc"}],
+            "Default": "Done",
+        }
+    states["Inc"] = {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"},
+                     "ResultPath": "$", "Next": "Choice 0"}
+    states["Done"] = {"Type": "Succeed"}
+    return {"StartAt": "Init", "States": states}
+
+
+def overrides(n, out):
+    config = [f'[[overrides]]\nfiles = ["t{i}/**/*.json"]\nignore = ["unreachable-state"]\n'
+              for i in range(n)]
+    write_folder(out, {"asl-lint.toml": "\n".join(config), "sm.asl.json": json.dumps(chain(3), indent=2)})
+
+
+FOLDERS = {"deploys": deploys, "tflocals": tflocals, "overrides": overrides}
 
 
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     kind, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    if kind in FOLDERS:
+        FOLDERS[kind](n, out)
+        return
     make = {
         "chain": chain, "diamond": diamond, "glue": glue, "wide": wide, "nested": nested,
         "dense": dense, "typos": typos, "longname": longname, "intrinsic": intrinsic,
         "aliases": aliases, "join": join, "sdk": sdk, "sdktypos": sdktypos,
         "flow": flow, "choiceloop": choiceloop,
+        "samdefs": samdefs, "implicit": implicit, "costcycle": costcycle,
+        "typosline": typosline, "jointypos": jointypos,
     }[kind]
     made = make(n)
     with open(out, "w", encoding="utf-8") as f:

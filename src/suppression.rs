@@ -130,14 +130,30 @@ pub fn collect(machine: &Machine<'_>) -> Vec<Suppression> {
 /// to the key on the next line that is not a comment: a state's key, a field
 /// inside a state (then to that state) or a top-level key; before the first
 /// key of the definition, to the whole definition.
-pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
+///
+/// A definition inside a template (`standalone` false) reads only its own
+/// lines: from the comment lines just above its first key to the first
+/// line after it that is not a comment. Its directives are its own, and a
+/// template of 20,000 definitions is not scanned 20,000 times. `lines` is
+/// the file's line index, built on first use and shared by its definitions.
+pub fn yaml_comments(
+    machine: &Machine<'_>,
+    text: &str,
+    lines: &std::cell::OnceCell<crate::source::LineIndex>,
+    standalone: bool,
+) -> Vec<Suppression> {
     let mut out = Vec::new();
-    if !text.contains(DIRECTIVE) {
+    let range = if standalone {
+        0..text.len()
+    } else {
+        definition_lines(text, machine.root.span)
+    };
+    if !text[range.clone()].contains(DIRECTIVE) {
         return out;
     }
     // One line index for the file: key lines by number, not by re-scanning
     // the text before each key (quadratic on 20,000 states).
-    let index = crate::source::LineIndex::new(text);
+    let index = lines.get_or_init(|| crate::source::LineIndex::new(text));
     let mut owners: std::collections::BTreeMap<usize, (Option<&str>, String)> = Default::default();
     if let Some(root) = machine.root.as_object() {
         for m in &root.members {
@@ -180,8 +196,10 @@ pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
         }
     };
     let mut pending: Vec<(Vec<String>, Span, (String, Span))> = Vec::new();
-    let mut offset = 0;
-    for (n, line) in text.split_inclusive('\n').enumerate() {
+    let mut offset = range.start;
+    let first_line = index.line_of(range.start);
+    for (i, line) in text[range].split_inclusive('\n').enumerate() {
+        let n = first_line + i;
         let start = offset;
         offset += line.len();
         let trimmed = line.trim();
@@ -224,6 +242,47 @@ pub fn yaml_comments(machine: &Machine<'_>, text: &str) -> Vec<Suppression> {
         out.push(Suppression::yaml(*state, pointer, list, span, comment));
     }
     out
+}
+
+/// The lines of a definition inside a template, as a byte range: the lines
+/// its node spans, the comment (or blank) lines right above them, and the
+/// lines after them up to and including the first that is not a comment
+/// (where a directive on a line of its own at the end takes effect).
+fn definition_lines(text: &str, span: Span) -> std::ops::Range<usize> {
+    let bytes = text.as_bytes();
+    let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let line_end =
+        |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i + 1);
+    let quiet = |line: &str| {
+        let t = line.trim();
+        t.is_empty() || t.starts_with('#')
+    };
+    let span_start = (span.start as usize).min(text.len());
+    let mut start = line_start(span_start);
+    while start > 0 {
+        let above = line_start(start - 1);
+        if !quiet(&text[above..start]) {
+            break;
+        }
+        start = above;
+    }
+    let last = (span.end as usize)
+        .saturating_sub(1)
+        .clamp(span_start, text.len());
+    let mut end = if last < text.len() {
+        line_end(last)
+    } else {
+        text.len()
+    };
+    while end < text.len() {
+        let next = line_end(end);
+        let was_quiet = quiet(&text[end..next]);
+        end = next;
+        if !was_quiet {
+            break;
+        }
+    }
+    start..end
 }
 
 /// Where a YAML comment starts on a line: a `#` at the start or after

@@ -523,7 +523,8 @@ fn the_talks_scenarios_give_exactly_the_expected_findings() {
                 ("express-incompatible", "error"),
                 ("unbounded-billable-resource", "warning"),
             ],
-        ),        (
+        ),
+        (
             "data-flow/order.asl.json",
             &[
                 ("missing-input-field", "warning"),

@@ -247,7 +247,10 @@ fn data_flow_findings_on_real_definitions_are_the_reviewed_ones() {
         *found.entry(f.file.clone()).or_insert(0) += 1;
     }
     for (file, n) in &found {
-        match reviewed.iter().find(|(suffix, _, _)| file.ends_with(suffix)) {
+        match reviewed
+            .iter()
+            .find(|(suffix, _, _)| file.ends_with(suffix))
+        {
             Some((_, count, why)) => {
                 assert_eq!(n, count, "{file}: {n} findings, {count} reviewed ({why})")
             }

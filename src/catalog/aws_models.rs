@@ -31,45 +31,98 @@ pub struct IndexEntry {
     pub error_prefix: String,
 }
 
-/// One service's operations and shapes. Operations and shapes are kept as
-/// their JSON text, borrowed from the decompressed model, and each is
-/// decoded the first time a check asks for it: a definition touches a
-/// handful of a service's operations and shapes (EC2 has thousands), so
-/// decoding them all was most of the cost of loading a service.
-#[derive(Debug, Deserialize)]
+/// One service's operations and shapes. The data file holds each operation
+/// and each shape on a line of its own, sorted by name (see
+/// `scripts/aws_models.py`), so loading a service only splits its text into
+/// lines; an entry's JSON is decoded the first time a check asks for it: a
+/// definition touches a handful of a service's operations and shapes (EC2
+/// has thousands), and parsing them all was most of the cost of a run that
+/// calls a few services (callgrind on the shared corpus: 64M of 325M
+/// instructions).
+#[derive(Debug)]
 pub struct Service {
     pub service: String,
     pub error_prefix: String,
-    #[serde(borrow)]
-    operations: HashMap<&'static str, Lazy<Operation>>,
-    #[serde(borrow)]
-    shapes: HashMap<&'static str, Lazy<Shape>>,
+    /// Sorted by name.
+    operations: Vec<(&'static str, Lazy<Operation>)>,
+    /// Sorted by name.
+    shapes: Vec<(&'static str, Lazy<Shape>)>,
     /// Every error name some operation raises, built on first use.
-    #[serde(skip)]
     errors: OnceLock<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    service: String,
+    error_prefix: String,
 }
 
 /// A value's JSON text, decoded once on first use.
 #[derive(Debug)]
 struct Lazy<T> {
-    raw: &'static serde_json::value::RawValue,
+    raw: &'static str,
     decoded: OnceLock<T>,
 }
 
-impl<'de: 'static, T> Deserialize<'de> for Lazy<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Lazy<T>, D::Error> {
-        Ok(Lazy {
-            raw: <&'static serde_json::value::RawValue>::deserialize(d)?,
+impl<T> Lazy<T> {
+    fn new(raw: &'static str) -> Lazy<T> {
+        Lazy {
+            raw,
             decoded: OnceLock::new(),
-        })
+        }
     }
 }
 
 impl<T: serde::de::DeserializeOwned> Lazy<T> {
     fn get(&self) -> &T {
-        self.decoded.get_or_init(|| {
-            serde_json::from_str(self.raw.get()).expect("embedded model entry is valid")
-        })
+        self.decoded
+            .get_or_init(|| serde_json::from_str(self.raw).expect("embedded model entry is valid"))
+    }
+}
+
+impl Service {
+    /// Splits a service's text (`scripts/aws_models.py`, `service_text`)
+    /// into its header and its entry lines.
+    fn parse(text: &'static str) -> Service {
+        let mut lines = text.lines();
+        let first = lines.next().expect("embedded model has a header");
+        let header: Header = serde_json::from_str(&format!(
+            "{}}}",
+            first
+                .strip_suffix(',')
+                .expect("header line ends in a comma")
+        ))
+        .expect("embedded model header is valid");
+        let mut operations = Vec::new();
+        let mut shapes = Vec::new();
+        let mut section = 0;
+        for line in lines {
+            match line {
+                "\"operations\":{" => section = 1,
+                "\"shapes\":{" => section = 2,
+                _ if line.starts_with('"') => {
+                    let line = line.strip_suffix(',').unwrap_or(line);
+                    let (name, raw) = line[1..]
+                        .split_once("\":")
+                        .expect("embedded model entry is `\"Name\":{...}`");
+                    match section {
+                        1 => operations.push((name, Lazy::new(raw))),
+                        2 => shapes.push((name, Lazy::new(raw))),
+                        _ => panic!("embedded model entry outside a section"),
+                    }
+                }
+                _ => {}
+            }
+        }
+        debug_assert!(operations.is_sorted_by(|a, b| a.0 < b.0));
+        debug_assert!(shapes.is_sorted_by(|a, b| a.0 < b.0));
+        Service {
+            service: header.service,
+            error_prefix: header.error_prefix,
+            operations,
+            shapes,
+            errors: OnceLock::new(),
+        }
     }
 }
 
@@ -155,7 +208,7 @@ pub fn service(name: &str) -> Option<&'static Service> {
     // The model's text lives as long as the process, so that operations
     // and shapes can stay borrowed JSON until they are used.
     let text: &'static str = Box::leak(text.into_boxed_str());
-    let service: Service = serde_json::from_str(text).expect("embedded model is valid");
+    let service = Service::parse(text);
     // One per service and process: at most a few hundred, never freed.
     let service: &'static Service = Box::leak(Box::new(service));
     loaded.insert(at, service);
@@ -167,18 +220,22 @@ impl Service {
     /// `GetObject`): the first letter in either case, the rest exact.
     pub fn operation(&self, action: &str) -> Option<(&str, &Operation)> {
         let name = capitalize(action);
-        self.operations
-            .get_key_value(name.as_str())
-            .map(|(k, v)| (*k, v.get()))
+        let at = self
+            .operations
+            .binary_search_by(|(n, _)| (*n).cmp(name.as_str()))
+            .ok()?;
+        let (k, v) = &self.operations[at];
+        Some((k, v.get()))
     }
 
     /// The `Resource` spelling of every operation (`getObject`).
     pub fn actions(&self) -> impl Iterator<Item = String> + '_ {
-        self.operations.keys().map(|k| uncapitalize(k))
+        self.operations.iter().map(|(k, _)| uncapitalize(k))
     }
 
     pub fn shape(&self, name: &str) -> Option<&Shape> {
-        self.shapes.get(name).map(Lazy::get)
+        let at = self.shapes.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+        Some(self.shapes[at].1.get())
     }
 
     /// The Step Functions error name of an error shape:
@@ -204,8 +261,8 @@ impl Service {
         self.errors.get_or_init(|| {
             let mut names: Vec<String> = self
                 .operations
-                .values()
-                .flat_map(|op| op.get().errors.iter().map(|e| self.error_name(e)))
+                .iter()
+                .flat_map(|(_, op)| op.get().errors.iter().map(|e| self.error_name(e)))
                 .chain(std::iter::once(self.generic_error()))
                 .collect();
             names.sort();

@@ -21,7 +21,7 @@ use crate::model::{Machine, QueryLanguage, StateId, StateType};
 
 /// A field a counter lives in: a plain JSONPath into the state data, or a
 /// workflow variable.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Field<'a> {
     Path(Vec<&'a str>),
     Variable(&'a str),
@@ -475,7 +475,167 @@ fn start_values(
     (!values.is_empty()).then_some(values)
 }
 
+/// What one counter field gives the loop, worked out once per field (not
+/// once per Choice that compares it): the state that steps it, the step,
+/// its start values, the states the first round can pass before the step
+/// runs, and an order of the loop's states with the step's state cut out.
+struct Counter {
+    increment: StateId,
+    step: f64,
+    starts: Vec<f64>,
+    /// The states reached from the loop's entries before the step runs.
+    before_step: Vec<StateId>,
+    /// Whether an entry is the stepping state itself.
+    enters_at_step: bool,
+    /// Topological position of each member (by index) in the loop without
+    /// the stepping state, and the greatest entry's.
+    position: Vec<usize>,
+    last_entry: Option<usize>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Loop states examined by [`prove`] (a work counter for tests).
+    static STATES_EXAMINED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn examined(n: usize) {
+    #[cfg(test)]
+    STATES_EXAMINED.with(|c| c.set(c.get() + n));
+    let _ = n;
+}
+
+/// The fields some state of the loop adds a literal to with
+/// `States.MathAdd` (in its `Assign` or `Parameters`): only these can be
+/// proven counters, so the others are not followed round the loop.
+fn stepped_fields<'t>(
+    m: &Machine<'t>,
+    members: &[StateId],
+) -> std::collections::HashSet<Field<'t>> {
+    let mut out = std::collections::HashSet::new();
+    let mut note = |n: &'t Node| {
+        if let Some(inner) = n
+            .as_str()
+            .map(str::trim)
+            .and_then(|t| t.strip_prefix("States.MathAdd("))
+            .and_then(|t| t.strip_suffix(')'))
+            && let Some((a, b)) = inner.split_once(',')
+        {
+            out.extend(parse_field(a));
+            out.extend(parse_field(b));
+        }
+    };
+    for &s in members {
+        let st = &m.states[s];
+        if let Some(assign) = st.get("Assign").and_then(Node::as_object) {
+            for member in &assign.members {
+                note(&member.value);
+            }
+        }
+        if let Some(params) = st.get("Parameters") {
+            note(params);
+            crate::loader::tree::walk(params, |_, _, n| {
+                note(n);
+                true
+            });
+        }
+    }
+    out
+}
+
+/// The counter facts of `field`, or `None` when it is no proven counter:
+/// exactly one state on every cycle changes it, by a literal step, and
+/// every path into the loop gives it a literal start.
+#[allow(clippy::too_many_arguments)]
+fn counter<'t>(
+    m: &Machine<'t>,
+    g: &MachineGraph,
+    members: &[StateId],
+    entries: &[StateId],
+    on_every_cycle: &[bool],
+    field: &Field<'t>,
+    stays: &dyn Fn(&str) -> bool,
+) -> Option<Counter> {
+    let index = |s: StateId| members.binary_search(&s).ok();
+    let mut step = None;
+    for (i, &s) in members.iter().enumerate() {
+        examined(1);
+        match effect(m, s, field, stays) {
+            Effect::Keeps => {}
+            Effect::Unknown => return None,
+            Effect::Adds(k) => {
+                if step.is_some() || !on_every_cycle[i] {
+                    return None;
+                }
+                step = Some((s, k));
+            }
+        }
+    }
+    let (increment, k) = step?;
+    let starts = start_values(m, g, members, field)?;
+    examined(members.len());
+    let before_step = g.reach_within(members, entries, increment);
+    // The loop without the stepping state is acyclic (it is on every
+    // cycle); in any topological order of it, the states an entry can
+    // reach the step from without a Choice X are exactly the entries
+    // after X (every state comes before or after X on the way round).
+    let n = members.len();
+    let inc = index(increment)?;
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut indegree = vec![0usize; n];
+    for (i, &s) in members.iter().enumerate() {
+        if i == inc {
+            continue;
+        }
+        for (_, t) in g.successors(s) {
+            if let crate::graph::Target::State(t) = t
+                && let Some(j) = index(t)
+                && j != inc
+            {
+                succ[i].push(j);
+                indegree[j] += 1;
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&i| i != inc && indegree[i] == 0).collect();
+    let mut at = 0;
+    while at < order.len() {
+        let u = order[at];
+        at += 1;
+        for &w in &succ[u] {
+            indegree[w] -= 1;
+            if indegree[w] == 0 {
+                order.push(w);
+            }
+        }
+    }
+    let mut position = vec![usize::MAX; n];
+    for (p, &i) in order.iter().enumerate() {
+        position[i] = p;
+    }
+    let enters_at_step = entries.contains(&increment);
+    let last_entry = entries
+        .iter()
+        .filter_map(|&e| index(e))
+        .filter(|&i| i != inc)
+        .map(|i| position[i])
+        .max();
+    Some(Counter {
+        increment,
+        step: k,
+        starts,
+        before_step,
+        enters_at_step,
+        position,
+        last_entry,
+    })
+}
+
 /// Proves a bound for one loop (the states of a cycle, sorted), or `None`.
+///
+/// Near-linear in the loop's size: which states lie on every cycle is
+/// found once for all ([`MachineGraph::on_every_cycle`]), and each counter
+/// field is followed round the loop once, however many Choices compare it.
 pub fn prove(m: &Machine<'_>, g: &MachineGraph, members: &[StateId]) -> Option<Proof> {
     let inside = |s: StateId| members.binary_search(&s).is_ok();
     let scope = m.states[*members.first()?].scope;
@@ -485,12 +645,17 @@ pub fn prove(m: &Machine<'_>, g: &MachineGraph, members: &[StateId]) -> Option<P
         .copied()
         .filter(|&s| g.predecessors(s).iter().any(|&(p, _)| !inside(p)))
         .collect();
-    let mut best: Option<Proof> = None;
-    for &choice in members {
+    examined(members.len());
+    let on_every_cycle = g.on_every_cycle(members);
+    let stepped = stepped_fields(m, members);
+    let mut counters: std::collections::HashMap<Field<'_>, Option<Counter>> =
+        std::collections::HashMap::new();
+    let mut best: Option<(StateId, u64)> = None;
+    for (ci, &choice) in members.iter().enumerate() {
         let c = &m.states[choice];
         if c.ty != StateType::Choice
             || c.query_language != QueryLanguage::JsonPath
-            || !g.acyclic_without(members, choice)
+            || !on_every_cycle[ci]
         {
             continue;
         }
@@ -522,36 +687,29 @@ pub fn prove(m: &Machine<'_>, g: &MachineGraph, members: &[StateId]) -> Option<P
             }
         }
         'field: for field in fields {
-            // Exactly one state changes the counter, by a literal step, on
-            // every cycle.
-            let mut step = None;
-            for &s in members {
-                match effect(m, s, &field, &stays) {
-                    Effect::Keeps => {}
-                    Effect::Unknown => continue 'field,
-                    Effect::Adds(k) => {
-                        if step.is_some() || !g.acyclic_without(members, s) {
-                            continue 'field;
-                        }
-                        step = Some((s, k));
-                    }
-                }
+            if !stepped.contains(&field) {
+                continue;
             }
-            let Some((increment, k)) = step else {
+            let facts = counters.entry(field.clone()).or_insert_with(|| {
+                counter(m, g, members, &entries, &on_every_cycle, &field, &stays)
+            });
+            let Some(counter) = facts.as_ref() else {
                 continue;
             };
-            let Some(starts) = start_values(m, g, members, &field) else {
-                continue;
-            };
-            let first_round = g.reach_within(members, &entries, choice);
+            let (increment, k) = (counter.increment, counter.step);
             // Whether the first check can come after the step, before it,
             // or both, depending on where the execution enters.
-            let step_first = first_round.contains(&increment);
-            let check_first = g
-                .reach_within(members, &entries, increment)
-                .contains(&choice);
+            // (The step's state is reached first from any entry when it is
+            // the Choice itself: the loop is strongly connected.)
+            let step_first = if choice == increment {
+                !entries.is_empty()
+            } else {
+                counter.enters_at_step
+                    || counter.last_entry.is_some_and(|p| p > counter.position[ci])
+            };
+            let check_first = counter.before_step.binary_search(&choice).is_ok();
             let mut worst = 0u64;
-            for v0 in starts {
+            for &v0 in &counter.starts {
                 let mut firsts = Vec::new();
                 if check_first {
                     firsts.push(v0);
@@ -575,16 +733,18 @@ pub fn prove(m: &Machine<'_>, g: &MachineGraph, members: &[StateId]) -> Option<P
                     worst = worst.max(route_max);
                 }
             }
-            if best.as_ref().is_none_or(|b| worst < b.rounds) {
-                best = Some(Proof {
-                    choice,
-                    rounds: worst,
-                    first_round: first_round.clone(),
-                });
+            if best.is_none_or(|(_, rounds)| worst < rounds) {
+                best = Some((choice, worst));
             }
         }
     }
-    best
+    let (choice, rounds) = best?;
+    examined(members.len());
+    Some(Proof {
+        choice,
+        rounds,
+        first_round: g.reach_within(members, &entries, choice),
+    })
 }
 
 #[cfg(test)]
@@ -601,6 +761,56 @@ mod tests {
         assert_eq!(rounds(0.0, -1.0, Op::Lt, 3.0), None);
         assert_eq!(rounds(0.0, 0.0, Op::Lt, 3.0), None);
         assert_eq!(rounds(7.0, 1.0, Op::Lt, 3.0), Some(0));
+    }
+
+    /// `n` Choices in one cycle, each staying in it while `$.n < 10`, and a
+    /// Pass that adds one: every Choice is a candidate bound.
+    fn choices_in_a_cycle(n: usize) -> String {
+        let mut states = vec![
+            r#""Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.n", "Next": "C0"}"#
+                .to_string(),
+        ];
+        for i in 0..n {
+            let next = if i + 1 < n {
+                format!("C{}", i + 1)
+            } else {
+                "Inc".into()
+            };
+            states.push(format!(
+                r#""C{i}": {{"Type": "Choice", "Default": "Done", "Choices": [{{"Variable": "$.n", "NumericLessThan": 10, "Next": "{next}"}}]}}"#
+            ));
+        }
+        states.push(
+            r#""Inc": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "C0"}"#
+                .into(),
+        );
+        states.push(r#""Done": {"Type": "Succeed"}"#.into());
+        format!(
+            r#"{{"StartAt": "Init", "States": {{{}}}}}"#,
+            states.join(",")
+        )
+    }
+
+    #[test]
+    fn a_cycle_of_many_choices_is_proven_in_linear_work() {
+        let n = 400;
+        let parsed = crate::loader::json::parse(&choices_in_a_cycle(n), 0).unwrap();
+        let m = Machine::build(&parsed.root);
+        let g = MachineGraph::build(&m);
+        let loops = g.loops(0);
+        assert_eq!(loops.len(), 1);
+        STATES_EXAMINED.with(|c| c.set(0));
+        let proof = prove(&m, &g, &loops[0]).expect("a bound");
+        let work = STATES_EXAMINED.with(|c| c.get());
+        // Ten rounds, whichever Choice bounds it: the first in source order.
+        assert_eq!(proof.rounds, 10);
+        assert_eq!(m.states[proof.choice].name, "C0");
+        // Checking the cycle (or the counter) once per Choice: ~n * n.
+        assert!(
+            work <= 8 * (n + 2),
+            "{work} states examined for a loop of {}",
+            n + 1
+        );
     }
 
     #[test]

@@ -759,11 +759,7 @@ impl<'t> Plan<'t> {
     /// unless the route cannot take that edge: an earlier rule surely
     /// matches, this rule's `IsPresent` test surely fails, or a field the
     /// rule compares is missing (the Choice fails there instead).
-    pub(super) fn choice_passes(
-        &self,
-        run: &Run,
-        rule: Option<usize>,
-    ) -> Option<(Shape, bool)> {
+    pub(super) fn choice_passes(&self, run: &Run, rule: Option<usize>) -> Option<(Shape, bool)> {
         let out = run.output.clone()?;
         let eff = run.eff.as_ref()?;
         let last = rule.unwrap_or(self.rules.len());

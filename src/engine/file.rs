@@ -16,6 +16,7 @@ pub(super) fn lint_bytes_linked(
     bytes: Vec<u8>,
     settings: &Settings,
     link: Option<&Link>,
+    modules: &Modules,
 ) -> FileReport {
     let mut report = FileReport {
         path: input.display.clone(),
@@ -47,7 +48,7 @@ pub(super) fn lint_bytes_linked(
         report.outcome = Outcome::NotADefinition;
         return report;
     }
-    let mut file = load(input, bytes, kind, link);
+    let mut file = load(input, bytes, kind, link, modules);
     let mut file_level = load_problems(&file);
     report.links = template_links(input, &file, &mut file_level);
     let definitions = file.definitions();
@@ -63,6 +64,9 @@ pub(super) fn lint_bytes_linked(
     // one, so that they get state names too.
     let mut file_level = Some(file_level);
     let mut findings = Vec::new();
+    // The file's line index, built when a definition first needs it and
+    // shared by all: a template of 20,000 definitions indexes its text once.
+    let lines = std::cell::OnceCell::new();
     for definition in &definitions {
         let carried = if definition.pointer.is_none() {
             file_level.take().unwrap_or_default()
@@ -70,7 +74,7 @@ pub(super) fn lint_bytes_linked(
             Vec::new()
         };
         let (diagnostics, suppressed) =
-            lint_definition(&file, kind, definition, carried, settings, link);
+            lint_definition(&file, kind, definition, carried, settings, link, &lines);
         report.suppressed += suppressed;
         findings.extend(place(
             &input.display,
@@ -78,6 +82,7 @@ pub(super) fn lint_bytes_linked(
             kind,
             Some(definition),
             diagnostics,
+            &lines,
         ));
     }
     if let Some(mut rest) = file_level {
@@ -87,7 +92,7 @@ pub(super) fn lint_bytes_linked(
                 d.severity = s;
             }
         }
-        findings.extend(place(&input.display, &file.text, kind, None, rest));
+        findings.extend(place(&input.display, &file.text, kind, None, rest, &lines));
     }
     finish(&mut report, findings, &mut file, settings);
     report
@@ -95,7 +100,13 @@ pub(super) fn lint_bytes_linked(
 
 /// Loads the file; one a template deploys gets its substitutions and
 /// rewrites, and a Terraform file that names `local.` its module's locals.
-fn load(input: &Input, bytes: Vec<u8>, kind: FileKind, link: Option<&Link>) -> LoadedFile {
+fn load(
+    input: &Input,
+    bytes: Vec<u8>,
+    kind: FileKind,
+    link: Option<&Link>,
+    modules: &Modules,
+) -> LoadedFile {
     let mut file = match (link, kind, &input.source) {
         (Some(l), _, _) if l.terraform => loader::load_terraform_template(bytes),
         (Some(_), _, _) => loader::load_templated(bytes, kind),
@@ -106,7 +117,18 @@ fn load(input: &Input, bytes: Vec<u8>, kind: FileKind, link: Option<&Link>) -> L
                 .iter()
                 .any(|needle| memchr::memmem::find(&bytes, needle).is_some()) =>
         {
-            loader::load_in_module(bytes, &module_files(path))
+            let (module, own) = modules.of(path);
+            match module.get() {
+                Some(module) => loader::load_in_module(
+                    bytes,
+                    &loader::terraform::Others {
+                        module,
+                        own: &own,
+                        limit: linked::MAX_MODULE_FILES,
+                    },
+                ),
+                None => loader::load(bytes, kind),
+            }
         }
         (None, _, _) => loader::load(bytes, kind),
     };
@@ -236,6 +258,7 @@ fn lint_definition(
     carried: Vec<Diagnostic>,
     settings: &Settings,
     link: Option<&Link>,
+    lines: &std::cell::OnceCell<crate::source::LineIndex>,
 ) -> (Vec<Diagnostic>, usize) {
     let machine = Machine::build(definition.root);
     let graph = MachineGraph::build(&machine);
@@ -278,13 +301,18 @@ fn lint_definition(
         settings,
         link,
         &mut diagnostics,
+        lines,
     );
     if embedded.is_some_and(|e| e.approximate) {
+        let note = if kind == FileKind::Terraform {
+            " (position approximate: the definition is written in another `.tf` file of \
+             the module, so the finding points at the `definition` that names it)"
+        } else {
+            " (position approximate: this part of `DefinitionString` could not \
+             be mapped back to the template, so the finding points at its start)"
+        };
         for d in &mut diagnostics {
-            d.message.push_str(
-                " (position approximate: this part of `DefinitionString` could not \
-                 be mapped back to the template, so the finding points at its start)",
-            );
+            d.message.push_str(note);
         }
     }
     diagnostics.retain(|d| settings.enabled(d.rule));
@@ -357,6 +385,7 @@ fn run_rules(
 
 /// Applies the definition's directives, its resource's Metadata ignore list
 /// and the deploying template's; returns how many findings they removed.
+#[allow(clippy::too_many_arguments)]
 fn suppress(
     file: &LoadedFile,
     kind: FileKind,
@@ -365,10 +394,16 @@ fn suppress(
     settings: &Settings,
     link: Option<&Link>,
     diagnostics: &mut Vec<Diagnostic>,
+    lines: &std::cell::OnceCell<crate::source::LineIndex>,
 ) -> usize {
     let mut suppressions = suppression::collect(machine);
     if kind == FileKind::Yaml {
-        suppressions.extend(suppression::yaml_comments(machine, &file.text));
+        suppressions.extend(suppression::yaml_comments(
+            machine,
+            &file.text,
+            lines,
+            definition.pointer.is_none(),
+        ));
     }
     // The resource's `Metadata: {asl-lint: {ignore: [...]}}` is a
     // directive for the whole definition, checked like any other.
@@ -412,4 +447,64 @@ fn finish(
         report.text = Some(std::mem::take(&mut file.text));
     }
     report.findings = findings;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lint_template(text: &str) -> FileReport {
+        let input = Input {
+            display: "template.yaml".into(),
+            source: Source::Stdin(Vec::new()),
+            explicit: true,
+        };
+        lint_bytes(&input, text.as_bytes().to_vec(), &Settings::default())
+    }
+
+    fn machine(i: usize, directive: &str) -> String {
+        format!(
+            "  M{i}:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {{Type: Succeed}}\n{directive}          B: {{Type: Succeed}}\n"
+        )
+    }
+
+    #[test]
+    fn a_template_indexes_its_lines_once_for_all_its_definitions() {
+        // Every definition has a finding to place and a directive to read:
+        // each used to build a line index of the whole file.
+        let n = 300;
+        let mut text = String::from("Transform: AWS::Serverless-2016-10-31\nResources:\n");
+        for i in 0..n {
+            text.push_str(&machine(i, "          # asl-lint-disable no-such-rule\n"));
+        }
+        crate::source::LINE_INDEX_BUILDS.with(|c| c.set(0));
+        let report = lint_template(&text);
+        let builds = crate::source::LINE_INDEX_BUILDS.with(|c| c.get());
+        assert_eq!(report.definitions, n);
+        let unreachable = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "unreachable-state")
+            .count();
+        assert_eq!(unreachable, n);
+        assert!(builds <= 1, "{builds} line indexes for one file");
+    }
+
+    #[test]
+    fn a_directive_in_one_definition_of_a_template_leaves_the_others_alone() {
+        let text = format!(
+            "Resources:\n{}{}",
+            machine(1, "          # asl-lint-disable unreachable-state\n"),
+            machine(2, "")
+        );
+        let report = lint_template(&text);
+        let unreachable: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "unreachable-state")
+            .map(|f| f.definition.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(unreachable, ["/Resources/M2"], "{:?}", report.findings);
+        assert_eq!(report.suppressed, 1);
+    }
 }

@@ -24,8 +24,8 @@ mod summary;
 
 pub use cost::{CostReport, estimate_all};
 use file::lint_bytes_linked;
+use linked::Modules;
 pub use linked::lint_bytes_deployed;
-use linked::module_files;
 use linked::relint_linked;
 use panics::catch_panic;
 pub use panics::install_panic_hook;
@@ -191,7 +191,9 @@ pub fn lint_all_with<'s>(
     settings_for: &(dyn Fn(&Input) -> std::borrow::Cow<'s, Settings> + Sync),
     jobs: Option<usize>,
 ) -> Vec<FileReport> {
-    let one = |i: &Input| lint_input(i, &settings_for(i));
+    // Terraform modules are read once per run, whichever file needs one first.
+    let modules = Modules::default();
+    let one = |i: &Input| lint_linked(i, &settings_for(i), None, &modules);
     let mut reports: Vec<FileReport> = if inputs.len() <= 1 || jobs == Some(1) {
         inputs.iter().map(one).collect()
     } else {
@@ -209,18 +211,23 @@ pub fn lint_all_with<'s>(
             None => run(),
         }
     };
-    relint_linked(inputs, &mut reports, settings_for);
+    relint_linked(inputs, &mut reports, settings_for, &modules);
     reports
 }
 
 /// Reads and lints one input. Never panics: a panic inside becomes an
 /// `internal-error` finding on that file.
 pub fn lint_input(input: &Input, settings: &Settings) -> FileReport {
-    lint_linked(input, settings, None)
+    lint_linked(input, settings, None, &Modules::default())
 }
 
 /// [`lint_input`] for a file a template deploys.
-fn lint_linked(input: &Input, settings: &Settings, link: Option<&Link>) -> FileReport {
+fn lint_linked(
+    input: &Input,
+    settings: &Settings,
+    link: Option<&Link>,
+    modules: &Modules,
+) -> FileReport {
     let bytes = read_input(input);
     let bytes = match bytes {
         Ok(bytes) => bytes,
@@ -231,7 +238,7 @@ fn lint_linked(input: &Input, settings: &Settings, link: Option<&Link>) -> FileR
             return single(input, settings, rules::io_error::diagnostic(&what));
         }
     };
-    match catch_panic(|| lint_bytes_linked(input, bytes, settings, link)) {
+    match catch_panic(|| lint_bytes_linked(input, bytes, settings, link, modules)) {
         Ok(report) => report,
         Err(what) => single(input, settings, rules::internal_error::diagnostic(&what)),
     }
@@ -251,7 +258,15 @@ pub fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
 
 fn single(input: &Input, settings: &Settings, diagnostic: Diagnostic) -> FileReport {
     let findings = if settings.enabled(diagnostic.rule) {
-        place(&input.display, "", FileKind::Json, None, vec![diagnostic])
+        let lines = std::cell::OnceCell::new();
+        place(
+            &input.display,
+            "",
+            FileKind::Json,
+            None,
+            vec![diagnostic],
+            &lines,
+        )
     } else {
         Vec::new()
     };
@@ -277,7 +292,7 @@ pub fn lint_bytes_guarded(input: &Input, bytes: Vec<u8>, settings: &Settings) ->
 
 /// Lints bytes already in memory (the library entry point for tests and stdin).
 pub fn lint_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings) -> FileReport {
-    lint_bytes_linked(input, bytes, settings, None)
+    lint_bytes_linked(input, bytes, settings, None, &Modules::default())
 }
 
 /// `STANDARD` or `EXPRESS` as a template writes it.

@@ -44,6 +44,7 @@ pub(super) fn place(
     kind: FileKind,
     definition: Option<&Definition<'_>>,
     diagnostics: Vec<Diagnostic>,
+    lines: &std::cell::OnceCell<LineIndex>,
 ) -> Vec<Finding> {
     let spans: Vec<Span> = diagnostics
         .iter()
@@ -66,7 +67,9 @@ pub(super) fn place(
     let positions = if offsets.is_empty() {
         Vec::new()
     } else {
-        LineIndex::new(text).positions(text, &offsets)
+        lines
+            .get_or_init(|| LineIndex::new(text))
+            .positions(text, &offsets)
     };
     let at = |i: usize| positions.get(i).copied().unwrap_or(FIRST_POSITION);
     let placed_fixes = place_fixes(fixes, &at, 2 * spans.len());

@@ -570,6 +570,25 @@ impl MachineGraph {
         done == index.len()
     }
 
+    /// For each of `members` (sorted), whether every cycle among them passes
+    /// through it: [`MachineGraph::acyclic_without`] for all members at
+    /// once, in time linear in the members and their edges.
+    pub fn on_every_cycle(&self, members: &[StateId]) -> Vec<bool> {
+        let succ: Vec<Vec<usize>> = members
+            .iter()
+            .map(|&s| {
+                self.successors(s)
+                    .into_iter()
+                    .filter_map(|(_, t)| match t {
+                        Target::State(t) => members.binary_search(&t).ok(),
+                        Target::Exit => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        vertices_on_every_cycle(&succ)
+    }
+
     /// The states of `members` (sorted) reachable from `from` along edges between
     /// members, never leaving `stop` (which is included when reached).
     pub fn reach_within(
@@ -595,6 +614,174 @@ impl MachineGraph {
         }
         seen.into_iter().collect()
     }
+}
+
+/// For each vertex of a directed graph (successor lists), whether removing
+/// it leaves the graph acyclic (every vertex does when it has no cycle).
+///
+/// Take one cycle C. A vertex off C is on no cycle-free remainder. If the
+/// graph without C has a cycle, no vertex is on every cycle. Otherwise that
+/// remainder is a DAG, and every cycle is made of C's edges and "bypasses":
+/// paths from a vertex a of C through the DAG (or one edge) to a vertex b
+/// of C. Cutting C open at v, a cycle avoiding v exists exactly when some
+/// bypass with a, b != v goes backward (or returns to a), that is when v is
+/// strictly inside the arc from a forward to b. With C's vertices at
+/// positions 0..k, a forward bypass (a < b) covers (a, b); a wrapping one
+/// (b <= a) covers (a, k) and [0, b). The union of the first kind needs,
+/// per a, the furthest b (a DP over the DAG in topological order); the
+/// union of the second is a suffix and a prefix: (min a, k) and [0, max b)
+/// over wrapping bypasses, found from the least exit each a reaches and
+/// the greatest entry that reaches each b. Linear in vertices and edges.
+pub fn vertices_on_every_cycle(succ: &[Vec<usize>]) -> Vec<bool> {
+    let n = succ.len();
+    let Some(cycle) = find_cycle(succ) else {
+        return vec![true; n];
+    };
+    let k = cycle.len();
+    let mut pos = vec![usize::MAX; n];
+    for (i, &v) in cycle.iter().enumerate() {
+        pos[v] = i;
+    }
+    let on_c = |v: usize| pos[v] != usize::MAX;
+    // The rest, topologically sorted (Kahn); a cycle there avoids all of C.
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut indegree = vec![0usize; n];
+    for (u, next) in succ.iter().enumerate() {
+        for &w in next {
+            pred[w].push(u);
+            if !on_c(u) && !on_c(w) {
+                indegree[w] += 1;
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&v| !on_c(v) && indegree[v] == 0).collect();
+    let mut i = 0;
+    while i < order.len() {
+        let u = order[i];
+        i += 1;
+        for &w in &succ[u] {
+            if !on_c(w) {
+                indegree[w] -= 1;
+                if indegree[w] == 0 {
+                    order.push(w);
+                }
+            }
+        }
+    }
+    if order.len() + k != n {
+        return vec![false; n];
+    }
+    // Per DAG vertex: the least and greatest position on C it leads to
+    // (through the DAG, then one edge), and the greatest it is reached from.
+    let (mut min_exit, mut max_exit) = (vec![usize::MAX; n], vec![0usize; n]);
+    let mut reaches = vec![false; n];
+    for &u in order.iter().rev() {
+        for &w in &succ[u] {
+            let (lo, hi, any) = if on_c(w) {
+                (pos[w], pos[w], true)
+            } else {
+                (min_exit[w], max_exit[w], reaches[w])
+            };
+            if any {
+                min_exit[u] = min_exit[u].min(lo);
+                max_exit[u] = max_exit[u].max(hi);
+                reaches[u] = true;
+            }
+        }
+    }
+    let mut max_entry: Vec<Option<usize>> = vec![None; n];
+    for &u in &order {
+        for &p in &pred[u] {
+            let from = if on_c(p) { Some(pos[p]) } else { max_entry[p] };
+            max_entry[u] = max_entry[u].max(from);
+        }
+    }
+    // Coverage of C's positions: forward bypasses as a difference array,
+    // wrapping ones as a suffix after `suffix_from` and a prefix before
+    // `prefix_to`.
+    let mut diff = vec![0i64; k + 1];
+    let mut suffix_from = k;
+    let mut prefix_to = 0;
+    for &a in &cycle {
+        let pa = pos[a];
+        let (mut lo, mut hi, mut any) = (usize::MAX, 0usize, false);
+        for &w in &succ[a] {
+            let (l, h, r) = if on_c(w) {
+                (pos[w], pos[w], true)
+            } else {
+                (min_exit[w], max_exit[w], reaches[w])
+            };
+            if r {
+                lo = lo.min(l);
+                hi = hi.max(h);
+                any = true;
+            }
+        }
+        if !any {
+            continue;
+        }
+        if hi > pa + 1 {
+            diff[pa + 1] += 1;
+            diff[hi] -= 1;
+        }
+        if lo <= pa {
+            suffix_from = suffix_from.min(pa);
+        }
+    }
+    for &b in &cycle {
+        let pb = pos[b];
+        let entry = pred[b]
+            .iter()
+            .map(|&p| if on_c(p) { Some(pos[p]) } else { max_entry[p] })
+            .max()
+            .flatten();
+        if entry.is_some_and(|pa| pa >= pb) {
+            prefix_to = prefix_to.max(pb);
+        }
+    }
+    let mut out = vec![false; n];
+    let mut covered = 0i64;
+    for (p, &v) in cycle.iter().enumerate() {
+        covered += diff[p];
+        out[v] = covered == 0 && p >= prefix_to && p <= suffix_from;
+    }
+    out
+}
+
+/// One cycle of the graph, as its vertices in order; `None` when acyclic.
+/// An iterative depth-first search: no recursion on the graph's depth.
+fn find_cycle(succ: &[Vec<usize>]) -> Option<Vec<usize>> {
+    let n = succ.len();
+    // 0: unseen, 1: on the stack, 2: done.
+    let mut state = vec![0u8; n];
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for root in 0..n {
+        if state[root] != 0 {
+            continue;
+        }
+        state[root] = 1;
+        stack.push((root, 0));
+        while let Some(&mut (u, ref mut next)) = stack.last_mut() {
+            if let Some(&w) = succ[u].get(*next) {
+                *next += 1;
+                match state[w] {
+                    0 => {
+                        state[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    1 => {
+                        let from = stack.iter().position(|&(v, _)| v == w)?;
+                        return Some(stack[from..].iter().map(|&(v, _)| v).collect());
+                    }
+                    _ => {}
+                }
+            } else {
+                state[u] = 2;
+                stack.pop();
+            }
+        }
+    }
+    None
 }
 
 /// Where a path leaves the whole state machine.
@@ -836,6 +1023,71 @@ impl MachineGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether the graph without `removed` has a cycle, by Kahn's algorithm.
+    fn acyclic_without_brute(succ: &[Vec<usize>], removed: usize) -> bool {
+        let n = succ.len();
+        let mut indegree = vec![0usize; n];
+        for (u, next) in succ.iter().enumerate() {
+            for &w in next {
+                if u != removed && w != removed {
+                    indegree[w] += 1;
+                }
+            }
+        }
+        let mut ready: Vec<usize> = (0..n)
+            .filter(|&v| v != removed && indegree[v] == 0)
+            .collect();
+        let mut done = 0;
+        while let Some(u) = ready.pop() {
+            done += 1;
+            for &w in &succ[u] {
+                if w != removed {
+                    indegree[w] -= 1;
+                    if indegree[w] == 0 {
+                        ready.push(w);
+                    }
+                }
+            }
+        }
+        done == n - 1
+    }
+
+    #[test]
+    fn vertices_on_every_cycle_agree_with_removing_each_one() {
+        // A small linear congruential generator: reproducible graphs.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % m
+        };
+        let mut with_some = 0;
+        for round in 0..4000 {
+            let n = 1 + next(9);
+            // A ring (so that there is a cycle) plus a few random edges,
+            // self-loops and chords included; sometimes no ring at all.
+            let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+            if round % 7 != 0 {
+                for (v, next) in succ.iter_mut().enumerate() {
+                    next.push((v + 1) % n);
+                }
+            }
+            for _ in 0..next(4) {
+                let (a, b) = (next(n), next(n));
+                succ[a].push(b);
+            }
+            let fast = vertices_on_every_cycle(&succ);
+            let brute: Vec<bool> = (0..n).map(|v| acyclic_without_brute(&succ, v)).collect();
+            assert_eq!(fast, brute, "{succ:?}");
+            with_some += usize::from(brute.iter().any(|&b| b) && !brute.iter().all(|&b| b));
+        }
+        assert!(
+            with_some > 500,
+            "{with_some} graphs where some vertices are on every cycle"
+        );
+    }
     use crate::loader::json;
 
     fn machine_graph(text: &str) -> (json::Parsed, Vec<(String, ScopeId)>) {

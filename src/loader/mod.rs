@@ -184,20 +184,21 @@ fn decode(bytes: Vec<u8>, problems: &mut Vec<LoadProblem>) -> Result<String, Str
 
 /// Decodes and parses one file as `kind`. Never fails: problems are recorded.
 pub fn load(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
-    load_with(bytes, kind, false, &[])
+    load_with(bytes, kind, false, None)
 }
 
-/// [`load`] for a Terraform file whose module (its folder) has these other
-/// `.tf` files: their `locals` blocks name definitions too.
-pub fn load_in_module(bytes: Vec<u8>, module: &[String]) -> LoadedFile {
-    load_with(bytes, FileKind::Terraform, false, module)
+/// [`load`] for a Terraform file whose module (its folder) has other `.tf`
+/// files: their `locals`, `variable` defaults and `data "template_file"`
+/// blocks count too.
+pub fn load_in_module(bytes: Vec<u8>, others: &terraform::Others<'_>) -> LoadedFile {
+    load_with(bytes, FileKind::Terraform, false, Some(others))
 }
 
 /// [`load`] for a file that a template substitutes before deploying it
 /// (SAM `DefinitionUri`, Terraform `templatefile`): `${...}` outside JSON
 /// strings is an opaque value, not a syntax error.
 pub fn load_templated(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
-    load_with(bytes, kind, true, &[])
+    load_with(bytes, kind, true, None)
 }
 
 /// [`load`] for a file Terraform renders with `templatefile()` (or a
@@ -246,7 +247,12 @@ pub fn load_terraform_template(bytes: Vec<u8>) -> LoadedFile {
     }
 }
 
-fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool, module: &[String]) -> LoadedFile {
+fn load_with(
+    bytes: Vec<u8>,
+    kind: FileKind,
+    templated: bool,
+    others: Option<&terraform::Others<'_>>,
+) -> LoadedFile {
     let mut problems = Vec::new();
     let text = match decode(bytes, &mut problems) {
         Ok(text) => text,
@@ -274,7 +280,7 @@ fn load_with(bytes: Vec<u8>, kind: FileKind, templated: bool, module: &[String])
     }
     let tree = match kind {
         FileKind::Terraform => {
-            let (tree, extracted) = terraform::extract(&text, module);
+            let (tree, extracted) = terraform::extract(&text, others);
             return LoadedFile {
                 text,
                 tree: Some(tree),

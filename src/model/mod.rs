@@ -21,7 +21,7 @@ pub type ScopeId = usize;
 pub const MAX_EXECUTION_SECONDS: f64 = 31_536_000.0;
 
 /// STANDARD or EXPRESS, which the ASL itself does not say.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WorkflowType {
     Standard,
     Express,

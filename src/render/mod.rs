@@ -129,16 +129,15 @@ pub fn render(
             };
             let mut out = String::new();
             for report in reports {
-                let index = report
+                let source = report
                     .text
                     .as_deref()
                     .filter(|_| !report.findings.is_empty())
-                    .map(crate::source::LineIndex::new);
-                let source = report.text.as_deref().zip(index.as_ref());
+                    .map(text::SourceText::new);
                 for finding in &report.findings {
                     out.push_str(&text::render_finding_indexed(
                         finding,
-                        source,
+                        source.as_ref(),
                         &text_options,
                     ));
                 }

@@ -17,7 +17,7 @@ use crate::diagnostic::{Finding, Severity};
 use crate::loader::tree::Span;
 use crate::render::escape::{same_width, visible};
 use crate::rules;
-use crate::source::{LineIndex, clamp_to_char};
+use crate::source::{CharIndex, LineIndex, clamp_to_char};
 
 /// Lines longer than this many characters are shown as a window.
 const MAX_LINE_CHARS: usize = 120;
@@ -34,18 +34,46 @@ pub struct TextOptions {
     pub links: bool,
 }
 
-/// Renders one finding. `text` is the file's text when it is available.
 /// Renders one finding, with a snippet of `text` when given.
 pub fn render_finding(finding: &Finding, text: Option<&str>, options: &TextOptions) -> String {
-    let index = text.map(LineIndex::new);
-    render_finding_indexed(finding, text.zip(index.as_ref()), options)
+    let source = text.map(SourceText::new);
+    render_finding_indexed(finding, source.as_ref(), options)
 }
 
-/// [`render_finding`] with the file's line index built once by the caller:
-/// a file with 20,000 findings must not index its text 20,000 times.
+/// A file's text with its line index (and, once a long line needs it, its
+/// character index), built once per file by the caller: a file with 20,000
+/// findings must not index its text 20,000 times, nor count the characters
+/// of one long line once per finding on it.
+pub struct SourceText<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    chars: std::cell::OnceCell<CharIndex>,
+}
+
+impl<'a> SourceText<'a> {
+    pub fn new(text: &'a str) -> SourceText<'a> {
+        SourceText {
+            text,
+            lines: LineIndex::new(text),
+            chars: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Characters in `text[from..to]` (character boundaries).
+    fn chars_between(&self, from: usize, to: usize) -> usize {
+        if to - from <= 4 * WINDOW_CHARS {
+            return crate::source::count_chars(&self.text[from..to]);
+        }
+        self.chars
+            .get_or_init(|| CharIndex::new(self.text))
+            .count(self.text, from, to)
+    }
+}
+
+/// [`render_finding`] with the file's indexes built once by the caller.
 pub fn render_finding_indexed(
     finding: &Finding,
-    text: Option<(&str, &LineIndex)>,
+    source: Option<&SourceText<'_>>,
     options: &TextOptions,
 ) -> String {
     let theme = if options.color {
@@ -65,8 +93,8 @@ pub fn render_finding_indexed(
             .iter()
             .map(|(s, l)| (*s, Some(shown(l)), false)),
     );
-    let excerpt = text
-        .map(|(text, index)| Excerpt::new(&finding.file, text, index, spans.iter().map(|s| s.0)));
+    let excerpt =
+        source.map(|source| Excerpt::new(&finding.file, source, spans.iter().map(|s| s.0)));
     let labels = excerpt
         .as_ref()
         .map(|ex| {
@@ -200,12 +228,8 @@ struct Excerpt {
 }
 
 impl Excerpt {
-    fn new(
-        name: &str,
-        source: &str,
-        index: &LineIndex,
-        spans: impl Iterator<Item = Span>,
-    ) -> Excerpt {
+    fn new(name: &str, file: &SourceText<'_>, spans: impl Iterator<Item = Span>) -> Excerpt {
+        let (source, index) = (file.text, &file.lines);
         let spans: Vec<Span> = spans.collect();
         let last_line = index.line_of(source.len());
         let mut wanted: Vec<usize> = Vec::new();
@@ -240,7 +264,10 @@ impl Excerpt {
             };
             let line = &source[line_start..line_end];
             let start = text.len();
-            let (window, skipped_chars, prefix) = if line.chars().count() > MAX_LINE_CHARS {
+            // Only the first MAX_LINE_CHARS + 1 characters decide: a
+            // megabyte line is not counted whole once per finding on it.
+            let long = line.len() > MAX_LINE_CHARS && line.chars().nth(MAX_LINE_CHARS).is_some();
+            let (window, skipped_chars, prefix) = if long {
                 // Centre the window on the first label that starts on this line.
                 let anchor = spans
                     .iter()
@@ -248,9 +275,19 @@ impl Excerpt {
                     .filter(|&o| o >= line_start && o <= line_end)
                     .min()
                     .unwrap_or(line_start);
-                let anchor_chars = source[line_start..anchor].chars().count();
+                let anchor_chars = file.chars_between(line_start, anchor);
                 let skipped = anchor_chars.saturating_sub(WINDOW_BEFORE);
-                let from = nth_char(source, line_start, skipped, line_end);
+                // WINDOW_BEFORE characters back from the anchor (or the
+                // line's start), found from the anchor's end.
+                let from = if skipped == 0 {
+                    line_start
+                } else {
+                    source[line_start..anchor]
+                        .char_indices()
+                        .rev()
+                        .nth(WINDOW_BEFORE - 1)
+                        .map_or(line_start, |(i, _)| line_start + i)
+                };
                 let to = nth_char(source, from, WINDOW_CHARS, line_end);
                 let prefix = if from > line_start {
                     text.push_str(ELLIPSIS);
@@ -386,8 +423,7 @@ mod tests {
         let target = line.find("\"S150\"").unwrap();
         let excerpt = Excerpt::new(
             "x.asl.json",
-            &line,
-            &LineIndex::new(&line),
+            &SourceText::new(&line),
             [Span::new(target, target + 6)].into_iter(),
         );
         assert_eq!(excerpt.lines.len(), 1);
@@ -404,5 +440,56 @@ mod tests {
             .unwrap();
         assert_eq!(contents.line(), 0);
         assert_eq!(contents.column(), line[..target].chars().count());
+    }
+
+    #[test]
+    fn findings_on_one_long_line_count_its_characters_once() {
+        // A minified chain: 5,000 findings on one 180 KB line. Counting
+        // each finding's column from the line's start looks at ~450 MB.
+        let n = 5_000;
+        let mut line = String::from("{\"States\": {");
+        let mut targets = Vec::new();
+        for i in 0..n {
+            targets.push(line.len() + 1);
+            line.push_str(&format!("\"S{i}\": {{\"Next\": \"é{}\"}}, ", i + 1));
+        }
+        let source = SourceText::new(&line);
+        let finding = |at: usize| Finding {
+            file: "x.asl.json".into(),
+            rule: "unknown-transition-target",
+            severity: Severity::Error,
+            message: "no such state".into(),
+            label: Some("here".into()),
+            help: None,
+            state: None,
+            definition: None,
+            pointer: String::new(),
+            span: Span::new(at, at + 3),
+            start: crate::source::LineCol { line: 1, column: 1 },
+            end: crate::source::LineCol { line: 1, column: 1 },
+            related: Vec::new(),
+            fingerprint: String::new(),
+            fix: None,
+            path: None,
+        };
+        let options = TextOptions {
+            color: false,
+            width: 100,
+            links: false,
+        };
+        crate::source::BYTES_COUNTED.with(|c| c.set(0));
+        let last = render_finding_indexed(&finding(targets[n - 1]), Some(&source), &options);
+        for &at in &targets[..n - 1] {
+            render_finding_indexed(&finding(at), Some(&source), &options);
+        }
+        let counted = crate::source::BYTES_COUNTED.with(|c| c.get());
+        assert!(
+            counted <= 2 * line.len() + n * 4 * 1024,
+            "{counted} bytes counted for a {} byte line",
+            line.len()
+        );
+        // The true column, with the accented characters before it counted.
+        let column = line[..targets[n - 1]].chars().count() + 1;
+        assert!(last.contains(&format!(":1:{column}]")), "{last}");
     }
 }

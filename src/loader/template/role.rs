@@ -17,7 +17,7 @@ use super::*;
 const IAM_ROLE: &str = "AWS::IAM::Role";
 
 /// What the template says a state machine's role allows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoleAccess {
     /// The template does not say everything the role allows; why.
     Unknown(String),
@@ -25,7 +25,7 @@ pub enum RoleAccess {
 }
 
 /// A role whose every grant the template shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Role {
     /// The role's logical id (for SAM `Policies`, the id SAM gives the role
     /// it makes: the machine's id followed by `Role`).
@@ -39,7 +39,7 @@ pub struct Role {
 }
 
 /// One `Allow` statement, as patterns.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Statement {
     pub actions: Vec<String>,
     pub resources: Vec<String>,
@@ -47,7 +47,7 @@ pub struct Statement {
 
 /// A SAM policy template in `Policies`: its name and each parameter's
 /// literal value (`None` when the deploy fills it in).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TemplateUse {
     pub name: String,
     pub parameters: Vec<(String, Option<String>)>,

@@ -4,9 +4,9 @@
 //! and conditional expressions, interpolations alone in a string) is an
 //! opaque value, and only that value.
 
+use hcl_edit::Spanned;
 use hcl_edit::expr::{Expression, ObjectKey, UnaryOperator};
 use hcl_edit::template::{Element, Template};
-use hcl_edit::Spanned;
 
 use crate::loader::tree::{Member, Node, Number, Object, Span, Value};
 
@@ -81,23 +81,21 @@ fn evaluate(expr: &Expression, text: &str, fallback: Span, depth: usize) -> Node
         Expression::StringTemplate(t) => node(template_string(t, text, span)),
         Expression::HeredocTemplate(h) => node(template_string(&h.template, text, span)),
         Expression::Parenthesis(p) => evaluate(p.inner(), text, span, depth + 1),
-        Expression::UnaryOp(op) if *op.operator.value() == UnaryOperator::Neg => {
-            match &op.expr {
-                Expression::Number(n) => node(
-                    number(n.value())
-                        .map(|v| match v {
-                            Value::Number(Number::Int(i)) => match i.checked_neg() {
-                                Some(i) => Value::Number(Number::Int(i)),
-                                None => Value::Number(Number::Float(-(i as f64))),
-                            },
-                            Value::Number(Number::Float(f)) => Value::Number(Number::Float(-f)),
-                            other => other,
-                        })
-                        .unwrap_or_else(|| opaque(text, span)),
-                ),
-                _ => node(opaque(text, span)),
-            }
-        }
+        Expression::UnaryOp(op) if *op.operator.value() == UnaryOperator::Neg => match &op.expr {
+            Expression::Number(n) => node(
+                number(n.value())
+                    .map(|v| match v {
+                        Value::Number(Number::Int(i)) => match i.checked_neg() {
+                            Some(i) => Value::Number(Number::Int(i)),
+                            None => Value::Number(Number::Float(-(i as f64))),
+                        },
+                        Value::Number(Number::Float(f)) => Value::Number(Number::Float(-f)),
+                        other => other,
+                    })
+                    .unwrap_or_else(|| opaque(text, span)),
+            ),
+            _ => node(opaque(text, span)),
+        },
         _ => node(opaque(text, span)),
     }
 }
@@ -185,7 +183,11 @@ mod tests {
         let root = eval(text);
         let get = |k: &str| root.get(k).unwrap();
         for k in ["R", "S", "U", "V", "W", "Y"] {
-            assert!(matches!(get(k).value, Value::Opaque(_)), "{k}: {:?}", get(k));
+            assert!(
+                matches!(get(k).value, Value::Opaque(_)),
+                "{k}: {:?}",
+                get(k)
+            );
         }
         assert_eq!(get("R").as_str(), Some("${aws_lambda_function.f.arn}"));
         assert_eq!(get("T").as_str(), Some("arn:${var.p}:x"));

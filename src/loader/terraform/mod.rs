@@ -47,10 +47,108 @@ pub fn mentions_state_machine(text: &str) -> bool {
 /// giving up (locals may refer to each other in a cycle).
 const MAX_UNWRAP: usize = 16;
 
-/// A `.tf` file of the same module, parsed.
-struct OtherFile<'m> {
-    text: &'m str,
+/// A `.tf` file of a module, parsed.
+struct ParsedFile {
+    text: String,
     body: Body,
+}
+
+/// What other files of a module are searched for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Name {
+    Local,
+    Variable,
+    TemplateFile,
+}
+
+/// The `.tf` files of a Terraform module (a folder's, in name order),
+/// parsed and indexed once per folder by the names its files look up
+/// (`local.X`, `var.X`, `data.template_file.X`): every file of a
+/// 2,000-file module used to read and scan all the others.
+pub struct ModuleLocals {
+    /// File names and their parse (`None`: unreadable or not HCL), in name order.
+    files: Vec<(String, Option<ParsedFile>)>,
+    /// Each name's files, in order.
+    names: std::collections::HashMap<(Name, String), Vec<usize>>,
+}
+
+impl ModuleLocals {
+    pub fn new(files: Vec<(String, Option<String>)>) -> ModuleLocals {
+        let mut names: std::collections::HashMap<(Name, String), Vec<usize>> = Default::default();
+        let files: Vec<(String, Option<ParsedFile>)> = files
+            .into_iter()
+            .map(|(name, text)| {
+                let parsed = text.and_then(|text| {
+                    let body = hcl_edit::parser::parse_body(&text).ok()?;
+                    Some(ParsedFile { text, body })
+                });
+                (name, parsed)
+            })
+            .collect();
+        for (i, (_, parsed)) in files.iter().enumerate() {
+            let Some(parsed) = parsed else { continue };
+            let mut add = |kind: Name, name: &str| {
+                let entry = names.entry((kind, name.to_string())).or_default();
+                if entry.last() != Some(&i) {
+                    entry.push(i);
+                }
+            };
+            for block in parsed.body.blocks() {
+                match block.ident.as_str() {
+                    "locals" => {
+                        for a in block.body.attributes() {
+                            add(Name::Local, a.key.as_str());
+                        }
+                    }
+                    "variable" => {
+                        if let [name] = labels(block).as_slice() {
+                            add(Name::Variable, name);
+                        }
+                    }
+                    "data" => {
+                        if let [kind, name] = labels(block).as_slice()
+                            && kind == "template_file"
+                        {
+                            add(Name::TemplateFile, name);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ModuleLocals { files, names }
+    }
+}
+
+/// A module's other files as one of its files sees them: all but `own`
+/// (a file name), the first `limit` of them.
+pub struct Others<'m> {
+    pub module: &'m ModuleLocals,
+    pub own: &'m str,
+    pub limit: usize,
+}
+
+impl Others<'_> {
+    /// The first other file that defines `name`.
+    fn find(&self, kind: Name, name: &str) -> Option<&ParsedFile> {
+        let own_index = self.module.files.iter().position(|(n, _)| n == self.own);
+        self.module
+            .names
+            .get(&(kind, name.to_string()))?
+            .iter()
+            .find_map(|&i| {
+                // The file's rank among the others.
+                let rank = match own_index {
+                    Some(o) if o == i => return None,
+                    Some(o) if o < i => i - 1,
+                    _ => i,
+                };
+                if rank >= self.limit {
+                    return None;
+                }
+                self.module.files[i].1.as_ref()
+            })
+    }
 }
 
 /// Where an expression is written: this file, or another file of the
@@ -64,32 +162,31 @@ struct At<'s> {
 struct Scope<'s> {
     text: &'s str,
     body: &'s Body,
-    others: &'s [OtherFile<'s>],
+    others: Option<&'s Others<'s>>,
 }
 
 impl<'s> Scope<'s> {
-    fn bodies(&self) -> impl Iterator<Item = (At<'s>, &'s Body)> {
-        std::iter::once((
-            At {
-                text: self.text,
-                here: true,
-            },
-            self.body,
-        ))
-        .chain(self.others.iter().map(|o| {
+    /// This file's body, then the other file that defines `name`.
+    fn bodies(&self, kind: Name, name: &str) -> impl Iterator<Item = (At<'s>, &'s Body)> {
+        let here = At {
+            text: self.text,
+            here: true,
+        };
+        let other = self.others.and_then(|o| o.find(kind, name)).map(|f| {
             (
                 At {
-                    text: o.text,
+                    text: &f.text,
                     here: false,
                 },
-                &o.body,
+                &f.body,
             )
-        }))
+        });
+        std::iter::once((here, self.body)).chain(other)
     }
 
     /// `local.NAME`'s expression, in this file first.
     fn local(&self, name: &str) -> Option<(At<'s>, &'s Expression)> {
-        self.bodies().find_map(|(at, body)| {
+        self.bodies(Name::Local, name).find_map(|(at, body)| {
             body.get_blocks("locals")
                 .find_map(|b| b.body.get_attribute(name))
                 .map(|a| (at, &a.value))
@@ -98,7 +195,7 @@ impl<'s> Scope<'s> {
 
     /// The default of `variable "NAME"`.
     fn variable_default(&self, name: &str) -> Option<(At<'s>, &'s Expression)> {
-        self.bodies().find_map(|(at, body)| {
+        self.bodies(Name::Variable, name).find_map(|(at, body)| {
             body.get_blocks("variable")
                 .find(|b| labels(b).first().map(String::as_str) == Some(name))
                 .and_then(|b| b.body.get_attribute("default"))
@@ -108,16 +205,21 @@ impl<'s> Scope<'s> {
 
     /// `data "template_file" "NAME"`.
     fn template_file(&self, name: &str) -> Option<(At<'s>, &'s Block)> {
-        self.bodies().find_map(|(at, body)| {
-            body.get_blocks("data")
-                .find(|b| labels(b) == ["template_file", name])
-                .map(|b| (at, b))
-        })
+        self.bodies(Name::TemplateFile, name)
+            .find_map(|(at, body)| {
+                body.get_blocks("data")
+                    .find(|b| labels(b) == ["template_file", name])
+                    .map(|b| (at, b))
+            })
     }
 }
 
 fn labels(block: &Block) -> Vec<String> {
-    block.labels.iter().map(|l| l.as_str().to_string()).collect()
+    block
+        .labels
+        .iter()
+        .map(|l| l.as_str().to_string())
+        .collect()
 }
 
 /// What a `definition` expression leads to.
@@ -139,27 +241,18 @@ enum Resolution {
 
 /// The state machines in a `.tf` file, as a small tree (so that findings
 /// can point at `definition` through a JSON pointer) and their
-/// definitions. `module` holds the other `.tf` files of its folder, whose
-/// `locals`, `variable` defaults and `data "template_file"` count too.
-pub fn extract(text: &str, module: &[String]) -> (Node, Extracted) {
+/// definitions. `others` are the other `.tf` files of its folder, whose
+/// `locals`, `variable` defaults and `data "template_file"` count too (one
+/// that is not HCL adds nothing: it is reported when linted itself).
+pub fn extract(text: &str, others: Option<&Others<'_>>) -> (Node, Extracted) {
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
         Err(e) => return unparsable(text, &e),
     };
-    // Another file that does not parse adds nothing (it is reported when
-    // it is linted itself, if it declares a state machine).
-    let others: Vec<OtherFile<'_>> = module
-        .iter()
-        .filter_map(|t| {
-            hcl_edit::parser::parse_body(t)
-                .ok()
-                .map(|body| OtherFile { text: t, body })
-        })
-        .collect();
     let scope = Scope {
         text,
         body: &body,
-        others: &others,
+        others,
     };
     let mut out = Extracted::default();
     let mut resources = Vec::new();
@@ -239,7 +332,9 @@ pub fn extract(text: &str, module: &[String]) -> (Node, Extracted) {
                         s.replacements = replacements;
                         out.skipped.push(s);
                     }
-                    Resolution::Skip(why) => out.skipped.push(skipped(SkipReason::NotCheckable(why))),
+                    Resolution::Skip(why) => {
+                        out.skipped.push(skipped(SkipReason::NotCheckable(why)))
+                    }
                 }
             }
             None => out.skipped.push(Skipped {
@@ -369,7 +464,9 @@ fn reference(t: &Traversal) -> Option<(&str, &str, &[hcl_edit::Decorated<Travers
     };
     let (first, rest) = t.operators.split_first()?;
     match first.value() {
-        TraversalOperator::GetAttr(name) => Some((root.value().as_str(), name.value().as_str(), rest)),
+        TraversalOperator::GetAttr(name) => {
+            Some((root.value().as_str(), name.value().as_str(), rest))
+        }
         _ => None,
     }
 }
@@ -423,8 +520,7 @@ fn resolve<'s>(
                         ));
                     }
                 },
-                Some(("data", "template_file", [name, attribute]))
-                    if matches!(attribute.value(), TraversalOperator::GetAttr(a) if a.value().as_str() == "rendered") =>
+                Some(("data", "template_file", [name, attribute])) if matches!(attribute.value(), TraversalOperator::GetAttr(a) if a.value().as_str() == "rendered") =>
                 {
                     let TraversalOperator::GetAttr(name) = name.value() else {
                         break;
@@ -543,8 +639,7 @@ fn jsonencode<'s>(
                 let mut root = eval::value(e, at.text, definition_span);
                 if matches!(root.value, Value::Opaque(_)) {
                     return Resolution::Skip(
-                        "its definition's top-level keys are known only when Terraform runs"
-                            .into(),
+                        "its definition's top-level keys are known only when Terraform runs".into(),
                     );
                 }
                 if !at.here {
@@ -639,9 +734,7 @@ fn template_file<'s>(scope: &Scope<'s>, name: &str) -> Resolution {
         ));
     };
     let Some(template) = block.body.get_attribute("template") else {
-        return Resolution::Skip(format!(
-            "`data.template_file.{name}` has no `template`"
-        ));
+        return Resolution::Skip(format!("`data.template_file.{name}` has no `template`"));
     };
     let vars = block
         .body
@@ -787,4 +880,173 @@ fn literal_vars<'s>(scope: &Scope<'s>, at: At<'s>, e: &'s Expression) -> Substit
         }
     }
     Substitutions::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TF: &str = r#"
+resource "aws_sfn_state_machine" "etl" {
+  name     = "etl"
+  role_arn = aws_iam_role.sfn.arn
+  type     = "EXPRESS"
+  definition = templatefile("${path.module}/etl.asl.json", {
+    bucket  = var.bucket
+    retries = 3
+    next    = "Done"
+  })
+  logging_configuration {
+    level = "ALL"
+  }
+}
+
+resource "aws_sfn_state_machine" "inline" {
+  name       = "inline"
+  definition = jsonencode({ StartAt = "A", States = { A = { Type = "Succeed" } } })
+}
+"#;
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.start as usize..span.end as usize]
+    }
+
+    #[test]
+    fn finds_files_with_their_literal_vars_and_inline_hcl() {
+        let (tree, found) = extract(TF, None);
+        assert_eq!(found.skipped.len(), 1);
+        let etl = &found.skipped[0];
+        assert_eq!(etl.reason, SkipReason::LocalFile("etl.asl.json".into()));
+        assert_eq!(etl.workflow_type.as_deref(), Some("EXPRESS"));
+        assert!(etl.terraform);
+        assert_eq!(
+            etl.substitutions.iter().collect::<Vec<_>>(),
+            [
+                (&"next".to_string(), &"Done".to_string()),
+                (&"retries".to_string(), &"3".to_string())
+            ]
+        );
+        let field = tree.resolve(&etl.field);
+        assert!(slice(TF, field.node.span).starts_with("templatefile("));
+        assert!(slice(TF, field.node.span).ends_with("})"));
+        let inline = &found.definitions[0];
+        assert_eq!(inline.pointer, "/resource/aws_sfn_state_machine/inline");
+        let a = inline
+            .root
+            .get("States")
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .member("A")
+            .unwrap();
+        assert_eq!(slice(TF, a.key_span), "A");
+        assert_eq!(slice(TF, a.value.get("Type").unwrap().span), "\"Succeed\"");
+    }
+
+    #[test]
+    fn broken_hcl_reports_each_machine_at_the_error() {
+        for text in [
+            "resource \"aws_sfn_state_machine\" \"p\" {\n definition = file(\"a.json\")\né",
+            "resource \"aws_sfn_state_machine\" \"x\" {\n definition = file(\"a.json\")\n",
+        ] {
+            let (tree, found) = extract(text, None);
+            assert_eq!(found.skipped.len(), 1, "{text}");
+            let SkipReason::NotCheckable(why) = &found.skipped[0].reason else {
+                panic!("{:?}", found.skipped[0]);
+            };
+            assert!(why.contains("not valid HCL"), "{why}");
+            let at = tree.resolve(&found.skipped[0].field);
+            assert!(at.key_span.is_some_and(|s| s.end as usize <= text.len()));
+        }
+    }
+
+    #[test]
+    fn deeply_nested_hcl_is_a_located_error_not_a_stack_overflow() {
+        let depth = 100_000;
+        let text = format!(
+            "resource \"aws_sfn_state_machine\" \"deep\" {{\n  definition = jsonencode({}{})\n}}\n",
+            "{ a = ".repeat(depth) + "1",
+            " }".repeat(depth)
+        );
+        // On a small stack, as on a worker thread.
+        let found = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || extract(&text, None).1)
+            .unwrap()
+            .join()
+            .unwrap();
+        let SkipReason::NotCheckable(why) = &found.skipped[0].reason else {
+            panic!("{:?}", found.skipped[0]);
+        };
+        assert!(why.contains("line 2"), "{why}");
+    }
+
+    #[test]
+    fn locals_that_refer_to_each_other_in_a_cycle_end() {
+        let (_, found) = extract(
+            "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_sfn_state_machine\" \"p\" {\n definition = local.a\n}\n",
+            None,
+        );
+        assert!(matches!(
+            found.skipped[0].reason,
+            SkipReason::NotCheckable(_)
+        ));
+    }
+
+    #[test]
+    fn other_resources_are_ignored_and_a_machine_without_definition_is_reported() {
+        let (_, found) = extract(
+            "resource \"aws_lambda_function\" \"f\" {}\n# aws_sfn_state_machine\n",
+            None,
+        );
+        assert!(found.skipped.is_empty() && found.definitions.is_empty());
+        let (_, found) = extract(
+            "resource \"aws_sfn_state_machine\" \"x\" {\n name = \"x\"\n}\n",
+            None,
+        );
+        assert_eq!(found.skipped[0].reason, SkipReason::NoDefinition);
+    }
+
+    #[test]
+    fn other_files_of_the_module_define_locals_variables_and_template_files() {
+        let module = ModuleLocals::new(vec![
+            ("main.tf".into(), None),
+            (
+                "vars.tf".into(),
+                Some(
+                    "variable \"def_path\" {\n  default = \"sf/flow.json\"\n}\nlocals {\n  def = jsonencode({ StartAt = \"A\", States = {} })\n}\n\
+                     data \"template_file\" \"t\" {\n  template = file(\"${path.module}/t.json\")\n  vars = { next = \"B\" }\n}\n"
+                        .into(),
+                ),
+            ),
+        ]);
+        let others = Others {
+            module: &module,
+            own: "main.tf",
+            limit: 256,
+        };
+        let text = "resource \"aws_sfn_state_machine\" \"a\" {\n  definition = file(var.def_path)\n}\n\
+                    resource \"aws_sfn_state_machine\" \"b\" {\n  definition = local.def\n}\n\
+                    resource \"aws_sfn_state_machine\" \"c\" {\n  definition = data.template_file.t.rendered\n}\n";
+        let (_, found) = extract(text, Some(&others));
+        assert_eq!(
+            found.skipped[0].reason,
+            SkipReason::LocalFile("sf/flow.json".into())
+        );
+        assert_eq!(
+            found.skipped[1].reason,
+            SkipReason::LocalFile("t.json".into())
+        );
+        assert_eq!(
+            found.skipped[1]
+                .substitutions
+                .get("next")
+                .map(String::as_str),
+            Some("B")
+        );
+        // Written in another file: linted, every position at `local.def`.
+        let b = &found.definitions[0];
+        assert!(b.approximate);
+        assert_eq!(slice(text, b.root.span), "local.def");
+    }
 }

@@ -214,9 +214,8 @@ fn scan(text: &str) -> Scan {
     opaque.sort_unstable();
     // Blanking writes ASCII over whole sequences and regions, which start
     // and end at ASCII bytes: the text stays UTF-8.
-    let prepared = String::from_utf8(prepared).unwrap_or_else(|e| {
-        String::from_utf8_lossy(e.as_bytes()).into_owned()
-    });
+    let prepared = String::from_utf8(prepared)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Scan {
         prepared,
         opaque,
@@ -314,7 +313,10 @@ mod tests {
         let a = r.root.get("States").unwrap().get("A").unwrap();
         let branches = a.get("Branches").unwrap();
         assert!(matches!(branches.value, Value::Opaque(_)), "{branches:?}");
-        assert!(slice(text, branches.span).starts_with('[') && slice(text, branches.span).ends_with(']'));
+        assert!(
+            slice(text, branches.span).starts_with('[')
+                && slice(text, branches.span).ends_with(']')
+        );
         assert_eq!(a.get("Type").unwrap().as_str(), Some("Parallel"));
         let s = json("{\"Comment\": \"%{ if x == \"y\" }a%{ endif }\"}", 0);
         assert!(matches!(
@@ -331,7 +333,13 @@ mod tests {
     fn escapes_and_broken_text_give_errors_not_panics() {
         let r = json(r#"{"A": "$${literal}", "B": "é${x}"}"#, 0);
         assert_eq!(r.root.get("A").unwrap().as_str(), Some("$${literal}"));
-        for broken in ["{\"A\": ${", "{\"A\": %{ for", "${}", "{\"é\": %{x}}", "[[[[%{ if }"] {
+        for broken in [
+            "{\"A\": ${",
+            "{\"A\": %{ for",
+            "${}",
+            "{\"é\": %{x}}",
+            "[[[[%{ if }",
+        ] {
             let _ = parse(broken, 3);
         }
         let e = parse("{\"A\": 1,}", 100).err().unwrap();
