@@ -488,6 +488,7 @@ fn resolve<'s>(
         text: scope.text,
         here: true,
     };
+    let mut via_variable = None;
     for _ in 0..MAX_UNWRAP {
         match e {
             Expression::Parenthesis(p) => {
@@ -509,14 +510,15 @@ fn resolve<'s>(
                 },
                 Some(("var", name, [])) => match scope.variable_default(name) {
                     Some((found_at, found)) => {
+                        via_variable = Some(name);
                         (at, e) = (found_at, found);
                         continue;
                     }
                     None => {
                         return Resolution::Skip(format!(
-                            "its definition is the module input `var.{name}`, which has no \
-                             default; it is linted where a `module` block passes it when that \
-                             block uses the registry module"
+                            "its definition is the input variable `var.{name}`, which has no \
+                             default: its value comes from the `module` block that calls this \
+                             module, which asl-lint does not follow into local modules yet"
                         ));
                     }
                 },
@@ -599,6 +601,13 @@ fn resolve<'s>(
         }
     }
     let written = eval::source(at.text, eval::span_of(e, Span::default()));
+    if let Some(name) = via_variable {
+        return Resolution::Skip(format!(
+            "its definition is the input variable `var.{name}`, whose default (`{written}`) is \
+             not a definition: its value comes from the `module` block that calls this module, \
+             which asl-lint does not follow into local modules yet"
+        ));
+    }
     let what = match e {
         Expression::FuncCall(call) if call_name(call) == "jsonencode" => {
             "`jsonencode()` of a value asl-lint cannot evaluate".to_string()
