@@ -298,7 +298,7 @@ mod tests {
         assert_eq!(a.get("Resource").unwrap().as_str(), Some("${fn}"));
         let t = a.get("TimeoutSeconds").unwrap();
         assert!(matches!(t.value, Value::Opaque(_)));
-        assert_eq!(&*t.as_str().unwrap(), r#"${jsonencode({a = "b"})}"#);
+        assert_eq!(t.as_str().unwrap(), r#"${jsonencode({a = "b"})}"#);
         let c = a.get("Comment").unwrap();
         assert!(matches!(c.value, Value::Opaque(_)));
         let end = a.get("End").unwrap();
