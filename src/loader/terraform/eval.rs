@@ -121,8 +121,10 @@ fn number(n: &hcl_edit::Number) -> Option<Value> {
 /// need not be a string) or holds a directive.
 fn template_string(t: &Template, text: &str, span: Span) -> Value {
     let elements: Vec<&Element> = t.iter().collect();
-    if let [Element::Interpolation(_)] = elements.as_slice() {
-        return opaque(text, span);
+    if let [Element::Interpolation(i)] = elements.as_slice() {
+        // `"${x}"` is the value of `x`, read as the interpolation's text.
+        let at = span_of(i, span);
+        return Value::Opaque(eval_text(text, at).into());
     }
     let mut out = String::new();
     for element in elements {
@@ -136,6 +138,11 @@ fn template_string(t: &Template, text: &str, span: Span) -> Value {
         }
     }
     Value::String(out.into())
+}
+
+fn eval_text(text: &str, span: Span) -> &str {
+    text.get(span.start as usize..span.end as usize)
+        .unwrap_or("${}")
 }
 
 fn literal_text(literal: &Spanned<String>) -> &str {

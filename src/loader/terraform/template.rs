@@ -119,6 +119,9 @@ fn scan(text: &str) -> Scan {
     let mut directive_regions: Vec<(usize, usize)> = Vec::new();
     let mut top_level_directive = false;
     let mut string_start: Option<usize> = None;
+    // The last byte outside strings that was not blank: an interpolation
+    // right after `{` or `,` in an object stands for members, not a value.
+    let mut last = b' ';
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -149,7 +152,10 @@ fn scan(text: &str) -> Scan {
                         }
                     }
                 }
-                None if directive => {
+                None if directive
+                    || (matches!(last, b'{' | b',')
+                        && stack.last().is_some_and(|&(open, _)| bytes[open] == b'{')) =>
+                {
                     match stack.last_mut() {
                         Some(open) => open.1 = true,
                         None => top_level_directive = true,
@@ -167,8 +173,12 @@ fn scan(text: &str) -> Scan {
                 }
                 None => {}
             }
+            last = b'v';
             i = end;
             continue;
+        }
+        if string_start.is_none() && !b.is_ascii_whitespace() {
+            last = b;
         }
         match string_start {
             Some(_) => match b {
@@ -327,6 +337,19 @@ mod tests {
             parse("%{ if x }{}%{ else }[]%{ endif }", 0),
             Ok(Rendered::BuiltByDirective)
         ));
+    }
+
+    #[test]
+    fn an_interpolation_standing_for_members_makes_its_object_opaque() {
+        let text = "{\"A\": {\"controls\": {\n ${var.controls}\n }, \"k\": 1}, \"B\": {\"x\": 1, ${var.more}}}";
+        let r = json(text, 0);
+        let a = r.root.get("A").unwrap();
+        assert!(matches!(a.get("controls").unwrap().value, Value::Opaque(_)));
+        assert_eq!(
+            a.get("k").unwrap().as_number(),
+            Some(crate::loader::tree::Number::Int(1))
+        );
+        assert!(matches!(r.root.get("B").unwrap().value, Value::Opaque(_)));
     }
 
     #[test]
