@@ -661,7 +661,7 @@ fn missing_definition_uri_hints_at_a_case_only_mismatch() {
 }
 
 #[test]
-fn terraform_templatefile_definitions_are_linted_and_inline_hcl_is_reported() {
+fn terraform_templatefile_and_inline_hcl_definitions_are_linted() {
     let dir = tree(&[
         (
             "infra/main.tf",
@@ -677,7 +677,7 @@ fn terraform_templatefile_definitions_are_linted_and_inline_hcl_is_reported() {
 resource "aws_sfn_state_machine" "inline" {
   name       = "inline"
   role_arn   = aws_iam_role.sfn.arn
-  definition = jsonencode({ StartAt = "A", States = { A = { Type = "Succeed" } } })
+  definition = jsonencode({ StartAt = "A", States = { A = { Type = "Pass" } } })
 }
 "#,
         ),
@@ -704,14 +704,15 @@ resource "aws_sfn_state_machine" "inline" {
         "infra/etl.asl.json:6:19: error: `Crawl` waits for its job (`.sync`), which this Express \
          workflow cannot do: Express supports only request-response integrations \
          [express-incompatible]\n\
-         infra/main.tf:13:16: info: state machine `inline` is not linted: its definition is \
-         written in HCL with `jsonencode(...)`; keep it in a `.asl.json` file and load it with \
-         `file()` or `templatefile()` to have it linted [unlintable-definition]\n"
+         infra/main.tf:13:44: error: the state machine has no terminal state \
+         [no-terminal-state]\n\
+         infra/main.tf:13:55: error: state `A` has neither `Next` nor `End` \
+         [missing-required-field]\n"
     );
     // Found by sniffing when the folder is linted.
     let out = asl_lint(&["--format", "concise", "infra"], dir.path());
     assert!(
-        stdout(&out).contains("infra/main.tf:13:16: info"),
+        stdout(&out).contains("infra/main.tf:13:55: error"),
         "{}",
         stdout(&out)
     );

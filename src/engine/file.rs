@@ -29,13 +29,22 @@ pub(super) fn lint_bytes_linked(
     };
     // Stdin without a name, or a file with another extension, is JSON or
     // YAML by its content.
-    let kind = FileKind::of(&input.display, &bytes);
+    // A file Terraform renders is JSON in template syntax whatever its
+    // extension (`.tftpl`, `.json.tpl`).
+    let kind = match link {
+        Some(l) if l.terraform => FileKind::Json,
+        _ => FileKind::of(&input.display, &bytes),
+    };
     // A file is linted when its name says ASL or its content is (or, broken,
     // looks like) a definition or template, whether it was named on the
     // command line or found in a folder: pre-commit names every JSON and
-    // YAML file. Stdin is always linted.
+    // YAML file. Stdin, and a file a template deploys, are always linted.
     let stdin = matches!(input.source, Source::Stdin(_));
-    if !stdin && !loader::is_asl_name(&input.display) && !loader::sniff(&bytes, kind) {
+    if !stdin
+        && link.is_none()
+        && !loader::is_asl_name(&input.display)
+        && !loader::sniff(&bytes, kind)
+    {
         report.outcome = Outcome::NotADefinition;
         return report;
     }
@@ -99,15 +108,27 @@ fn load(
     modules: &Modules,
 ) -> LoadedFile {
     let mut file = match (link, kind, &input.source) {
+        (Some(l), _, _) if l.terraform => loader::load_terraform_template(bytes),
         (Some(_), _, _) => loader::load_templated(bytes, kind),
-        // `local.NAME` may be defined in another file of the module.
+        // `local.NAME`, a variable's default or a `data "template_file"`
+        // may be defined in another file of the module.
         (None, FileKind::Terraform, Source::Path(path))
-            if memchr::memmem::find(&bytes, b"local.").is_some() =>
+            if [&b"local."[..], b"var.", b"data.template_file."]
+                .iter()
+                .any(|needle| memchr::memmem::find(&bytes, needle).is_some()) =>
         {
             let (module, own) = modules.of(path);
-            loader::load_in_module(bytes, &|name| {
-                module.get()?.find(name, &own, linked::MAX_MODULE_FILES)
-            })
+            match module.get() {
+                Some(module) => loader::load_in_module(
+                    bytes,
+                    &loader::terraform::Others {
+                        module,
+                        own: &own,
+                        limit: linked::MAX_MODULE_FILES,
+                    },
+                ),
+                None => loader::load(bytes, kind),
+            }
         }
         (None, _, _) => loader::load(bytes, kind),
     };
@@ -132,6 +153,15 @@ fn load_problems(file: &LoadedFile) -> Vec<Diagnostic> {
             LoadProblem::ByteOrderMark(span) => rules::byte_order_mark::diagnostic(*span),
             LoadProblem::ImplicitType(i) => rules::yaml_implicit_type::diagnostic(i),
             LoadProblem::LenientTrailingComma(e) => rules::invalid_json::deployed_trailing_comma(e),
+            LoadProblem::BuiltByTemplateDirectives(span) => Diagnostic::new(
+                &rules::unlintable_definition::RULE,
+                "",
+                "this definition is not linted: template directives (`%{ for }`, `%{ if }`) \
+                 build the whole of it, so it is known only when Terraform renders it"
+                    .to_string(),
+            )
+            .label("built by the template")
+            .span(*span),
         })
         .collect()
 }
@@ -214,6 +244,7 @@ fn link_to(
             .tree
             .as_ref()
             .and_then(|t| loader::template::role_access(t, &skipped.resource)),
+        terraform: skipped.terraform,
     }
 }
 
@@ -273,11 +304,15 @@ fn lint_definition(
         lines,
     );
     if embedded.is_some_and(|e| e.approximate) {
+        let note = if kind == FileKind::Terraform {
+            " (position approximate: the definition is written in another `.tf` file of \
+             the module, so the finding points at the `definition` that names it)"
+        } else {
+            " (position approximate: this part of `DefinitionString` could not \
+             be mapped back to the template, so the finding points at its start)"
+        };
         for d in &mut diagnostics {
-            d.message.push_str(
-                " (position approximate: this part of `DefinitionString` could not \
-                 be mapped back to the template, so the finding points at its start)",
-            );
+            d.message.push_str(note);
         }
     }
     diagnostics.retain(|d| settings.enabled(d.rule));

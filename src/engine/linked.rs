@@ -349,8 +349,9 @@ mod tests {
             substitutions: Default::default(),
             replacements: Vec::new(),
             placeholders: None,
-            ignore: Vec::new(),
             role: None,
+            ignore: Vec::new(),
+            terraform: false,
         }
     }
 

@@ -77,6 +77,9 @@ pub struct Link {
     /// to the definition it deploys (unused entries are reported on the
     /// template, where they are written).
     pub ignore: Vec<String>,
+    /// Rendered by Terraform (`templatefile()`, `file()`): JSON in
+    /// Terraform template syntax, whatever the file's extension.
+    pub terraform: bool,
 }
 
 /// What makes two deployments of one file lint differently.

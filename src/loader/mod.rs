@@ -18,7 +18,7 @@ use tree::{Node, Span};
 pub enum FileKind {
     Json,
     Yaml,
-    /// Terraform `.tf`: only scanned for state machines that load a file.
+    /// Terraform `.tf`: read for the state machines it declares.
     Terraform,
 }
 
@@ -77,6 +77,9 @@ pub enum LoadProblem {
     /// SAM and CloudFormation read such a file as YAML, which accepts it,
     /// so the rest of the file is linted as if the comma were not there.
     LenientTrailingComma(json::ParseError),
+    /// A Terraform template whose JSON is built by `%{ for }` / `%{ if }`
+    /// directives around the whole of it: known only when Terraform runs.
+    BuiltByTemplateDirectives(Span),
 }
 
 /// Parses a JSON file a template deploys: a trailing comma, which the YAML
@@ -181,27 +184,74 @@ fn decode(bytes: Vec<u8>, problems: &mut Vec<LoadProblem>) -> Result<String, Str
 
 /// Decodes and parses one file as `kind`. Never fails: problems are recorded.
 pub fn load(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
-    load_with(bytes, kind, false, &|_| None)
+    load_with(bytes, kind, false, None)
 }
 
 /// [`load`] for a Terraform file whose module (its folder) has other `.tf`
-/// files: their `locals` blocks name definitions too (`others` looks one up).
-pub fn load_in_module<'m>(bytes: Vec<u8>, others: &dyn Fn(&str) -> Option<&'m str>) -> LoadedFile {
-    load_with(bytes, FileKind::Terraform, false, others)
+/// files: their `locals`, `variable` defaults and `data "template_file"`
+/// blocks count too.
+pub fn load_in_module(bytes: Vec<u8>, others: &terraform::Others<'_>) -> LoadedFile {
+    load_with(bytes, FileKind::Terraform, false, Some(others))
 }
 
 /// [`load`] for a file that a template substitutes before deploying it
 /// (SAM `DefinitionUri`, Terraform `templatefile`): `${...}` outside JSON
 /// strings is an opaque value, not a syntax error.
 pub fn load_templated(bytes: Vec<u8>, kind: FileKind) -> LoadedFile {
-    load_with(bytes, kind, true, &|_| None)
+    load_with(bytes, kind, true, None)
 }
 
-fn load_with<'m>(
+/// [`load`] for a file Terraform renders with `templatefile()` (or a
+/// `data "template_file"`) before deploying it: JSON in Terraform template
+/// syntax, where `${...}` is a placeholder and a `%{ for }` / `%{ if }`
+/// directive makes the array or object around it opaque.
+pub fn load_terraform_template(bytes: Vec<u8>) -> LoadedFile {
+    let mut problems = Vec::new();
+    let text = match decode(bytes, &mut problems) {
+        Ok(text) => text,
+        Err(text) => {
+            return LoadedFile {
+                text,
+                tree: None,
+                problems,
+                template: None,
+            };
+        }
+    };
+    let mut start = 0;
+    if text.starts_with('\u{feff}') {
+        problems.push(LoadProblem::ByteOrderMark(Span::new(0, 3)));
+        start = 3;
+    }
+    let tree = match terraform::template::parse(&text[start..], start) {
+        Ok(terraform::template::Rendered::Json(parsed)) => {
+            problems.extend(parsed.duplicates.into_iter().map(LoadProblem::DuplicateKey));
+            Some(parsed.root)
+        }
+        Ok(terraform::template::Rendered::BuiltByDirective) => {
+            let at = text.find("%{").unwrap_or(0);
+            let end = text[at..].find('}').map_or(text.len(), |i| at + i + 1);
+            problems.push(LoadProblem::BuiltByTemplateDirectives(Span::new(at, end)));
+            None
+        }
+        Err(e) => {
+            problems.push(LoadProblem::Syntax(e));
+            None
+        }
+    };
+    LoadedFile {
+        text,
+        tree,
+        problems,
+        template: None,
+    }
+}
+
+fn load_with(
     bytes: Vec<u8>,
     kind: FileKind,
     templated: bool,
-    others: &dyn Fn(&str) -> Option<&'m str>,
+    others: Option<&terraform::Others<'_>>,
 ) -> LoadedFile {
     let mut problems = Vec::new();
     let text = match decode(bytes, &mut problems) {
@@ -317,7 +367,8 @@ pub fn sniff(bytes: &[u8], kind: FileKind) -> bool {
         || contains(bytes, b"AWS::Serverless::StateMachine");
     let template_like = names_state_machine_type
         || contains(bytes, b"stepFunctions")
-        || contains(bytes, b"aws_sfn_state_machine");
+        || contains(bytes, b"aws_sfn_state_machine")
+        || (kind == FileKind::Terraform && contains(bytes, b"step-functions/aws"));
     if !definition_like && !template_like {
         return false;
     }

@@ -93,6 +93,9 @@ pub struct Skipped {
     /// Text rewrites of the rendered definition (Terraform `replace()`),
     /// innermost first.
     pub replacements: Vec<Replacement>,
+    /// Declared in Terraform: a local file is a Terraform template
+    /// (`${...}` and `%{...}` in template syntax).
+    pub terraform: bool,
 }
 
 /// A deploy-time rewrite of a definition's text: each `search` becomes
@@ -187,6 +190,7 @@ fn extract_resource(text: &str, resource: &Member, out: &mut Extracted) {
                     workflow_type: None,
                     substitutions: Substitutions::new(),
                     replacements: Vec::new(),
+                    terraform: false,
                 });
                 return;
             }
@@ -205,6 +209,7 @@ fn extract_resource(text: &str, resource: &Member, out: &mut Extracted) {
             workflow_type,
             substitutions: literal_substitutions(substitutions),
             replacements: Vec::new(),
+            terraform: false,
         });
         return;
     };
@@ -258,6 +263,7 @@ fn extract_serverless(machine: &Member, out: &mut Extracted) {
         workflow_type: None,
         substitutions: Substitutions::new(),
         replacements: Vec::new(),
+        terraform: false,
         resource: base.clone(),
         field,
         reason,

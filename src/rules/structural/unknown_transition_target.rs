@@ -21,10 +21,25 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let m = cx.machine;
     let mut suggestions = SUGGESTIONS_PER_DEFINITION;
     for scope in &m.scopes {
+        // `States` known only at deploy time (a Terraform `merge()`, an
+        // intrinsic): no name can be checked against it.
+        if scope
+            .node
+            .get("States")
+            .is_some_and(|s| matches!(s.value, crate::loader::tree::Value::Opaque(_)))
+        {
+            continue;
+        }
         // Built once per scope, not once per finding.
         let names: std::cell::OnceCell<Vec<&str>> = std::cell::OnceCell::new();
         for t in m.transitions_in(scope.id) {
             if m.target(scope.id, t.target).is_some() {
+                continue;
+            }
+            // A name that is a deploy-time value (Terraform `StartAt =
+            // module.x.first_state`, `!Ref`): unknown, not wrong. A quoted
+            // `"${Name}"` in a file linted alone is still a name.
+            if deploy_time_target(m, t) {
                 continue;
             }
             // A name that exists in another scope is `transition-out-of-scope`.
@@ -36,6 +51,18 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic(cx, scope.id, t, names, &mut suggestions));
         }
     }
+}
+
+/// Whether the transition's target is written as an opaque value.
+fn deploy_time_target(m: &crate::model::Machine<'_>, t: &crate::model::Transition<'_>) -> bool {
+    use crate::model::{Owner, TransitionKind};
+    let holder = match (t.kind, t.owner) {
+        (TransitionKind::StartAt, Owner::Scope(scope)) => m.scopes[scope].node.get("StartAt"),
+        (TransitionKind::Next, Owner::State(state)) => m.states[state].node.get("Next"),
+        (TransitionKind::Default, Owner::State(state)) => m.states[state].node.get("Default"),
+        _ => None,
+    };
+    holder.is_some_and(|n| matches!(n.value, crate::loader::tree::Value::Opaque(_)))
 }
 
 fn diagnostic(
