@@ -349,6 +349,7 @@ mod tests {
             replacements: Vec::new(),
             placeholders: None,
             ignore: Vec::new(),
+            role: None,
         }
     }
 
