@@ -93,6 +93,8 @@ hostile_specs=(
     "tflocals tflocals 500" "tflocals tflocals 2000"
     "implicit implicit 50000" "implicit implicit 200000"
     "text-implicit implicit 50000 --format text" "text-implicit implicit 200000 --format text"
+    "diff-implicit implicit 12500 --diff" "diff-implicit implicit 50000 --diff"
+    "sarif-implicit implicit 50000 --format sarif" "sarif-implicit implicit 200000 --format sarif"
     "costcycle costcycle 750 --cost" "costcycle costcycle 3000 --cost"
     "overrides overrides 3416" "overrides overrides 13664"
 )

@@ -737,11 +737,7 @@ fn apply_fixes<'s>(
         }
         outcome.would_change = true;
         if args.diff {
-            outcome.diffs.push_str(&fix::unified_diff(
-                &report.path,
-                &fixed.original,
-                &fixed.fixed,
-            ));
+            outcome.diffs.push_str(&fixed.unified_diff(&report.path));
         } else if let engine::Source::Path(path) = &input.source {
             match fix::write_atomically(path, &fixed.original, &fixed.fixed) {
                 Ok(None) => {}

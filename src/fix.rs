@@ -16,6 +16,8 @@ use crate::diagnostic::{Finding, Severity};
 use crate::edit::{Applicability, PlacedFix};
 use crate::engine::{self, FileReport, Input, Settings};
 
+pub mod diff;
+
 /// Passes before giving up on fixes that keep enabling other fixes.
 const MAX_PASSES: usize = 10;
 /// A rule with at most this many fixes in a failed pass has them retried
@@ -34,11 +36,29 @@ pub struct Fixed {
     pub dropped: Vec<String>,
     /// The findings of the fixed text.
     pub report: FileReport,
+    /// Where `fixed` differs from `original`, from the edits applied.
+    pub changes: Vec<diff::Change>,
 }
 
 impl Fixed {
     pub fn changed(&self) -> bool {
         self.original != self.fixed
+    }
+
+    /// `--diff`: [`unified_diff`] of the original and the fixed text, built
+    /// from the edits applied instead of diffing the whole file.
+    pub fn unified_diff(&self, path: &str) -> String {
+        let mut out = diff::unified(
+            &git_quoted("a/", path),
+            &git_quoted("b/", path),
+            &self.original,
+            &self.fixed,
+            &self.changes,
+        );
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out
     }
 }
 
@@ -72,6 +92,7 @@ pub fn fix_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings, unsafe_fixe
     let mut current = bytes;
     let mut report = engine::lint_bytes_guarded(input, current.clone(), settings);
     let mut applied = 0;
+    let mut changes = Vec::new();
     let mut dropped = Vec::new();
     // Fixes that failed, by finding, so that later passes skip them.
     let mut refused: BTreeSet<(String, &'static str)> = BTreeSet::new();
@@ -81,10 +102,11 @@ pub fn fix_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings, unsafe_fixe
         if candidates.is_empty() {
             break;
         }
-        let together = apply(&current, candidates.iter().map(|f| f.fix.as_ref().unwrap()));
+        let (together, edits) = apply(&current, candidates.iter().map(|f| f.fix.as_ref().unwrap()));
         let relinted = engine::lint_bytes_guarded(input, together.clone(), settings);
         if together != current && check(&report, &relinted, &candidates, strict).is_ok() {
             applied += candidates.len();
+            changes = diff::compose(&changes, &edits);
             current = together;
             report = relinted;
             continue;
@@ -107,11 +129,13 @@ pub fn fix_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings, unsafe_fixe
             }
             let mut why_failed = None;
             for attempt in tries {
-                let alone = apply(&current, attempt.iter().map(|f| f.fix.as_ref().unwrap()));
+                let (alone, edits) =
+                    apply(&current, attempt.iter().map(|f| f.fix.as_ref().unwrap()));
                 let relinted = engine::lint_bytes_guarded(input, alone.clone(), settings);
                 match check(&report, &relinted, &attempt, strict) {
                     Ok(()) if alone != current => {
                         applied += attempt.len();
+                        changes = diff::compose(&changes, &edits);
                         current = alone;
                         report = relinted;
                         progressed = true;
@@ -164,6 +188,7 @@ pub fn fix_bytes(input: &Input, bytes: Vec<u8>, settings: &Settings, unsafe_fixe
         applied,
         dropped,
         report,
+        changes,
     }
 }
 
@@ -272,10 +297,15 @@ fn non_overlapping<'r>(
     taken
 }
 
-fn apply<'f>(bytes: &[u8], fixes: impl Iterator<Item = &'f PlacedFix>) -> Vec<u8> {
+/// The fixes' edits applied to `bytes`, and the edits that went in (the
+/// range each replaced and its new length, in order).
+type Applied = (Vec<u8>, Vec<(std::ops::Range<usize>, usize)>);
+
+fn apply<'f>(bytes: &[u8], fixes: impl Iterator<Item = &'f PlacedFix>) -> Applied {
     let mut edits: Vec<_> = fixes.flat_map(|f| &f.edits).collect();
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out = Vec::with_capacity(bytes.len() + 64);
+    let mut done = Vec::with_capacity(edits.len());
     let mut at = 0usize;
     for e in edits {
         let (start, end) = (e.span.start as usize, e.span.end as usize);
@@ -284,10 +314,11 @@ fn apply<'f>(bytes: &[u8], fixes: impl Iterator<Item = &'f PlacedFix>) -> Vec<u8
         }
         out.extend_from_slice(&bytes[at..start]);
         out.extend_from_slice(e.content.as_bytes());
+        done.push((start..end, e.content.len()));
         at = end;
     }
     out.extend_from_slice(&bytes[at..]);
-    out
+    (out, done)
 }
 
 /// A fixed text is kept when it still parses and no rule reports more

@@ -898,19 +898,21 @@ pub fn template(kind: &str, wait_seconds: u64, scope: Option<&Scope>) -> Result<
     .find_map(|c| c.estimate.ok());
     let cost = match estimate {
         Some(e) => {
+            // The reaper's own definitions are small: every figure exact.
             let max = e.transitions.max.unwrap_or(e.transitions.min);
             let usd = |per_million: f64| per_million / 1_000_000.0;
             let dollars_max = e
                 .standard_usd_per_million
                 .max
-                .unwrap_or(e.standard_usd_per_million.min);
+                .unwrap_or(e.standard_usd_per_million.min)
+                .value;
             format!(
                 "#   {}-{max} state transitions per started resource (asl-lint --cost on this file):\n\
                  #   ${:.6}-${:.6} each on Standard, ${:.2}-${:.2} per thousand resources started.\n",
                 e.transitions.min,
-                usd(e.standard_usd_per_million.min),
+                usd(e.standard_usd_per_million.min.value),
                 usd(dollars_max),
-                e.standard_usd_per_million.min / 1000.0,
+                e.standard_usd_per_million.min.value / 1000.0,
                 dollars_max / 1000.0,
             )
         }

@@ -443,3 +443,173 @@ fn a_definition_with_graph_errors_has_no_estimate() {
     );
     assert_eq!(unreachable["transitions"]["min"], 1);
 }
+
+/// A Distributed Map of Standard children around `inner` (one state `In`).
+fn distributed_around(inner: &str) -> String {
+    format!(
+        r#"{{"Type": "Map", "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}},
+             "StartAt": "In", "States": {{"In": {inner}}}}}, "End": true}}"#
+    )
+}
+
+/// Three nested Distributed Maps over 10 million items each: with N = 10^7,
+/// the innermost Map enters 1 + N × 2, the middle 1 + N × (2 + 2N) and the
+/// outer 1 + N × (2 + 2N + 2N²) = 2,000,000,200,000,020,000,001 states,
+/// past 64 bits (and past 2^53, where an f64 stops being exact). The count
+/// is a lower bound, said so, never a saturated 18,446,744,073,709,551,615.
+#[test]
+fn a_count_past_64_bits_is_a_lower_bound_never_a_saturated_number() {
+    let pass = r#"{"Type": "Pass", "End": true}"#;
+    let nested = distributed_around(&distributed_around(&distributed_around(pass)));
+    let definition = format!(r#"{{"StartAt": "M", "States": {{"M": {nested}}}}}"#);
+    let d = estimate(&definition, &["--items", "10000000"]);
+    let truth = 2_000_000_200_000_020_000_001.0_f64;
+    let t = &d["transitions"];
+    assert_eq!(t["max_is_lower_bound"], true, "{d:#}");
+    assert_eq!(t["min_is_lower_bound"], true, "{d:#}");
+    let max = t["max"].as_f64().unwrap();
+    assert!(max <= truth && max > truth * 0.99, "{max}");
+    // Dollars from the count itself ($25 a transition), also a lower bound.
+    let usd = &d["standard_usd_per_million"];
+    assert_eq!(usd["max_is_lower_bound"], true);
+    let dollars = usd["max"].as_f64().unwrap();
+    assert!(
+        dollars <= truth * 25.0 && dollars > truth * 25.0 * 0.99,
+        "{dollars}"
+    );
+    assert_eq!(d["top_states"][0]["transitions_is_lower_bound"], true);
+    assert_eq!(d["unbounded"], false);
+    // The text says "more than".
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sm.asl.json"), &definition).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(["--cost", "--quiet", "--items", "10000000", "sm.asl.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("transitions per execution  more than 1.99e21\n")
+            && text.contains("Standard                   more than $4.99e22\n"),
+        "{text}"
+    );
+    // A count that fits stays exact and unmarked.
+    let d = estimate(&definition, &["--items", "10"]);
+    // 1 + 10 × (2 + 20 + 200) = 2,221.
+    assert_eq!(d["transitions"], json!({"min": 2221, "max": 2221}));
+}
+
+/// Forty nested inline Maps over 10^8 items: 10^320 transitions, past what
+/// an f64 holds. That is a huge count, not a loop.
+#[test]
+fn a_count_past_f64_is_not_a_loop() {
+    let mut state = r#"{"Type": "Pass", "End": true}"#.to_string();
+    for _ in 0..40 {
+        state = format!(
+            r#"{{"Type": "Map", "ItemProcessor": {{"StartAt": "In", "States": {{"In": {state}}}}}, "End": true}}"#
+        );
+    }
+    let definition = format!(r#"{{"StartAt": "M", "States": {{"M": {state}}}}}"#);
+    let d = estimate(&definition, &["--items", "100000000"]);
+    assert_eq!(d["unbounded"], false, "{d:#}");
+    assert_eq!(d["transitions"]["max_is_lower_bound"], true);
+    assert!(d["transitions"]["max"].as_f64().unwrap() >= 1e299);
+    assert_eq!(d["standard_usd_per_million"]["max_is_lower_bound"], true);
+}
+
+/// A Map over no items runs none of its processor, a loop included.
+#[test]
+fn a_map_over_no_items_runs_nothing() {
+    let definition = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "Spin", "States": {"Spin": {"Type": "Pass", "Next": "Spin"}}}}}}"#;
+    let d = estimate(definition, &["--items", "0"]);
+    assert_eq!(d["transitions"], json!({"min": 1, "max": 1}));
+    assert_eq!(d["unbounded"], false);
+}
+
+/// `BackoffRate: 1e308` makes the waits between attempts astronomically
+/// long, yet finite: a year at most, the longest an execution runs. That
+/// rules out Express for its length, not as "a loop".
+#[test]
+fn a_huge_backoff_is_a_long_wait_not_a_loop() {
+    let d = estimate(
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task",
+            "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "BackoffRate": 1e308}],
+            "End": true}}}"#,
+        &[],
+    );
+    assert_eq!(d["unbounded"], false);
+    assert_eq!(d["transitions"], json!({"min": 1, "max": 4}));
+    assert_eq!(
+        d["express_blockers"],
+        json!([
+            "the longest path can take the year an execution may run, over Express's 5 minutes"
+        ])
+    );
+}
+
+/// A price file value that is not a finite number, 0 or more (memory: above
+/// 0), is a configuration error naming the file, the key and its line.
+#[test]
+fn a_price_file_rejects_prices_that_are_not_finite_and_not_negative() {
+    let dir = tempfile::tempdir().unwrap();
+    let prices = dir.path().join("prices.toml");
+    for (text, key, at) in [
+        (
+            "standard_usd_per_1000_transitions = nan\n",
+            "`standard_usd_per_1000_transitions`",
+            "line 1",
+        ),
+        (
+            "# Express\nexpress_usd_per_gb_hour = inf\n",
+            "`express_usd_per_gb_hour`",
+            "line 2",
+        ),
+        (
+            "standard_usd_per_1000_transitions = -3.0\n",
+            "`standard_usd_per_1000_transitions`",
+            "line 1",
+        ),
+        (
+            "express_usd_per_million_requests = -inf\n",
+            "`express_usd_per_million_requests`",
+            "line 1",
+        ),
+        ("express_memory_mb = 0\n", "`express_memory_mb`", "line 1"),
+        (
+            "express_duration_step_ms = -100\n",
+            "`express_duration_step_ms`",
+            "line 1",
+        ),
+        (
+            "express_gb_hour_tiers = [\n  { up_to_gb_hours = 10, usd_per_gb_hour = 0.06 },\n  { usd_per_gb_hour = nan },\n]\n",
+            "`express_gb_hour_tiers.1.usd_per_gb_hour`",
+            "line 3",
+        ),
+    ] {
+        std::fs::write(&prices, text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .args(["--cost", "--prices", prices.to_str().unwrap(), "-"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {stderr}");
+        assert!(
+            stderr.contains("prices.toml") && stderr.contains(key) && stderr.contains(at),
+            "{text}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{text}");
+    }
+    // Zero is a price (a free tier, a test).
+    std::fs::write(&prices, "standard_usd_per_1000_transitions = 0\n").unwrap();
+    let d = estimate(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#,
+        &["--prices", prices.to_str().unwrap()],
+    );
+    assert_eq!(
+        d["standard_usd_per_million"],
+        json!({"min": 0.0, "max": 0.0})
+    );
+}

@@ -96,7 +96,11 @@ fn fix_and_check(source: &Input, bytes: &[u8], rule: &str, settings: &Settings) 
         "{display}: a second --fix changed it again:\n{}",
         fix::unified_diff(display, &fixed.fixed, &again.fixed)
     );
-    fix::unified_diff(display, bytes, &fixed.fixed)
+    // `--diff` builds its hunks from the edits applied; it must print what
+    // a diff of the whole texts prints.
+    let diff = fixed.unified_diff(display);
+    assert_eq!(diff, fix::unified_diff(display, bytes, &fixed.fixed));
+    diff
 }
 
 #[test]
@@ -425,6 +429,11 @@ fn corpus_fixes_preserve_bytes_and_reach_a_fixed_point() {
             }
             fixed_files += 1;
             applied += fixed.applied;
+            assert_eq!(
+                fixed.unified_diff(&display),
+                fix::unified_diff(&display, &bytes, &fixed.fixed),
+                "{display}: --diff from the edits differs from a whole-file diff"
+            );
             assert!(
                 !fixed
                     .report

@@ -12,7 +12,9 @@ pub mod counter;
 
 use crate::graph::MachineGraph;
 use crate::loader::tree::Node;
-use crate::model::{Machine, MapMode, ResourceKind, ScopeId, State, StateId, StateType};
+use crate::model::{
+    MAX_EXECUTION_SECONDS, Machine, MapMode, ResourceKind, ScopeId, State, StateId, StateType,
+};
 
 /// Prices, from `prices.toml` or `--prices FILE`.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -60,9 +62,79 @@ impl Prices {
             }
             table.insert(k, v);
         }
-        toml::Value::Table(table)
+        let prices: Prices = toml::Value::Table(table)
             .try_into()
-            .map_err(|e: toml::de::Error| e.to_string())
+            .map_err(|e: toml::de::Error| e.to_string())?;
+        // The built-in prices pass, so a bad value is the file's: say where.
+        prices
+            .check()
+            .map_err(|(key, message)| match locate(text, &key) {
+                Some((line, column)) => format!("line {line}, column {column}: {message}"),
+                None => message,
+            })?;
+        Ok(prices)
+    }
+
+    /// Every price is a finite number, 0 or more, and the memory is above 0:
+    /// otherwise the key (a path: a table key, then an array index and a
+    /// key) and why.
+    fn check(&self) -> Result<(), (Vec<String>, String)> {
+        let price = |key: &[&str], x: f64, what: &str| {
+            if x.is_finite() && x >= 0.0 {
+                Ok(())
+            } else {
+                let name = key.join(".");
+                Err((
+                    key.iter().map(|k| k.to_string()).collect(),
+                    format!("`{name}` must be a finite number of {what}, 0 or more, not {x}"),
+                ))
+            }
+        };
+        price(
+            &["standard_usd_per_1000_transitions"],
+            self.standard_usd_per_1000_transitions,
+            "dollars",
+        )?;
+        price(
+            &["express_usd_per_million_requests"],
+            self.express_usd_per_million_requests,
+            "dollars",
+        )?;
+        price(
+            &["express_usd_per_gb_hour"],
+            self.express_usd_per_gb_hour,
+            "dollars",
+        )?;
+        for (i, t) in self.express_gb_hour_tiers.iter().enumerate() {
+            let i = i.to_string();
+            price(
+                &["express_gb_hour_tiers", &i, "usd_per_gb_hour"],
+                t.usd_per_gb_hour,
+                "dollars",
+            )?;
+            if let Some(up_to) = t.up_to_gb_hours {
+                price(
+                    &["express_gb_hour_tiers", &i, "up_to_gb_hours"],
+                    up_to,
+                    "GB-hours",
+                )?;
+            }
+        }
+        price(
+            &["express_duration_step_ms"],
+            self.express_duration_step_ms,
+            "milliseconds",
+        )?;
+        let memory = self.express_memory_mb;
+        if !(memory.is_finite() && memory > 0.0) {
+            return Err((
+                vec!["express_memory_mb".to_string()],
+                format!(
+                    "`express_memory_mb` must be a finite number of megabytes above 0, not {memory}"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Dollars for `gb_hours` of Express duration, tier by tier.
@@ -87,6 +159,37 @@ impl Prices {
         }
         usd
     }
+}
+
+/// The 1-based line and column of the value at `key` (table keys and array
+/// indexes) in the TOML `text`.
+fn locate(text: &str, key: &[String]) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let table = DeTable::parse(text).ok()?;
+    let mut span = table.span();
+    let mut here: Option<&DeValue<'_>> = None;
+    let mut top = Some(table.get_ref());
+    for k in key {
+        let next = match (top, here) {
+            (Some(t), _) => t
+                .iter()
+                .find(|(name, _)| name.get_ref() == k)
+                .map(|(_, v)| v),
+            (None, Some(DeValue::Array(items))) => items.get(k.parse::<usize>().ok()?),
+            (None, Some(DeValue::Table(t))) => t
+                .iter()
+                .find(|(name, _)| name.get_ref() == k)
+                .map(|(_, v)| v),
+            _ => None,
+        }?;
+        span = next.span();
+        here = Some(next.get_ref());
+        top = None;
+    }
+    let before = text.get(..span.start)?;
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((line, column))
 }
 
 /// What the estimate assumes about things a definition does not say.
@@ -198,22 +301,140 @@ pub struct Range<T> {
     pub max: Option<T>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Every whole number below 2^53 is an exact `f64`. The estimate counts in
+/// `f64`, which rounds but never saturates, and sums and products of whole
+/// numbers are exact while they stay below this.
+const EXACT_BELOW: f64 = 9_007_199_254_740_992.0;
+
+/// What a count too large for an `f64` becomes (far below `f64::MAX`, so
+/// that sums over millions of states stay finite). It is only ever shown as
+/// "more than" a figure, and infinity stays reserved for loops.
+const OVERFLOW: f64 = 1e300;
+
+/// A figure of the estimate, transitions or dollars: exact (dollars to the
+/// cent), or too large to count exactly and then a lower bound, "more than
+/// `value`". Never a saturated or wrapped number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figure {
+    pub value: f64,
+    pub more_than: bool,
+}
+
+impl Figure {
+    /// A count of transitions worked out in `f64` as `x`.
+    fn count(x: f64) -> Figure {
+        if x < EXACT_BELOW {
+            Figure {
+                value: x.round(),
+                more_than: false,
+            }
+        } else {
+            Figure {
+                value: lower_bound(x),
+                more_than: true,
+            }
+        }
+    }
+
+    /// Dollars worked out in `f64` as `x`, from counts that were exact or
+    /// not (`from_more_than`).
+    fn usd(x: f64, from_more_than: bool) -> Figure {
+        if from_more_than || !x.is_finite() {
+            Figure {
+                value: lower_bound(x),
+                more_than: true,
+            }
+        } else {
+            Figure {
+                value: cents(x),
+                more_than: false,
+            }
+        }
+    }
+
+    /// The whole number, for a count that is exact.
+    pub fn exact(&self) -> Option<u64> {
+        (!self.more_than).then_some(self.value as u64)
+    }
+
+    /// The value as a JSON number: a whole number while it fits 64 bits.
+    pub fn json_count(&self) -> serde_json::Value {
+        if self.value < 18_000_000_000_000_000_000.0 {
+            serde_json::Value::from(self.value as u64)
+        } else {
+            serde_json::Value::from(self.value)
+        }
+    }
+}
+
+impl std::fmt::Display for Figure {
+    /// A count: `12`, or `more than 9.99e20`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.more_than {
+            f.write_str("more than ")?;
+        }
+        if self.value < 18_000_000_000_000_000_000.0 {
+            write!(f, "{}", self.value as u64)
+        } else {
+            write!(f, "{:e}", self.value)
+        }
+    }
+}
+
+/// A lower bound, in three significant digits, of a figure worked out as
+/// `x` in `f64` (infinity when it overflowed): `x` less a millionth, far
+/// more than the rounding behind it (a relative 1e-16 for each of the few
+/// sums and products per state of a definition under 64 MiB), truncated.
+fn lower_bound(x: f64) -> f64 {
+    let x = if x.is_finite() { x.max(0.0) } else { f64::MAX } * (1.0 - 1e-6);
+    if x < 1000.0 {
+        return x.floor();
+    }
+    let shortest = format!("{x:e}");
+    let (mantissa, exponent) = shortest.split_once('e').unwrap_or((&shortest, "0"));
+    let digits: String = mantissa
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(3)
+        .collect();
+    let exponent: i64 = exponent.parse().unwrap_or(0);
+    format!("{digits}e{}", exponent - (digits.len() as i64 - 1))
+        .parse()
+        .unwrap_or(0.0)
+}
+
+/// `a × b` where nothing times something is nothing, even endless: a Map
+/// over no items runs none of its loop.
+fn times(a: f64, b: f64) -> f64 {
+    if a == 0.0 || b == 0.0 { 0.0 } else { a * b }
+}
+
+/// Seconds capped at the year an execution may last (a finite wait past it
+/// never elapses); NaN (unknown) stays unknown.
+fn at_most_a_year(seconds: f64) -> f64 {
+    if seconds > MAX_EXECUTION_SECONDS {
+        MAX_EXECUTION_SECONDS
+    } else {
+        seconds
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopState {
     pub state: String,
-    /// Transitions on the most expensive path; `null` inside an unbounded loop.
-    pub transitions: Option<u64>,
+    /// Transitions on the most expensive path; `None` inside an unbounded loop.
+    pub transitions: Option<Figure>,
 }
 
 /// The estimate for one definition.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
-    pub transitions: Range<u64>,
+    pub transitions: Range<Figure>,
     pub unbounded: bool,
     /// Loops bounded by a counter: the Choice that bounds each, and how many
     /// times at most the loop runs.
     pub bounded_loops: Vec<(String, u64)>,
-    pub standard_usd_per_million: Range<f64>,
+    pub standard_usd_per_million: Range<Figure>,
     pub express_possible: bool,
     /// Why Express is not possible, when it is not.
     pub express_blockers: Vec<String>,
@@ -243,24 +464,31 @@ pub fn estimate(machine: &Machine<'_>, graph: &MachineGraph, a: &Assumptions) ->
         state_seconds(&machine.states[s], children, worst, a)
     });
     let root = transitions.root;
+    // Only a loop nothing bounds is endless: a count too large for an f64
+    // stops at OVERFLOW.
     let unbounded = root.max.is_infinite();
-    let t_min = root.min.round() as u64;
-    let t_max = (!unbounded).then(|| root.max.round() as u64);
+    let t_min = Figure::count(root.min);
+    let t_max = (!unbounded).then(|| Figure::count(root.max));
     let per_transition = a.prices.standard_usd_per_1000_transitions / 1000.0 * 1_000_000.0;
     let children_usd = scope_extremes(machine, graph, &loops, &|s, children, worst| {
         express_children_usd(&machine.states[s], children, &duration.scopes, worst, a)
     })
     .root;
+    // Dollars from the count as worked out, not from a rounded figure; a
+    // count that is only a lower bound makes its dollars one too.
     let standard = Range {
-        min: cents(t_min as f64 * per_transition + children_usd.min.max(0.0)),
+        min: Figure::usd(
+            root.min * per_transition + children_usd.min.max(0.0),
+            t_min.more_than,
+        ),
         max: t_max
-            .filter(|_| children_usd.max.is_finite())
-            .map(|t| cents(t as f64 * per_transition + children_usd.max)),
+            .filter(|_| !children_usd.max.is_nan())
+            .map(|t| Figure::usd(root.max * per_transition + children_usd.max, t.more_than)),
     };
     let d = duration.root;
     let duration_seconds = (!d.min.is_nan() && !d.max.is_nan()).then(|| Range {
-        min: d.min,
-        max: d.max.is_finite().then_some(d.max),
+        min: at_most_a_year(d.min),
+        max: d.max.is_finite().then_some(at_most_a_year(d.max)),
     });
     let (express_blockers, express) = express_price(machine, duration_seconds.as_ref(), a);
     Estimate {
@@ -294,9 +522,9 @@ fn state_transitions(m: &State<'_>, children: &[Extremes], worst: bool, a: &Assu
             let items = a.items_of(m.name);
             let child = children.first().map_or(0.0, |c| pick(c, worst));
             match map_run(m) {
-                MapRun::Inline => items as f64 * child,
+                MapRun::Inline => times(items as f64, child),
                 MapRun::Children { express: false } => {
-                    child_executions(m, items) as f64 * (1.0 + child)
+                    times(child_executions(m, items) as f64, 1.0 + child)
                 }
                 MapRun::Children { express: true } => child_executions(m, items) as f64,
             }
@@ -323,20 +551,21 @@ fn state_seconds(m: &State<'_>, children: &[Extremes], worst: bool, a: &Assumpti
             Some(ResourceKind::Activity { .. }) => f64::NAN,
             _ => {
                 let once = a.task_seconds;
-                if worst {
-                    // Every attempt runs, and Express bills the waits
-                    // between them too.
+                // Every attempt runs, and Express bills the waits between
+                // them too: however long they add up to (a `BackoffRate` of
+                // 1e308), they end with the execution, within a year.
+                at_most_a_year(if worst {
                     once * (1.0 + retry_attempts(m.retriers.iter().map(|r| r.node)) as f64)
                         + retry_wait_seconds(m.retriers.iter().map(|r| r.node))
                 } else {
                     once
-                }
+                })
             }
         },
         StateType::Wait => m
             .get("Seconds")
             .and_then(Node::as_number)
-            .map_or(f64::NAN, |n| n.as_f64()),
+            .map_or(f64::NAN, |n| at_most_a_year(n.as_f64())),
         StateType::Parallel => children
             .iter()
             .map(|c| pick(c, worst))
@@ -349,10 +578,13 @@ fn state_seconds(m: &State<'_>, children: &[Extremes], worst: bool, a: &Assumpti
             }),
         StateType::Map => {
             let one = children.first().map_or(0.0, |c| pick(c, worst));
-            if worst {
-                one * a.items_of(m.name) as f64
-            } else {
+            if !worst {
                 one
+            } else if one.is_finite() {
+                at_most_a_year(times(one, a.items_of(m.name) as f64))
+            } else {
+                // Unknown, or a loop inside.
+                times(one, a.items_of(m.name) as f64)
             }
         }
         _ => 0.0,
@@ -375,8 +607,10 @@ fn express_children_usd(
         StateType::Map => {
             let items = a.items_of(m.name);
             match map_run(m) {
-                MapRun::Inline => items as f64 * child,
-                MapRun::Children { express: false } => child_executions(m, items) as f64 * child,
+                MapRun::Inline => times(items as f64, child),
+                MapRun::Children { express: false } => {
+                    times(child_executions(m, items) as f64, child)
+                }
                 MapRun::Children { express: true } => {
                     let seconds = m
                         .children
@@ -409,6 +643,10 @@ fn express_price(
     let mut blockers = express_blockers(machine);
     if let Some(Range { max, .. }) = duration {
         match max {
+            Some(max) if *max >= MAX_EXECUTION_SECONDS => blockers.push(
+                "the longest path can take the year an execution may run, over Express's 5 minutes"
+                    .to_string(),
+            ),
             Some(max) if *max > 300.0 => blockers.push(format!(
                 "the longest path takes about {max} s, over Express's 5 minutes"
             )),
@@ -568,8 +806,19 @@ fn scope_extremes(
                 .map(|&c| results[c].unwrap_or(Extremes { min: 0.0, max: 0.0 }))
                 .collect()
         };
-        let wmin = sg.weights(|s| weight(s, &children_of(s), false));
-        let wmax = sg.weights(|s| weight(s, &children_of(s), true));
+        // A weight that overflows to infinity from finite parts is a huge
+        // count, not a loop: it stops at OVERFLOW.
+        let weigh = |s: StateId, worst: bool| {
+            let children = children_of(s);
+            let w = weight(s, &children, worst);
+            if w.is_infinite() && children.iter().all(|c| pick(c, worst).is_finite()) {
+                OVERFLOW
+            } else {
+                w
+            }
+        };
+        let wmin = sg.weights(|s| weigh(s, false));
+        let wmax = sg.weights(|s| weigh(s, true));
         // An unknown weight anywhere (a `.sync` task's duration) makes the
         // scope's answer unknown.
         let min = if wmin.has_unknown() {
@@ -590,12 +839,13 @@ fn scope_extremes(
                     .find(|l| l.states.first().is_some_and(|s| states.contains(s)));
                 match bounded {
                     Some(l) => {
-                        let first: f64 = l
-                            .first_round
-                            .iter()
-                            .map(|&s| weight(s, &children_of(s), true))
-                            .sum();
-                        one_round * l.rounds as f64 + first
+                        let first: f64 = l.first_round.iter().map(|&s| weigh(s, true)).sum();
+                        let all = one_round * l.rounds as f64 + first;
+                        if all.is_infinite() && one_round.is_finite() && first.is_finite() {
+                            OVERFLOW
+                        } else {
+                            all
+                        }
                     }
                     None => ENDLESS,
                 }
@@ -607,15 +857,11 @@ fn scope_extremes(
                 .iter()
                 .map(|&(s, w)| TopState {
                     state: m.states[s].name.to_string(),
-                    transitions: w.is_finite().then(|| w.round() as u64),
+                    transitions: w.is_finite().then(|| Figure::count(w)),
                 })
                 .collect();
-            states.sort_by(|a, b| {
-                b.transitions
-                    .unwrap_or(u64::MAX)
-                    .cmp(&a.transitions.unwrap_or(u64::MAX))
-                    .then(a.state.cmp(&b.state))
-            });
+            let most = |t: &TopState| t.transitions.map_or(f64::INFINITY, |f| f.value);
+            states.sort_by(|a, b| most(b).total_cmp(&most(a)).then(a.state.cmp(&b.state)));
             states.truncate(5);
             top = states;
         }
@@ -637,6 +883,36 @@ mod tests {
     fn wait(retrier: &str) -> f64 {
         let parsed = json::parse(retrier, 0).unwrap();
         retry_wait_seconds(std::iter::once(&parsed.root))
+    }
+
+    /// Below 2^53 a count is exact; above, a lower bound in three digits,
+    /// below the value and within a percent of it; overflow is the largest.
+    #[test]
+    fn figures_past_exact_are_lower_bounds() {
+        assert_eq!(
+            Figure::count(9_007_199_254_740_991.0),
+            Figure {
+                value: 9_007_199_254_740_991.0,
+                more_than: false
+            }
+        );
+        let big = Figure::count(2.000_000_200_000_02e21);
+        assert!(big.more_than);
+        assert_eq!(big.value, 1.99e21);
+        assert_eq!(big.to_string(), "more than 1.99e21");
+        assert_eq!(
+            Figure::count(1e16).to_string(),
+            "more than 9990000000000000"
+        );
+        assert_eq!(lower_bound(f64::INFINITY), 1.79e308);
+        for x in [1234.5, 9.99e20, 1e300, 123_456_789.0] {
+            let b = lower_bound(x);
+            assert!(b < x && b > x * 0.99, "{x}: {b}");
+        }
+        // Dollars from an exact count are cents; from a lower bound, one.
+        assert_eq!(Figure::usd(75.004, false).value, 75.0);
+        assert!(Figure::usd(75.0, true).more_than);
+        assert!(Figure::usd(f64::INFINITY, false).more_than);
     }
 
     /// Every attempt counts, however many: the estimate never under-counts.

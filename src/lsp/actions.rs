@@ -396,9 +396,10 @@ pub fn cost_lenses(doc: &Document, encoding: Encoding) -> Vec<CodeLens> {
         let transitions = match t.max {
             Some(max) if max == t.min => format!("{max} transitions"),
             Some(max) => format!("{}–{max} transitions", t.min),
+            None if t.min.more_than => format!("{} transitions (a loop nothing bounds)", t.min),
             None => format!("{}+ transitions (a loop nothing bounds)", t.min),
         };
-        let dollars = crate::render::cost::range_usd(
+        let dollars = crate::render::cost::range_figure_usd(
             estimate.standard_usd_per_million.min,
             estimate.standard_usd_per_million.max,
         );

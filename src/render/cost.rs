@@ -1,10 +1,14 @@
 //! `--cost` output: a compact table per definition, or the JSON of `schemas/cost.v1.json`.
 
-use crate::cost::{Assumptions, Estimate};
+use crate::cost::{Assumptions, Estimate, Figure};
 use crate::engine::CostReport;
 
-/// Dollars with thousands separators: `$1,234,567.89`.
+/// Dollars with thousands separators: `$1,234,567.89` (and `$1.23e25` past
+/// what 64 bits count).
 fn usd(x: f64) -> String {
+    if x.abs() >= 18_000_000_000_000_000_000.0 {
+        return format!("${x:e}");
+    }
     let cents = format!("{:.2}", x.abs());
     let (whole, fraction) = cents.split_once('.').unwrap_or((&cents, "00"));
     let mut grouped = String::new();
@@ -23,6 +27,31 @@ pub fn range_usd(min: f64, max: Option<f64>) -> String {
         Some(max) if (max - min).abs() < 0.005 => usd(min),
         Some(max) => format!("{} – {}", usd(min), usd(max)),
         None => format!("{} – unbounded", usd(min)),
+    }
+}
+
+/// Dollars that may be a lower bound: `$75.00` or `more than $2.49e22`.
+fn figure_usd(f: Figure) -> String {
+    if f.more_than {
+        format!("more than {}", usd(f.value))
+    } else {
+        usd(f.value)
+    }
+}
+
+/// A range of dollars that may be lower bounds, as [`range_usd`] shows
+/// exact ones.
+pub fn range_figure_usd(min: Figure, max: Option<Figure>) -> String {
+    match max {
+        Some(max) if max.more_than || min.more_than => {
+            if max == min {
+                figure_usd(min)
+            } else {
+                format!("{} – {}", figure_usd(min), figure_usd(max))
+            }
+        }
+        Some(max) => range_usd(min.value, Some(max.value)),
+        None => format!("{} – unbounded", figure_usd(min)),
     }
 }
 
@@ -77,7 +106,7 @@ fn table(e: &Estimate) -> String {
     }
     out.push_str(&format!(
         "  Standard                   {}\n",
-        range_usd(
+        range_figure_usd(
             e.standard_usd_per_million.min,
             e.standard_usd_per_million.max
         )
@@ -105,6 +134,25 @@ fn table(e: &Estimate) -> String {
     out
 }
 
+/// `{"min": .., "max": ..}`, with `min_is_lower_bound` or
+/// `max_is_lower_bound` (true) when that figure is only a lower bound.
+fn range_json(
+    r: crate::cost::Range<Figure>,
+    number: impl Fn(&Figure) -> serde_json::Value,
+) -> serde_json::Value {
+    let mut out = serde_json::json!({
+        "min": number(&r.min),
+        "max": r.max.as_ref().map(&number),
+    });
+    if r.min.more_than {
+        out["min_is_lower_bound"] = true.into();
+    }
+    if r.max.is_some_and(|m| m.more_than) {
+        out["max_is_lower_bound"] = true.into();
+    }
+    out
+}
+
 /// `{"version":1,"definitions":[...]}` as `schemas/cost.v1.json` fixes it.
 pub fn json(reports: &[CostReport]) -> String {
     let definitions: Vec<serde_json::Value> = reports
@@ -114,17 +162,26 @@ pub fn json(reports: &[CostReport]) -> String {
             Some(serde_json::json!({
                 "file": r.file,
                 "definition": r.definition,
-                "transitions": { "min": e.transitions.min, "max": e.transitions.max },
+                "transitions": range_json(e.transitions, Figure::json_count),
                 "unbounded": e.unbounded,
-                "standard_usd_per_million": {
-                    "min": e.standard_usd_per_million.min,
-                    "max": e.standard_usd_per_million.max,
-                },
+                "standard_usd_per_million": range_json(
+                    e.standard_usd_per_million,
+                    |f| serde_json::Value::from(f.value),
+                ),
                 "express_possible": e.express_possible,
                 "express_usd_per_million": e.express_usd_per_million.map(|r| serde_json::json!({
                     "min": r.min, "max": r.max,
                 })),
-                "top_states": e.top_states,
+                "top_states": e.top_states.iter().map(|t| {
+                    let mut state = serde_json::json!({
+                        "state": t.state,
+                        "transitions": t.transitions.map(|f| f.json_count()),
+                    });
+                    if t.transitions.is_some_and(|f| f.more_than) {
+                        state["transitions_is_lower_bound"] = true.into();
+                    }
+                    state
+                }).collect::<Vec<_>>(),
                 "bounded_loops": e.bounded_loops.iter().map(|(choice, n)| serde_json::json!({
                     "choice": choice, "max_iterations": n,
                 })).collect::<Vec<_>>(),

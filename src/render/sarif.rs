@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Finding, Severity};
@@ -85,76 +86,222 @@ pub fn render(reports: &[FileReport]) -> String {
             })
         })
         .collect();
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|f| {
-            let mut result = json!({
-                "ruleId": f.rule,
-                "ruleIndex": index[f.rule],
-                "level": level(f.severity),
-                "message": { "text": f.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&f.file) },
-                        "region": {
-                            "startLine": f.start.line,
-                            "startColumn": f.start.column,
-                            "endLine": f.end.line,
-                            "endColumn": f.end.column.max(if f.end.line == f.start.line { f.start.column } else { 1 }),
-                        }
-                    }
-                }],
-                "partialFingerprints": { "asl-lint/v1": f.fingerprint }
-            });
-            if let Some(construct) = f.construct_name() {
-                // The CDK construct that made the definition, for viewers
-                // that group results by code element.
-                result["locations"][0]["logicalLocations"] = json!([{
-                    "fullyQualifiedName": construct,
-                    "kind": "module",
-                }]);
-            }
-            if let Some(fix) = &f.fix {
-                result["fixes"] = json!([{
-                    "description": { "text": fix.message },
-                    "artifactChanges": [{
-                        "artifactLocation": { "uri": uri(&f.file) },
-                        "replacements": fix.edits.iter().map(|e| json!({
-                            "deletedRegion": {
-                                "startLine": e.start.line,
-                                "startColumn": e.start.column,
-                                "endLine": e.end.line,
-                                "endColumn": e.end.column,
-                            },
-                            "insertedContent": { "text": e.content }
-                        })).collect::<Vec<_>>()
-                    }]
-                }]);
-                result["properties"] = json!({ "fixApplicability": fix.applicability.as_str() });
-            }
-            result
-        })
-        .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "asl-lint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                    "rules": rules_json
-                }
+    // Results are serialized straight from the findings: a `Value` tree per
+    // finding (a dozen maps, each a hash table) cost 18 KB a finding, and
+    // allocating and freeing millions of them dominated the run.
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "asl-lint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    rules: rules_json,
+                },
             },
-            "columnKind": "unicodeCodePoints",
-            "results": results
-        }]
-    });
+            column_kind: "unicodeCodePoints",
+            results: Results {
+                findings: &findings,
+                index: &index,
+            },
+        }],
+    };
     let mut out = serde_json::to_string_pretty(&log).expect("serializes");
     out.push('\n');
     out
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    column_kind: &'static str,
+    results: Results<'a>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Value>,
+}
+
+/// The findings as SARIF results, one at a time.
+struct Results<'a> {
+    findings: &'a [&'a Finding],
+    index: &'a BTreeMap<&'a str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.findings.iter().map(|f| result(f, self.index)))
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text<'a>,
+    locations: [Location<'a>; 1],
+    partial_fingerprints: Fingerprints<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<FixProperties>,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation,
+    /// The CDK construct that made the definition, for viewers that group
+    /// results by code element.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logical_locations: Option<[LogicalLocation<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation<'a> {
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "asl-lint/v1")]
+    v1: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text<'a>,
+    artifact_changes: [ArtifactChange<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FixProperties {
+    fix_applicability: &'static str,
+}
+
+fn result<'a>(f: &'a Finding, index: &BTreeMap<&str, usize>) -> SarifResult<'a> {
+    let end_column = f.end.column.max(if f.end.line == f.start.line {
+        f.start.column
+    } else {
+        1
+    });
+    SarifResult {
+        rule_id: f.rule,
+        rule_index: index[f.rule],
+        level: level(f.severity),
+        message: Text { text: &f.message },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri: uri(&f.file) },
+                region: Region {
+                    start_line: f.start.line,
+                    start_column: f.start.column,
+                    end_line: f.end.line,
+                    end_column,
+                },
+            },
+            logical_locations: f.construct_name().map(|name| {
+                [LogicalLocation {
+                    fully_qualified_name: name,
+                    kind: "module",
+                }]
+            }),
+        }],
+        partial_fingerprints: Fingerprints { v1: &f.fingerprint },
+        fixes: f.fix.as_ref().map(|fix| {
+            [SarifFix {
+                description: Text { text: &fix.message },
+                artifact_changes: [ArtifactChange {
+                    artifact_location: ArtifactLocation { uri: uri(&f.file) },
+                    replacements: fix
+                        .edits
+                        .iter()
+                        .map(|e| Replacement {
+                            deleted_region: Region {
+                                start_line: e.start.line,
+                                start_column: e.start.column,
+                                end_line: e.end.line,
+                                end_column: e.end.column,
+                            },
+                            inserted_content: Text { text: &e.content },
+                        })
+                        .collect(),
+                }],
+            }]
+        }),
+        properties: f.fix.as_ref().map(|fix| FixProperties {
+            fix_applicability: fix.applicability.as_str(),
+        }),
+    }
 }
 
 fn group(rule: &rules::Rule) -> &'static str {

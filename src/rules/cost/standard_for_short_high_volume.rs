@@ -44,11 +44,16 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .map_or(f64::INFINITY, |n| n.as_f64())
         })
         .sum();
-    let Some(max) = estimate.transitions.max else {
+    // A figure too large to count exactly is no short workflow.
+    let Some(max) = estimate.transitions.max.and_then(|m| m.exact()) else {
         return;
     };
     let (Some(standard), Some(express)) = (
-        estimate.standard_usd_per_million.max,
+        estimate
+            .standard_usd_per_million
+            .max
+            .filter(|d| !d.more_than)
+            .map(|d| d.value),
         estimate.express_usd_per_million.and_then(|e| e.max),
     ) else {
         return;
