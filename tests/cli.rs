@@ -1051,3 +1051,33 @@ fn a_cdk_app_is_linted_through_its_cloud_assembly() {
     let plain = asl_lint(&["--format", "concise", "."], app);
     assert!(!stdout(&plain).contains("cdk.out"), "{}", stdout(&plain));
 }
+
+/// A Serverless Framework machine whose `definition` is `${file(...)}` lints
+/// that file as its definition, linked from the service, as SAM's
+/// `DefinitionUri` is.
+#[test]
+fn a_serverless_definition_in_a_file_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    std::fs::create_dir(d.join("machines")).unwrap();
+    std::fs::write(
+        d.join("serverless.yml"),
+        "service: orders\nplugins:\n  - serverless-step-functions\nstepFunctions:\n  stateMachines:\n    process:\n      definition: ${file(./machines/process.json)}\n",
+    )
+    .unwrap();
+    // Not an `*.asl.*` name and no state machine of its own to sniff as
+    // standalone: only the link makes it a definition.
+    std::fs::write(
+        d.join("machines/process.json"),
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Bee"}, "Bee2": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    let shown = stdout(&asl_lint(&["--format", "concise", "serverless.yml"], d));
+    assert!(
+        shown.contains("machines/process.json:1:") && shown.contains("[unknown-transition-target]"),
+        "{shown}"
+    );
+    let files = stdout(&asl_lint(&["--show-files", "serverless.yml"], d));
+    assert!(files.contains("linked from serverless.yml"), "{files}");
+}

@@ -12,7 +12,7 @@
 
 use crate::loader::json::{DuplicateKey, ParseError};
 use crate::loader::pointer;
-use crate::loader::tree::{Member, Node, Span};
+use crate::loader::tree::{Member, Node, Span, Value};
 
 mod intrinsics;
 mod placeholders;
@@ -279,11 +279,20 @@ fn extract_serverless(machine: &Member, out: &mut Extracted) {
                 .map(str::to_string);
             out.definitions.push(found);
         }
+        Some(definition) if file_variable(definition).is_some() => {
+            // `definition: ${file(./machine.asl.json)}`: the file is linted
+            // as this machine's definition, as SAM's `DefinitionUri` is.
+            let path = file_variable(definition).unwrap_or_default();
+            out.skipped.push(skipped(
+                pointer::push(&base, "definition"),
+                SkipReason::LocalFile(path),
+            ));
+        }
         Some(_) => out.skipped.push(skipped(
             pointer::push(&base, "definition"),
             SkipReason::NotCheckable(
-                "its `definition` is not an inline mapping (a `${file(...)}` or other \
-                 variable); lint that file directly"
+                "its `definition` is not an inline mapping (a variable other than \
+                 `${file(path)}`); lint that file directly"
                     .into(),
             ),
         )),
@@ -291,6 +300,23 @@ fn extract_serverless(machine: &Member, out: &mut Extracted) {
             .skipped
             .push(skipped(base.clone(), SkipReason::NoDefinition)),
     }
+}
+
+/// The path of a Serverless Framework `${file(path)}` variable that is the
+/// whole value (no `:key` selector, no default), quotes removed.
+fn file_variable(node: &Node) -> Option<String> {
+    let text = match &node.value {
+        Value::String(s) | Value::Opaque(s) => s.trim(),
+        _ => return None,
+    };
+    let inner = text.strip_prefix("${file(")?.strip_suffix(")}")?.trim();
+    let path = inner
+        .strip_prefix('\'')
+        .and_then(|p| p.strip_suffix('\''))
+        .or_else(|| inner.strip_prefix('"').and_then(|p| p.strip_suffix('"')))
+        .unwrap_or(inner);
+    let simple = !path.is_empty() && !path.contains(['$', '{', '}', ',', ')', '(']);
+    simple.then(|| path.to_string())
 }
 
 /// `Metadata: {asl-lint: {ignore: [rule, ...]}}` on a resource.
