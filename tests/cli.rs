@@ -1081,3 +1081,31 @@ fn a_serverless_definition_in_a_file_is_followed() {
     let files = stdout(&asl_lint(&["--show-files", "serverless.yml"], d));
     assert!(files.contains("linked from serverless.yml"), "{files}");
 }
+
+/// `DefinitionS3Location` with a local path, as `aws cloudformation package`
+/// takes it, is followed like a `DefinitionUri`; an S3 location is not.
+#[test]
+fn a_local_definition_s3_location_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    std::fs::write(
+        d.join("template.yaml"),
+        "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/r\n      DefinitionS3Location: machine.json\n  S:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/r\n      DefinitionS3Location: {Bucket: b, Key: k.json}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("machine.json"),
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Bee"}}}"#,
+    )
+    .unwrap();
+    let shown = stdout(&asl_lint(&["--format", "concise", "template.yaml"], d));
+    assert!(
+        shown.contains("machine.json:1:") && shown.contains("[unknown-transition-target]"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("[unlintable-definition]"),
+        "the S3 one says why: {shown}"
+    );
+}

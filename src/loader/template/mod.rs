@@ -242,6 +242,16 @@ fn not_in_the_template<'n>(
             ),
         };
         ("DefinitionUri", reason)
+    } else if let Some(path) = prop("DefinitionS3Location")
+        .and_then(Node::as_str)
+        .filter(|p| !p.starts_with("s3://"))
+    {
+        // A local path, as `aws cloudformation package` takes it (it
+        // uploads the file and writes the S3 location).
+        (
+            "DefinitionS3Location",
+            SkipReason::LocalFile(path.to_string()),
+        )
     } else if prop("DefinitionS3Location").is_some() {
         (
             "DefinitionS3Location",
