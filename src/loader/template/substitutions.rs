@@ -34,11 +34,20 @@ pub struct PlaceholderNames {
     /// Inside `Fn::Sub`: pseudo-parameters (`AWS::Region`) and attributes
     /// (`Resource.Arn`) resolve too.
     pub fn_sub: bool,
+    /// Only plain strings hold placeholders the deploy must fill: in an
+    /// `Fn::Join` `DefinitionString`, a part written with an intrinsic is
+    /// CloudFormation's to evaluate.
+    pub strings_only: bool,
 }
 
 impl PlaceholderNames {
     pub fn defines(&self, placeholder: &str) -> bool {
         if self.names.contains(placeholder) {
+            return true;
+        }
+        // A part of an `Fn::Join` that is an intrinsic: the decoder marks
+        // it `${__part_N}` (`scalars.rs`), and CloudFormation fills it.
+        if self.strings_only && placeholder.starts_with("__part_") {
             return true;
         }
         self.fn_sub
@@ -59,6 +68,8 @@ pub fn placeholder_names(root: &Node, resource: &str) -> Option<PlaceholderNames
         return None;
     }
     let props = resolved.node.get("Properties")?;
+    // An inline `Definition` mixes plain strings with intrinsics (`!Sub`)
+    // that the tree does not tell apart: not checked.
     if props.get("Definition").is_some() {
         return None;
     }
@@ -79,6 +90,8 @@ pub fn placeholder_names(root: &Node, resource: &str) -> Option<PlaceholderNames
                     out.names.extend(keys(Some(vars)));
                 }
             }
+            // The parts of an `Fn::Join` are joined, not substituted.
+            Some(("Fn::Join", _)) => out.strings_only = true,
             Some(_) => return None,
             None => {}
         }

@@ -65,7 +65,12 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if let Value::String(s) | Value::Opaque(s) = &node.value {
+        let text = match &node.value {
+            Value::String(s) => Some(s),
+            Value::Opaque(s) if !known.strings_only => Some(s),
+            _ => None,
+        };
+        if let Some(s) = text {
             for name in placeholders(s) {
                 if !known.defines(name) {
                     report(pointer_at("", path), name);
