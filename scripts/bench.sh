@@ -341,12 +341,12 @@ if not growth_only:
     checks.append(("every synthetic case under 200 ms",
                    f"slowest {slowest[1][10:]} {slowest[2] * 1000:.0f} ms", slowest[2] < 0.2))
     for r in table:
-    if r[0] == "asl-lint without data flow":
-        full = next((f for f in table if f[0] == "asl-lint" and f[1] == r[1]), None)
-        if full:
-            checks.append((f"{r[1][10:]}: data flow within 3x of without it",
-                           f"{full[2] / r[2]:.2f}x", full[2] / r[2] <= 3))
-chains = sorted((int(r[1].split("-")[1]), r[2]) for r in synthetic if r[1].startswith("synthetic chain-"))
+        if r[0] == "asl-lint without data flow":
+            full = next((f for f in table if f[0] == "asl-lint" and f[1] == r[1]), None)
+            if full:
+                checks.append((f"{r[1][10:]}: data flow within 3x of without it",
+                               f"{full[2] / r[2]:.2f}x", full[2] / r[2] <= 3))
+    chains = sorted((int(r[1].split("-")[1]), r[2]) for r in synthetic if r[1].startswith("synthetic chain-"))
     if len(chains) >= 2:
         (n0, t0), (n1, t1) = chains[0], chains[-1]
         growth = (t1 / t0) / (n1 / n0)
