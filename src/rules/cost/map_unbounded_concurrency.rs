@@ -153,10 +153,26 @@ struct Costly {
 /// in the scopes nested in it (the first heavy one, else the first paid).
 fn costly_call(m: &Machine<'_>, processor: ScopeId) -> Option<Costly> {
     let cat = catalog::catalog();
-    let calls: Vec<Costly> = m
-        .states
+    // The processor's states and those of the scopes nested in it, in
+    // state order: walking only them keeps many Maps linear (every state of
+    // the machine per Map was quadratic).
+    let mut scopes = vec![processor];
+    let mut i = 0;
+    while i < scopes.len() {
+        for &st in &m.scopes[scopes[i]].states {
+            scopes.extend(m.states[st].children.iter().copied());
+        }
+        i += 1;
+    }
+    let mut inside: Vec<usize> = scopes
         .iter()
-        .filter(|s| s.ty == StateType::Task && m.is_within(s.scope, processor))
+        .flat_map(|&sc| m.scopes[sc].states.iter().copied())
+        .collect();
+    inside.sort_unstable();
+    let calls: Vec<Costly> = inside
+        .into_iter()
+        .map(|id| &m.states[id])
+        .filter(|s| s.ty == StateType::Task)
         .filter_map(|s| {
             let r = s.resource.as_ref()?;
             let long = s.waits_on_work();
