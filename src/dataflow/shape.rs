@@ -109,50 +109,32 @@ impl Shape {
     /// string or a number cannot be found, an index of an object is not
     /// decided.
     pub fn read(&self, path: &[Seg]) -> Read {
-        let mut cur = self;
-        for (i, seg) in path.iter().enumerate() {
-            match (cur, seg) {
-                (Shape::Any, _) => return Read::Unknown,
-                (Shape::Object(o), Seg::Field(name)) => match o.fields.get(name) {
-                    Some(field) => cur = &field.shape,
-                    None if o.closed => {
-                        return Read::Absent {
-                            seg: i,
-                            within: cur.clone(),
-                        };
-                    }
-                    None => return Read::Unknown,
-                },
-                (Shape::Object(_), Seg::Index) => return Read::Unknown,
-                (Shape::Array(item), Seg::Index) => cur = item,
-                (_, _) => {
-                    return Read::Absent {
-                        seg: i,
-                        within: cur.clone(),
-                    };
-                }
-            }
-        }
-        Read::Found(cur.clone())
+        self.read_as(path, false)
     }
 
     /// Reads `path` the way JSONata navigates: only a closed object tells
     /// that a field is missing (a step into an array maps over its items).
     pub fn read_jsonata(&self, path: &[Seg]) -> Read {
+        self.read_as(path, true)
+    }
+
+    fn read_as(&self, path: &[Seg], jsonata: bool) -> Read {
         let mut cur = self;
         for (i, seg) in path.iter().enumerate() {
+            let absent = Read::Absent {
+                seg: i,
+                within: cur.clone(),
+            };
             match (cur, seg) {
                 (Shape::Object(o), Seg::Field(name)) => match o.fields.get(name) {
                     Some(field) => cur = &field.shape,
-                    None if o.closed => {
-                        return Read::Absent {
-                            seg: i,
-                            within: cur.clone(),
-                        };
-                    }
+                    None if o.closed => return absent,
                     None => return Read::Unknown,
                 },
-                _ => return Read::Unknown,
+                (Shape::Array(item), Seg::Index) if !jsonata => cur = item,
+                (Shape::Any | Shape::Object(_), _) => return Read::Unknown,
+                _ if jsonata => return Read::Unknown,
+                _ => return absent,
             }
         }
         Read::Found(cur.clone())

@@ -156,7 +156,9 @@ pub(super) struct Run {
     pub eff: Option<Shape>,
 }
 
-/// The error output a Catch receives: `Error` and, usually, `Cause`.
+/// The error output a Catch receives: `Error` and, usually, `Cause`
+/// (developer guide, "Handling errors in Step Functions workflows": "the
+/// error output ... is a JSON object with the fields Error and Cause").
 fn error_object() -> Shape {
     Shape::object([
         ("Error", Shape::String, true),
