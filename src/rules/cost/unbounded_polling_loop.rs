@@ -84,7 +84,21 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                      instead of polling; otherwise count the rounds and leave the loop at a \
                      maximum, or compare `$$.Execution.StartTime` in the Choice",
                 );
-            if execution_timeout.is_some_and(|t| t <= max_poll) {
+            if let Shape::Poll { wait } = shape
+                && polls_while_in_progress(m, scope.id, &states, &tasks)
+            {
+                d.message = format!(
+                    "`{}` polls a service's own status and loops back only while the run is in \
+                     progress, leaving on every other status: it lasts as long as the run, which \
+                     the service ends; a run longer than about 2,700 rounds{} would still reach \
+                     the 25,000-event history limit, so this is an info",
+                    m.states[wait].name,
+                    wait_seconds(&m.states[wait])
+                        .map(|s| format!(" ({} at this Wait)", human_duration(s * 2_700.0)))
+                        .unwrap_or_default(),
+                );
+                d = d.severity(Severity::Info);
+            } else if execution_timeout.is_some_and(|t| t <= max_poll) {
                 d.message.push_str(
                     "; the top-level `TimeoutSeconds` ends it soon enough, so this is an info",
                 );
@@ -128,6 +142,113 @@ fn bounded(m: &Machine<'_>, states: &[StateId], tasks: &[StateId]) -> bool {
             .any(|v| names_a_limit(v))
     });
     counted || timed || counter_like || limit_status
+}
+
+/// Whether the poll reads a service's own status and stays in the loop only
+/// on statuses that say the run is still going (`RUNNING`, `IN_PROGRESS`,
+/// `CREATE_IN_PROGRESS`, `PENDING`, `SUBMITTED`, ...), every other branch and
+/// the Default leaving the loop. Such a loop leaves on every terminal
+/// status, whatever its name, and lasts as long as the service's run; a loop
+/// that comes back by its Default (`exits only on SUCCEEDED`) spins on a
+/// FAILED status forever and stays a warning. Every Task of the loop must be
+/// a status read of an AWS service (`get...`, `describe...`, `list...`,
+/// `batchGet...`), not a Lambda, whose answer the definition cannot know.
+fn polls_while_in_progress(
+    m: &Machine<'_>,
+    scope: crate::model::ScopeId,
+    states: &[StateId],
+    tasks: &[StateId],
+) -> bool {
+    let status_read = |t: &StateId| {
+        m.states[*t]
+            .resource
+            .as_ref()
+            .and_then(|r| r.service_action())
+            .is_some_and(|(service, action)| {
+                let a = action.to_ascii_lowercase();
+                service != "lambda"
+                    && ["get", "describe", "list", "batchget"]
+                        .iter()
+                        .any(|p| a.starts_with(p))
+            })
+    };
+    if tasks.is_empty() || !tasks.iter().all(status_read) {
+        return false;
+    }
+    let in_loop = |name: Option<&str>| {
+        name.and_then(|n| m.target(scope, n))
+            .is_some_and(|id| states.contains(&id))
+    };
+    let mut any_choice = false;
+    for &c in states {
+        let st = &m.states[c];
+        if st.ty != StateType::Choice {
+            continue;
+        }
+        any_choice = true;
+        if in_loop(st.get("Default").and_then(|d| d.as_str())) {
+            return false;
+        }
+        let Some(choices) = st.get("Choices").and_then(|c| c.as_array()) else {
+            return false;
+        };
+        for rule in choices {
+            if in_loop(rule.get("Next").and_then(|n| n.as_str())) && !in_progress_rule(rule) {
+                return false;
+            }
+        }
+    }
+    any_choice
+}
+
+/// A Choice rule true only on in-progress statuses: `StringEquals` with such
+/// a value, or an `Or` of such rules.
+fn in_progress_rule(rule: &crate::loader::tree::Node) -> bool {
+    if let Some(value) = rule.get("StringEquals").and_then(|v| v.as_str()) {
+        return names_progress(value);
+    }
+    match rule.get("Or").and_then(|o| o.as_array()) {
+        Some(rules) => !rules.is_empty() && rules.iter().all(in_progress_rule),
+        None => false,
+    }
+}
+
+/// Whether a status value says the run is still going.
+fn names_progress(value: &str) -> bool {
+    let upper: String = value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    (upper.len() > 4 && upper.ends_with("ING"))
+        || upper.ends_with("INPROGRESS")
+        || [
+            "SUBMITTED",
+            "QUEUED",
+            "PICKED",
+            "STARTED",
+            "SCHEDULED",
+            "RUNNABLE",
+        ]
+        .contains(&upper.as_str())
+}
+
+/// A Wait's literal `Seconds`.
+fn wait_seconds(wait: &crate::model::State<'_>) -> Option<f64> {
+    wait.get("Seconds")
+        .and_then(|n| n.as_number())
+        .map(|n| n.as_f64())
+}
+
+/// `7.5 hours`, `2.1 days`.
+fn human_duration(seconds: f64) -> String {
+    if seconds < 2.0 * 3600.0 {
+        format!("{:.0} minutes", seconds / 60.0)
+    } else if seconds < 2.0 * 86_400.0 {
+        format!("{:.1} hours", seconds / 3600.0)
+    } else {
+        format!("{:.1} days", seconds / 86_400.0)
+    }
 }
 
 /// Whether a compared status value names a limit reached.
