@@ -1,6 +1,7 @@
 use crate::catalog;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::StateType;
+use crate::model::resource::Pattern;
 use crate::rules::{Context, Group, Rule};
 
 pub static RULE: Rule = Rule {
@@ -68,6 +69,17 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
+        // A `.sync` Task waits for the job to end before its Retry runs: a
+        // retry there re-runs a job that ran and failed (what `retry-storm`
+        // and the estimate weigh), and a start the service accepted without
+        // saying so is rare. Not a duplicate start: not reported.
+        if s.resource
+            .as_ref()
+            .and_then(|r| r.pattern())
+            .is_some_and(|p| matches!(p, Pattern::Sync | Pattern::Sync2))
+        {
+            continue;
+        }
         let ambiguous = AMBIGUOUS.contains(&error);
         let params = catalog::parameters(s);
         let has_token = token.is_some_and(|t| {
