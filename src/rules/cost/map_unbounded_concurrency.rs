@@ -151,6 +151,25 @@ struct Costly {
 
 /// The heaviest paid, long-running or rate-limited call in a processor or
 /// in the scopes nested in it (the first heavy one, else the first paid).
+/// Waiting work whose pace is not the Map's fan-out: an activity (its
+/// workers pull tasks at their own rate), a callback through a queue, topic,
+/// event bus or Lambda function (the message waits; the function is an
+/// ordinary Lambda call), or a child execution (its own states are linted
+/// on their own, and 40 starts are far below the StartExecution quota). 40
+/// of these at once start no jobs.
+fn paced_elsewhere(kind: &ResourceKind) -> bool {
+    match kind {
+        ResourceKind::Activity { .. } => true,
+        ResourceKind::Integration { service, .. } => {
+            matches!(
+                service.as_str(),
+                "lambda" | "sqs" | "sns" | "events" | "states"
+            )
+        }
+        _ => false,
+    }
+}
+
 fn costly_call(m: &Machine<'_>, processor: ScopeId) -> Option<Costly> {
     let cat = catalog::catalog();
     // The processor's states and those of the scopes nested in it, in
@@ -177,7 +196,7 @@ fn costly_call(m: &Machine<'_>, processor: ScopeId) -> Option<Costly> {
             let r = s.resource.as_ref()?;
             let long = s.waits_on_work();
             let mut key = r.key.clone().unwrap_or_else(|| r.raw.clone());
-            let heavy = long || RATE_LIMITED.contains(&key.as_str());
+            let heavy = (long && !paced_elsewhere(&r.kind)) || RATE_LIMITED.contains(&key.as_str());
             if let ResourceKind::Integration { pattern, .. } = &r.kind
                 && pattern.is_long_running()
                 && let Some((_, suffix)) = r.raw.rsplit_once('.')
