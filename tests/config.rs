@@ -246,6 +246,7 @@ fn excludes_overrides_and_force_exclude() {
     let dir = repo(&[
         ("flows/chain.asl.json", CHAIN),
         ("legacy/chain.asl.json", CHAIN),
+        ("legacy/route.asl.json", CHOICE),
         ("sandbox/route.asl.json", CHOICE),
         ("flows/route.asl.json", CHOICE),
     ]);
@@ -263,8 +264,8 @@ fn excludes_overrides_and_force_exclude() {
     );
     assert!(files.contains(&"flows/route.asl.json".to_string()));
     // Named explicitly, an excluded file is linted, unless --force-exclude.
-    assert_eq!(run(&["legacy/chain.asl.json"], d).status.code(), Some(1));
-    let forced = run(&["--force-exclude", "legacy/chain.asl.json"], d);
+    assert_eq!(run(&["legacy/route.asl.json"], d).status.code(), Some(1));
+    let forced = run(&["--force-exclude", "legacy/route.asl.json"], d);
     assert_eq!(forced.status.code(), Some(0));
 }
 

@@ -33,8 +33,10 @@ const BROKEN: &str = r#"{
 const CHAIN: &str = r#"{
   "StartAt": "A", "TimeoutSeconds": 7200,
   "States": {
-    "A": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "a"}, "TimeoutSeconds": 3600, "Next": "B" },
-    "B": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "b"}, "TimeoutSeconds": 3600, "End": true }
+    "A": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "a"}, "TimeoutSeconds": 3600, "Next": "B",
+           "Catch": [{ "ErrorEquals": ["States.TaskFailed"], "Next": "Failed" }] },
+    "B": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Parameters": {"Cluster": "c", "TaskDefinition": "b"}, "TimeoutSeconds": 3600, "End": true },
+    "Failed": { "Type": "Fail", "Error": "JobFailed" }
   }
 }
 "#;

@@ -335,6 +335,18 @@ fn diagnose(cx: &Context<'_, '_>, id: StateId, next: &[&str]) -> Option<Diagnost
             state.name
         );
         d = d.severity(Severity::Info);
+    } else if covered == Coverage::None {
+        // No Catch at all, and the next job does not read this one's result
+        // from the state data. That is no evidence the jobs are independent:
+        // the jobs of a pipeline mostly hand their data over through storage
+        // (a crawler fills the catalogue a query reads, a job writes the S3
+        // prefix the next one reads), and then failing the execution is the
+        // normal design. Worth knowing, not a warning; a Catch that misses a
+        // timeout its author set is one.
+        d.message.push_str(
+            "; the jobs may still depend on each other through storage, so this is an info",
+        );
+        d = d.severity(Severity::Info);
     }
     Some(d.path(crate::diagnostic::FlowPath {
         states: vec![(state.name.to_string(), false)],
