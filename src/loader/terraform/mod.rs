@@ -19,6 +19,7 @@
 //! skipped silently.
 
 pub mod eval;
+mod role;
 pub mod template;
 
 use hcl_edit::Span as _;
@@ -356,6 +357,9 @@ pub fn extract(text: &str, others: Option<&Others<'_>>) -> (Node, Extracted) {
             },
         };
         if kind == "resource" {
+            if let Some(access) = role::role_access(&scope, block) {
+                out.roles.push((base.clone(), access));
+            }
             resources.push(member);
         } else {
             modules.push(member);
