@@ -95,7 +95,7 @@ fn resource_reference(t: &Traversal) -> Option<Reference<'_>> {
     Some(Reference {
         kind,
         name,
-        attribute: names.last(),
+        attribute: names.next_back(),
     })
 }
 
