@@ -71,6 +71,9 @@ pub struct ModuleLocals {
     files: Vec<(String, Option<ParsedFile>)>,
     /// Each name's files, in order.
     names: std::collections::HashMap<(Name, String), Vec<usize>>,
+    /// The module's folder, when it is one on disk: the files a role's
+    /// policy reads with `file()` are found from it.
+    dir: Option<std::path::PathBuf>,
 }
 
 impl ModuleLocals {
@@ -117,7 +120,17 @@ impl ModuleLocals {
                 }
             }
         }
-        ModuleLocals { files, names }
+        ModuleLocals {
+            files,
+            names,
+            dir: None,
+        }
+    }
+
+    /// The same module, with the folder it was read from.
+    pub fn in_dir(mut self, dir: &std::path::Path) -> ModuleLocals {
+        self.dir = Some(dir.to_path_buf());
+        self
     }
 }
 

@@ -29,6 +29,10 @@ use crate::loader::tree::{Node, Span, Value};
 /// `source_policy_documents` and the like, before the role is unknown.
 const MAX_DOCUMENTS: usize = 64;
 
+/// A policy file larger than this is not read (IAM's own limit on a
+/// managed policy is 6,144 characters).
+const MAX_POLICY_BYTES: u64 = 1 << 20;
+
 type Found<'s> = (At<'s>, &'s Block);
 
 /// The role of the `aws_sfn_state_machine` block `machine`; `None` when it
@@ -116,28 +120,31 @@ impl<'s> Module<'s> {
             },
             scope.body,
         )];
-        if let Some(others) = scope.others {
-            let files = &others.module.files;
-            if files.len() > others.limit {
-                return Err("its module has more `.tf` files than asl-lint reads".into());
+        // Without its module (text from stdin or an editor buffer), a
+        // policy attached in another file would be missed.
+        let Some(others) = scope.others else {
+            return Err("its module's other files are not known".into());
+        };
+        let files = &others.module.files;
+        if files.len() > others.limit {
+            return Err("its module has more `.tf` files than asl-lint reads".into());
+        }
+        for (name, parsed) in files {
+            if name == others.own {
+                continue;
             }
-            for (name, parsed) in files {
-                if name == others.own {
-                    continue;
-                }
-                match parsed {
-                    Some(f) => bodies.push((
-                        At {
-                            text: &f.text,
-                            here: false,
-                        },
-                        &f.body,
-                    )),
-                    None => {
-                        return Err(format!(
-                            "`{name}` of its module cannot be read as HCL, and may add to its role"
-                        ));
-                    }
+            match parsed {
+                Some(f) => bodies.push((
+                    At {
+                        text: &f.text,
+                        here: false,
+                    },
+                    &f.body,
+                )),
+                None => {
+                    return Err(format!(
+                        "`{name}` of its module cannot be read as HCL, and may add to its role"
+                    ));
                 }
             }
         }
@@ -455,10 +462,8 @@ impl<'s> Module<'s> {
                 Expression::FuncCall(call)
                     if matches!(call_name(call), "file" | "templatefile") =>
                 {
-                    return Err(format!(
-                        "is read from a file (`{}`), which asl-lint does not read for roles yet",
-                        written()
-                    ));
+                    self.policy_file(at, call.args.iter().next())
+                        .map_err(|why| format!("is read from a file (`{}`): {why}", written()))?
                 }
                 Expression::HeredocTemplate(h) => {
                     let Some(body) = h.template.span() else {
@@ -496,6 +501,22 @@ impl<'s> Module<'s> {
             read_document(&document, out)?;
         }
         Ok(())
+    }
+
+    /// The JSON a `file()` or `templatefile()` reads, from the module's
+    /// folder: its `${...}` are placeholders (which match anything) and a
+    /// `%{ }` directive makes what it builds unreadable.
+    fn policy_file(&self, at: At<'s>, path: Option<&'s Expression>) -> Result<Node, String> {
+        let path = path.ok_or("no path")?;
+        let path = super::path_of(self.scope, at, path)?;
+        let dir = self
+            .scope
+            .others
+            .and_then(|o| o.module.dir.as_deref())
+            .ok_or("its module's folder is not known")?;
+        let text = crate::read::read_text_capped(&dir.join(&path), MAX_POLICY_BYTES)
+            .map_err(|why| format!("`{path}` cannot be read: {why}"))?;
+        json_document(&text).map_err(|why| format!("`{path}` {why}"))
     }
 
     /// The `statement` blocks of a `data "aws_iam_policy_document"`; the
@@ -605,13 +626,20 @@ mod tests {
     use crate::loader::terraform::{ModuleLocals, Others, extract};
 
     fn role_of(text: &str, others: &[(&str, &str)]) -> RoleAccess {
+        role_in(text, others, None)
+    }
+
+    fn role_in(text: &str, others: &[(&str, &str)], dir: Option<&std::path::Path>) -> RoleAccess {
         let mut files: Vec<(String, Option<String>)> = vec![("main.tf".into(), None)];
         files.extend(
             others
                 .iter()
                 .map(|(n, t)| (n.to_string(), Some(t.to_string()))),
         );
-        let module = ModuleLocals::new(files);
+        let mut module = ModuleLocals::new(files);
+        if let Some(dir) = dir {
+            module = module.in_dir(dir);
+        }
         let others = Others {
             module: &module,
             own: "main.tf",
@@ -709,10 +737,34 @@ resource "aws_iam_role_policy" "other" {
                 "{iam}"
             );
         }
+        let (_, alone) = extract(MACHINE, None);
+        assert!(
+            matches!(&alone.roles[0].1, RoleAccess::Unknown(why) if why.contains("other files"))
+        );
         let from_variable = MACHINE.replace("aws_iam_role.sfn.arn", "var.role_arn");
         assert!(matches!(
             role_of(&from_variable, &[]),
             RoleAccess::Unknown(why) if why.contains("var.role_arn")
+        ));
+    }
+
+    #[test]
+    fn a_policy_file_is_read_from_the_module_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("policies")).unwrap();
+        std::fs::write(
+            dir.path().join("policies/sfn.json"),
+            r#"{"Statement": [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": "${child_arn}"}]}"#,
+        )
+        .unwrap();
+        let iam = "resource \"aws_iam_role\" \"sfn\" {}\nresource \"aws_iam_role_policy\" \"p\" {\n  role = aws_iam_role.sfn.name\n  policy = templatefile(\"${path.module}/policies/sfn.json\", { child_arn = aws_sfn_state_machine.c.arn })\n}\n";
+        let role = known(role_in(MACHINE, &[("iam.tf", iam)], Some(dir.path())));
+        assert_eq!(role.statements[0].actions, ["states:StartExecution"]);
+        assert_eq!(role.statements[0].resources, ["*"]);
+        let missing = iam.replace("policies/sfn.json", "policies/none.json");
+        assert!(matches!(
+            role_in(MACHINE, &[("iam.tf", &missing)], Some(dir.path())),
+            RoleAccess::Unknown(_)
         ));
     }
 }
