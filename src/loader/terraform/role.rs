@@ -304,21 +304,28 @@ impl<'s> Module<'s> {
             };
             let resource = format!("{kind}.{resource_name}");
             let attribute = |name: &str| block.body.get_attribute(name).map(|a| &a.value);
-            let targets: Vec<&'s Expression> = match kind.as_str() {
+            let targets: Vec<(At<'s>, &'s Expression)> = match kind.as_str() {
                 "aws_iam_role_policy" | "aws_iam_role_policy_attachment" => {
-                    attribute("role").into_iter().collect()
+                    attribute("role").map(|e| (at, e)).into_iter().collect()
                 }
-                "aws_iam_role_policy_attachments_exclusive" => {
-                    attribute("role_name").into_iter().collect()
-                }
-                "aws_iam_policy_attachment" => match attribute("roles") {
-                    Some(Expression::Array(items)) => items.iter().collect(),
-                    Some(other) => {
-                        let written = eval::source(at.text, eval::span_of(other, Span::default()));
-                        return Err(cannot_name(&resource, written));
+                "aws_iam_role_policy_attachments_exclusive" => attribute("role_name")
+                    .map(|e| (at, e))
+                    .into_iter()
+                    .collect(),
+                "aws_iam_policy_attachment" => {
+                    match attribute("roles").map(|e| self.resolve(at, e)) {
+                        Some(Resolved::Expression(list_at, Expression::Array(items))) => {
+                            items.iter().map(|i| (list_at, i)).collect()
+                        }
+                        Some(Resolved::Expression(list_at, other)) => {
+                            let written =
+                                eval::source(list_at.text, eval::span_of(other, Span::default()));
+                            return Err(cannot_name(&resource, written));
+                        }
+                        Some(Resolved::Lost(why)) => return Err(cannot_name(&resource, why)),
+                        None => Vec::new(),
                     }
-                    None => Vec::new(),
-                },
+                }
                 "aws_lambda_permission" => {
                     // A resource-based policy naming any principal but an
                     // AWS service may name the role: its action counts.
@@ -339,8 +346,8 @@ impl<'s> Module<'s> {
                 _ => continue,
             };
             let mut attached = false;
-            for target in targets {
-                match ours(at, target) {
+            for (target_at, target) in targets {
+                match ours(target_at, target) {
                     Ok(is) => attached |= is,
                     Err(written) => return Err(cannot_name(&resource, written)),
                 }
@@ -746,6 +753,13 @@ resource "aws_iam_role_policy" "other" {
             role_of(&from_variable, &[]),
             RoleAccess::Unknown(why) if why.contains("var.role_arn")
         ));
+    }
+
+    #[test]
+    fn attachments_follow_locals() {
+        let iam = "locals {\n  sfn_roles = [aws_iam_role.sfn.name]\n}\nresource \"aws_iam_role\" \"sfn\" {}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({ Statement = { Effect = \"Allow\", Action = \"sns:Publish\", Resource = \"*\" } })\n}\nresource \"aws_iam_policy_attachment\" \"a\" {\n  name = \"a\"\n  roles = local.sfn_roles\n  policy_arn = aws_iam_policy.p.arn\n}\n";
+        let role = known(role_of(MACHINE, &[("iam.tf", iam)]));
+        assert_eq!(role.statements[0].actions, ["sns:Publish"]);
     }
 
     #[test]
