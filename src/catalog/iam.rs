@@ -35,6 +35,10 @@ pub struct Need {
     /// Other actions that authorize the same call (any one suffices).
     #[serde(default)]
     pub or: Vec<String>,
+    /// Listed together by their page without saying which are checked:
+    /// missing only when the role allows none of them.
+    #[serde(default)]
+    pub group: bool,
     pub source: String,
 }
 
@@ -142,8 +146,9 @@ fn sam() -> &'static SamData {
 }
 
 /// What an optimized integration (`ecs:runTask`, or `map:distributed`,
-/// `map:s3:getObject`, `map:result-writer` for a Distributed Map) needs with
-/// this pattern.
+/// `map:s3:getObject`, `map:result-writer` for a Distributed Map, or
+/// `machine:logging`, `machine:tracing` for the machine's configuration)
+/// needs with this pattern.
 pub fn needs(task: &str, pattern: Pattern) -> impl Iterator<Item = &'static Need> {
     integrations()
         .get(task)

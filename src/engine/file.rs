@@ -111,9 +111,10 @@ fn load(
         (Some(l), _, _) if l.terraform => loader::load_terraform_template(bytes),
         (Some(_), _, _) => loader::load_templated(bytes, kind),
         // `local.NAME`, a variable's default or a `data "template_file"`
-        // may be defined in another file of the module.
+        // may be defined in another file of the module, and so may a
+        // state machine's role and every policy attached to it.
         (None, FileKind::Terraform, Source::Path(path))
-            if [&b"local."[..], b"var.", b"data.template_file."]
+            if [&b"local."[..], b"var.", b"data.template_file.", b"role_arn"]
                 .iter()
                 .any(|needle| memchr::memmem::find(&bytes, needle).is_some()) =>
         {
@@ -240,10 +241,7 @@ fn link_to(
             .tree
             .as_ref()
             .and_then(|t| loader::template::placeholder_names(t, &skipped.resource)),
-        role: file
-            .tree
-            .as_ref()
-            .and_then(|t| loader::template::role_access(t, &skipped.resource)),
+        role: file.role_access(&skipped.resource),
         terraform: skipped.terraform,
     }
 }
@@ -363,10 +361,7 @@ fn run_rules(
     // in or linked from a template, and only when the rule runs.
     let role = if settings.enabled(rules::role_missing_permission::RULE.name) {
         match (&definition.pointer, link) {
-            (Some(ptr), _) => file
-                .tree
-                .as_ref()
-                .and_then(|t| loader::template::role_access(t, ptr)),
+            (Some(ptr), _) => file.role_access(ptr),
             (None, Some(link)) => link.role.clone(),
             (None, None) => None,
         }

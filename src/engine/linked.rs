@@ -84,7 +84,7 @@ fn read_module(dir: &std::path::Path) -> ModuleLocals {
             .unwrap_or_default();
         kept.push((name, crate::read::read_text_capped(&p, MAX_FILE_BYTES).ok()));
     }
-    ModuleLocals::new(kept)
+    ModuleLocals::new(kept).in_dir(dir)
 }
 
 /// Lints the files templates deploy through `DefinitionUri` with what the

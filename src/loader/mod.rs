@@ -137,6 +137,20 @@ pub struct LoadedFile {
 }
 
 impl LoadedFile {
+    /// What the role of the state machine at `resource` (a pointer to its
+    /// resource) allows, as far as this file says; `None` when the file
+    /// does not say (not a template, or a kind asl-lint does not check).
+    pub fn role_access(&self, resource: &str) -> Option<template::RoleAccess> {
+        if let Some(found) = self
+            .template
+            .as_ref()
+            .and_then(|t| t.roles.iter().find(|(r, _)| r == resource))
+        {
+            return Some(found.1.clone());
+        }
+        template::role_access(self.tree.as_ref()?, resource)
+    }
+
     /// The definitions in this file. A standalone definition is the whole file.
     pub fn definitions(&self) -> Vec<Definition<'_>> {
         if let Some(t) = &self.template {

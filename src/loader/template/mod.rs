@@ -121,6 +121,10 @@ pub enum SkipReason {
 pub struct Extracted {
     pub definitions: Vec<Embedded>,
     pub skipped: Vec<Skipped>,
+    /// What each state machine's role allows, by resource pointer, when the
+    /// loader reads it while extracting (Terraform); templates read it on
+    /// demand from their tree ([`role_access`]).
+    pub roles: Vec<(String, RoleAccess)>,
 }
 
 /// Whether a parsed file is a template holding state machines.

@@ -36,6 +36,37 @@ pub struct Role {
     pub statements: Vec<Statement>,
     /// SAM policy templates, expanded by the rule from the catalogue.
     pub templates: Vec<TemplateUse>,
+    /// What the state machine's own configuration needs of the role.
+    pub machine: MachineNeeds,
+}
+
+/// What a state machine's configuration (not its states) needs of its
+/// role, as the template writes it. A setting written with an intrinsic or
+/// a reference is not known, so needs nothing here.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct MachineNeeds {
+    /// It logs to CloudWatch Logs: a literal level other than `OFF`.
+    pub logging: Option<String>,
+    /// X-Ray tracing is on, and the role is not one that SAM gives the
+    /// X-Ray policy itself (SAM adds it to the role it makes from
+    /// `Policies` when `Tracing` is enabled).
+    pub tracing: bool,
+}
+
+impl MachineNeeds {
+    /// From a logging level and a tracing flag as written (`Level`,
+    /// `Enabled`): only literal values count.
+    pub fn from_settings(level: Option<&Node>, tracing: Option<&Node>) -> MachineNeeds {
+        let logging = level
+            .and_then(literal_str)
+            .filter(|l| !l.eq_ignore_ascii_case("OFF"));
+        let tracing = tracing.is_some_and(|t| match &t.value {
+            Value::Bool(b) => *b,
+            Value::String(s) => s.eq_ignore_ascii_case("true"),
+            _ => false,
+        });
+        MachineNeeds { logging, tracing }
+    }
 }
 
 /// One `Allow` statement, as patterns.
@@ -82,11 +113,27 @@ pub fn role_access(root: &Node, resource: &str) -> Option<RoleAccess> {
         return Some(unknown("SAM connectors add to its role"));
     }
     let named = prop(if ty == SERVERLESS { "Role" } else { "RoleArn" });
-    Some(match named {
+    let mut access = match named {
         Some(role) => named_role(root, role),
         None if ty == SERVERLESS => sam_policies(root, &id, prop("Policies")),
         None => unknown("it names no role"),
-    })
+    };
+    if let RoleAccess::Known(role) = &mut access {
+        let (logging, tracing) = if ty == SERVERLESS {
+            ("Logging", "Tracing")
+        } else {
+            ("LoggingConfiguration", "TracingConfiguration")
+        };
+        role.machine = MachineNeeds::from_settings(
+            prop(logging).and_then(|l| l.get("Level")),
+            prop(tracing).and_then(|t| t.get("Enabled")),
+        );
+        // SAM gives the role it makes the X-Ray write policy itself.
+        if role.sam {
+            role.machine.tracing = false;
+        }
+    }
+    Some(access)
 }
 
 /// The role of a Serverless Framework state machine
@@ -110,7 +157,7 @@ fn serverless_role(root: &Node, machine: &str) -> Option<RoleAccess> {
     let role = node.value.get("role")?;
     // CloudFormation resources of the service live under
     // `resources.Resources`: read them as a template of their own.
-    Some(match root.get("resources") {
+    let mut access = match root.get("resources") {
         Some(resources) if resources.get("Resources").is_some() => {
             if has_connector(resources) {
                 return Some(unknown("SAM connectors add to its role"));
@@ -118,7 +165,18 @@ fn serverless_role(root: &Node, machine: &str) -> Option<RoleAccess> {
             named_role(resources, role)
         }
         _ => unknown("its role is not defined in this service"),
-    })
+    };
+    // The serverless-step-functions plugin's `loggingConfig` and
+    // `tracingConfig`.
+    if let RoleAccess::Known(role) = &mut access {
+        role.machine = MachineNeeds::from_settings(
+            node.value.get("loggingConfig").and_then(|l| l.get("level")),
+            node.value
+                .get("tracingConfig")
+                .and_then(|t| t.get("enabled")),
+        );
+    }
+    Some(access)
 }
 
 fn unknown(why: impl Into<String>) -> RoleAccess {
@@ -143,6 +201,7 @@ fn named_role(root: &Node, value: &Node) -> RoleAccess {
         sam: false,
         statements: Vec::new(),
         templates: Vec::new(),
+        machine: MachineNeeds::default(),
     };
     let props = role.get("Properties");
     if let Some(policies) = props.and_then(|p| p.get("Policies")) {
@@ -247,6 +306,7 @@ fn sam_policies(root: &Node, id: &str, policies: Option<&Node>) -> RoleAccess {
         sam: true,
         statements: Vec::new(),
         templates: Vec::new(),
+        machine: MachineNeeds::default(),
     };
     let items: Vec<&Node> = match policies {
         None => Vec::new(),
@@ -438,7 +498,7 @@ fn resource_policies(root: &Node, out: &mut Vec<Statement>) {
 
 /// The `Allow` statements of a policy document. `Err` says why the
 /// document cannot be read.
-fn read_document(document: &Node, out: &mut Vec<Statement>) -> Result<(), String> {
+pub(crate) fn read_document(document: &Node, out: &mut Vec<Statement>) -> Result<(), String> {
     if document.as_object().is_none() || call(document).is_some() {
         return Err("is built at deploy time".into());
     }

@@ -19,6 +19,7 @@
 //! skipped silently.
 
 pub mod eval;
+mod role;
 pub mod template;
 
 use hcl_edit::Span as _;
@@ -70,6 +71,9 @@ pub struct ModuleLocals {
     files: Vec<(String, Option<ParsedFile>)>,
     /// Each name's files, in order.
     names: std::collections::HashMap<(Name, String), Vec<usize>>,
+    /// The module's folder, when it is one on disk: the files a role's
+    /// policy reads with `file()` are found from it.
+    dir: Option<std::path::PathBuf>,
 }
 
 impl ModuleLocals {
@@ -116,7 +120,17 @@ impl ModuleLocals {
                 }
             }
         }
-        ModuleLocals { files, names }
+        ModuleLocals {
+            files,
+            names,
+            dir: None,
+        }
+    }
+
+    /// The same module, with the folder it was read from.
+    pub fn in_dir(mut self, dir: &std::path::Path) -> ModuleLocals {
+        self.dir = Some(dir.to_path_buf());
+        self
     }
 }
 
@@ -356,6 +370,9 @@ pub fn extract(text: &str, others: Option<&Others<'_>>) -> (Node, Extracted) {
             },
         };
         if kind == "resource" {
+            if let Some(access) = role::role_access(&scope, block) {
+                out.roles.push((base.clone(), access));
+            }
             resources.push(member);
         } else {
             modules.push(member);

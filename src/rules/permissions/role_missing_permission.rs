@@ -67,7 +67,72 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if missing.is_empty() {
             continue;
         }
-        out.push(finding(role, &what, &missing, at));
+        // Stop actions alone: runs succeed, but one stopped early leaves its
+        // job running.
+        let (effect, severity) = if missing.iter().all(|n| n.on_stop) {
+            (
+                "runs succeed, but when an execution is stopped, fails or times out here, Step Functions cannot stop the job it started, which keeps running",
+                Severity::Info,
+            )
+        } else {
+            (
+                "every execution that reaches this state fails with an access error",
+                RULE.severity,
+            )
+        };
+        out.push(finding(role, &what, &missing, at, effect, severity));
+    }
+    machine_findings(role, &grants, out);
+}
+
+/// What the machine's own configuration (logging, tracing) needs, at its
+/// `StartAt`: the definition's entry, as the machine-level cost findings
+/// are.
+fn machine_findings(role: &Role, grants: &[Grant], out: &mut Vec<Diagnostic>) {
+    let settings = [
+        (
+            "machine:logging",
+            role.machine
+                .logging
+                .as_ref()
+                .map(|level| format!("logging to CloudWatch Logs (level `{level}`)")),
+            "Step Functions refuses to create or update the state machine (\"The state machine IAM Role is not authorized to access the Log Destination\")",
+            RULE.severity,
+        ),
+        (
+            "machine:tracing",
+            role.machine.tracing.then(|| "X-Ray tracing".to_string()),
+            "runs succeed, but Step Functions cannot send their traces to X-Ray",
+            Severity::Info,
+        ),
+    ];
+    for (key, what, effect, severity) in settings {
+        let Some(what) = what else { continue };
+        let mut needed = Vec::new();
+        for need in iam::needs(key, Pattern::RequestResponse) {
+            let group: Vec<Needed> = need
+                .actions
+                .iter()
+                .map(|action| Needed {
+                    action: action.clone(),
+                    or: need.or.clone(),
+                    resource: iam::segment_pattern(&need.resource),
+                    source: need.source.clone(),
+                    on_stop: false,
+                })
+                .collect();
+            let missing = group.iter().filter(|n| !granted(grants, n)).count();
+            // A group is missing only when none of it is allowed.
+            if missing == group.len() || (!need.group && missing > 0) {
+                needed.extend(group.into_iter().filter(|n| !granted(grants, n)));
+            }
+        }
+        if needed.is_empty() {
+            continue;
+        }
+        let missing: Vec<&Needed> = needed.iter().collect();
+        let at = pointer::push("", "StartAt");
+        out.push(finding(role, &what, &missing, at, effect, severity).on_key());
     }
 }
 
@@ -340,10 +405,14 @@ fn queue_arn(url: &str) -> Option<String> {
     ))
 }
 
-fn finding(role: &Role, what: &str, missing: &[&Needed], at: String) -> Diagnostic {
-    // Stop actions alone: runs succeed, but one stopped early leaves its job
-    // running.
-    let only_stop = missing.iter().all(|n| n.on_stop);
+fn finding(
+    role: &Role,
+    what: &str,
+    missing: &[&Needed],
+    at: String,
+    effect: &str,
+    severity: Severity,
+) -> Diagnostic {
     let mut actions: Vec<&str> = missing.iter().map(|n| n.action.as_str()).collect();
     actions.dedup();
     let whose = if role.sam {
@@ -403,17 +472,10 @@ fn finding(role: &Role, what: &str, missing: &[&Needed], at: String) -> Diagnost
     )
     .label("missing permission")
     .help(format!(
-        "{}; {target}: {} (narrow the resource if you can)",
-        if only_stop {
-            "runs succeed, but when an execution is stopped, fails or times out here, Step Functions cannot stop the job it started, which keeps running"
-        } else {
-            "every execution that reaches this state fails with an access error"
-        },
+        "{effect}; {target}: {} (narrow the resource if you can)",
         statements.join(", ")
-    ));
-    if only_stop {
-        d = d.severity(Severity::Info);
-    }
+    ))
+    .severity(severity);
     d.add_help(&format!("source: {}", sources.join("; ")));
     d
 }
