@@ -3,9 +3,9 @@
 //! name, embedded in the binary and decompressed only when a definition calls
 //! that service, once per process.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -190,29 +190,46 @@ pub fn removed(name: &str) -> Option<&'static str> {
 /// `cloudwatchlogs`), decompressed on first use.
 pub fn service(name: &str) -> Option<&'static Service> {
     let at = SERVICES.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
-    static LOADED: OnceLock<Mutex<HashMap<usize, &'static Service>>> = OnceLock::new();
-    let loaded = LOADED.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut loaded = loaded.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(service) = loaded.get(&at) {
-        return Some(service);
-    }
-    // gzip ends with the decompressed size (mod 2^32): one allocation.
-    let gz = SERVICES[at].1;
+    // One cell per service: threads that need different services decompress
+    // them at the same time, and each service once per process (a single
+    // lock around every load serialised the workers on a corpus run).
+    static LOADED: OnceLock<Vec<OnceLock<Service>>> = OnceLock::new();
+    let cells = LOADED.get_or_init(|| SERVICES.iter().map(|_| OnceLock::new()).collect());
+    Some(cells[at].get_or_init(|| Service::parse(decompress(SERVICES[at].1))))
+}
+
+/// A service's text from its gzip member. The data files are written with
+/// no name, comment or extra field (`scripts/aws_models.py`, `gzip_bytes`),
+/// so the deflate stream starts at byte 10 and is inflated in one call into
+/// a buffer of the size the trailer records, without the CRC pass a gzip
+/// reader makes (the data's SHA-256 is checked against the script by
+/// `scripts/aws_models.py --check` instead). The text lives as long as the
+/// process, so that operations and shapes can stay borrowed JSON until they
+/// are used.
+fn decompress(gz: &[u8]) -> &'static str {
+    let plain_header = gz.len() > 18 && gz[..4] == [0x1f, 0x8b, 8, 0];
     let size = gz.len().checked_sub(4).map_or(0, |t| {
         u32::from_le_bytes(gz[t..].try_into().unwrap_or([0; 4])) as usize
     });
-    let mut text = String::with_capacity(size);
-    flate2::read::GzDecoder::new(gz)
-        .read_to_string(&mut text)
-        .expect("embedded model decompresses");
-    // The model's text lives as long as the process, so that operations
-    // and shapes can stay borrowed JSON until they are used.
-    let text: &'static str = Box::leak(text.into_boxed_str());
-    let service = Service::parse(text);
-    // One per service and process: at most a few hundred, never freed.
-    let service: &'static Service = Box::leak(Box::new(service));
-    loaded.insert(at, service);
-    Some(service)
+    let mut bytes = Vec::with_capacity(size + 1);
+    if plain_header {
+        let mut inflater = flate2::Decompress::new(false);
+        inflater
+            .decompress_vec(
+                &gz[10..gz.len() - 8],
+                &mut bytes,
+                flate2::FlushDecompress::Finish,
+            )
+            .expect("embedded model decompresses");
+    }
+    if !plain_header || bytes.len() != size {
+        bytes.clear();
+        flate2::read::GzDecoder::new(gz)
+            .read_to_end(&mut bytes)
+            .expect("embedded model decompresses");
+    }
+    let text = String::from_utf8(bytes).expect("embedded model is UTF-8");
+    Box::leak(text.into_boxed_str())
 }
 
 impl Service {
