@@ -941,6 +941,7 @@ fn show_files(
     use crate::loader::{self, FileKind};
     let mut out = String::new();
     let mut linked: Vec<(String, String, String)> = Vec::new();
+    let file_loader = engine::FileLoader::default();
     for (input, (g, _)) in inputs.iter().zip(governing_configs) {
         let governing = g.config.path.as_ref().map_or_else(
             || "no configuration".to_string(),
@@ -969,7 +970,7 @@ fn show_files(
             ));
             continue;
         }
-        let file = loader::load(bytes, kind);
+        let file = file_loader.load(input, bytes, kind);
         let why = match (&file.template, kind) {
             (Some(t), FileKind::Terraform) => format!(
                 "Terraform, {} state machine(s)",
@@ -984,6 +985,30 @@ fn show_files(
             (None, _) => "sniffed definition".to_string(),
         };
         out.push_str(&format!("lint  {shown}  ({why})  {governing}\n"));
+        // Whether `role-missing-permission` can check each machine: said
+        // once here, never as a finding per Task.
+        if let Some(t) = &file.template {
+            let pointers = t
+                .definitions
+                .iter()
+                .map(|d| d.pointer.as_str())
+                .chain(t.skipped.iter().map(|s| s.resource.as_str()));
+            for ptr in pointers {
+                let what = match file.role_access(ptr) {
+                    Some(loader::template::RoleAccess::Known(role)) => {
+                        format!("read in full (`{}`)", render::escape::visible(&role.name))
+                    }
+                    Some(loader::template::RoleAccess::Unknown(why)) => {
+                        format!("not checked: {}", render::escape::visible(&why))
+                    }
+                    None => "not checked: this kind of file does not say".to_string(),
+                };
+                out.push_str(&format!(
+                    "        role of {}: {what}\n",
+                    render::escape::visible(ptr)
+                ));
+            }
+        }
         if let Some(t) = &file.template {
             let dir = input
                 .display

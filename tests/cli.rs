@@ -1111,3 +1111,26 @@ fn a_local_definition_s3_location_is_followed() {
         "the S3 one says why: {shown}"
     );
 }
+
+/// `--show-files` says once per state machine whether `role-missing-permission`
+/// can check it, and why not, instead of a finding per Task.
+#[test]
+fn show_files_says_whether_each_role_was_read() {
+    let out = asl_lint(
+        &[
+            "--show-files",
+            "examples/permissions/template.yaml",
+            "tests/fixtures/role-missing-permission/pass/cfn-role-outside-template.yaml",
+            "tests/fixtures/role-missing-permission/pass/tf-role-from-variable.tf",
+        ],
+        &root(),
+    );
+    let text = stdout(&out);
+    for expected in [
+        "role of /Resources/NightlyExport: read in full (`NightlyExportRole`)",
+        "role of /Resources/Imported: not checked: its role `ExecutionRoleArn` is not defined in this template",
+        "role of /resource/aws_sfn_state_machine/caller_role: not checked: its role `var.role_arn` is not an `aws_iam_role` of its module",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}

@@ -100,7 +100,7 @@ pub(super) fn lint_bytes_linked(
 
 /// Loads the file; one a template deploys gets its substitutions and
 /// rewrites, and a Terraform file that names `local.` its module's locals.
-fn load(
+pub(super) fn load(
     input: &Input,
     bytes: Vec<u8>,
     kind: FileKind,

@@ -25,6 +25,19 @@ mod summary;
 pub use cost::{CostReport, estimate_all};
 use file::lint_bytes_linked;
 use linked::Modules;
+
+/// Loads files as a lint run does (a Terraform file with the other files of
+/// its module, each folder read once), for listings such as `--show-files`.
+#[derive(Default)]
+pub struct FileLoader {
+    modules: Modules,
+}
+
+impl FileLoader {
+    pub fn load(&self, input: &Input, bytes: Vec<u8>, kind: FileKind) -> loader::LoadedFile {
+        file::load(input, bytes, kind, None, &self.modules)
+    }
+}
 pub use linked::lint_bytes_deployed;
 use linked::relint_linked;
 use panics::catch_panic;
