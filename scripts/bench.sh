@@ -91,6 +91,7 @@ hostile_specs=(
     "samdefs samdefs 5000" "samdefs samdefs 20000"
     "deploys deploys 500" "deploys deploys 2000"
     "tflocals tflocals 500" "tflocals tflocals 2000"
+    "tfroles tfroles 1000" "tfroles tfroles 4000"
     "implicit implicit 50000" "implicit implicit 200000"
     "text-implicit implicit 50000 --format text" "text-implicit implicit 200000 --format text"
     "diff-implicit implicit 12500 --diff" "diff-implicit implicit 50000 --diff"
@@ -107,7 +108,7 @@ for spec in "${hostile_specs[@]}"; do
     case "$kind" in
         aliases | implicit) ext=.asl.yaml ;;
         join | jointypos | samdefs) ext=.yaml ;;
-        deploys | tflocals | overrides) ext= ;;   # a folder
+        deploys | tflocals | tfroles | overrides) ext= ;;   # a folder
         *) ext=.asl.json ;;
     esac
     out="$scratch/hostile/$kind-$size$ext"

@@ -37,6 +37,8 @@ Hostile shapes (each benchmarked at N and 4N bytes of input, to show growth):
            own DefinitionSubstitutions (OUT is the folder)
   tflocals a folder of N `.tf` files, each loading the definition through `local.NAME`
            (OUT is the folder)
+  tfroles  a folder with one `.tf` file: N state machines sharing one role with an
+           attached policy (OUT is the folder)
   implicit a YAML definition with N `yaml-implicit-type` findings
   costcycle N Choices in one counted cycle (for `--cost`)
   overrides a folder with a definition and `asl-lint.toml` holding N `[[overrides]]`
@@ -366,6 +368,21 @@ def tflocals(n, out):
     write_folder(out, files)
 
 
+def tfroles(n, out):
+    role = (
+        'resource "aws_iam_role" "sfn" {\n  name               = "sfn"\n  assume_role_policy = "{}"\n}\n\n'
+        'resource "aws_iam_role_policy" "invoke" {\n  role   = aws_iam_role.sfn.id\n'
+        '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["lambda:InvokeFunction"], Resource = "*" }] })\n}\n\n'
+    )
+    machines = "".join(
+        f'resource "aws_sfn_state_machine" "m{i}" {{\n  name     = "m{i}"\n  role_arn = aws_iam_role.sfn.arn\n'
+        f'  definition = jsonencode({{ StartAt = "Call", States = {{ Call = {{ Type = "Task", '
+        f'Resource = "arn:aws:states:::lambda:invoke", Parameters = {{ FunctionName = "fn-{i}" }}, End = true }} }} }})\n}}\n\n'
+        for i in range(n)
+    )
+    write_folder(out, {"main.tf": role + machines})
+
+
 def implicit(n):
     lines = ["StartAt: A", "States:", "  A:", "    Type: Pass", "    Result:"]
     lines += [f"      k{i}: yes" for i in range(n)]
@@ -395,7 +412,7 @@ def overrides(n, out):
     write_folder(out, {"asl-lint.toml": "\n".join(config), "sm.asl.json": json.dumps(chain(3), indent=2)})
 
 
-FOLDERS = {"deploys": deploys, "tflocals": tflocals, "overrides": overrides}
+FOLDERS = {"deploys": deploys, "tflocals": tflocals, "tfroles": tfroles, "overrides": overrides}
 
 
 def main():

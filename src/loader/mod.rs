@@ -134,6 +134,8 @@ pub struct LoadedFile {
     pub problems: Vec<LoadProblem>,
     /// For templates: the definitions inside and the ones that cannot be read.
     pub template: Option<template::Extracted>,
+    /// What the roles of this template's state machines share, read once.
+    pub role_scans: template::Scans,
 }
 
 impl LoadedFile {
@@ -148,7 +150,7 @@ impl LoadedFile {
         {
             return Some(found.1.clone());
         }
-        template::role_access(self.tree.as_ref()?, resource)
+        template::role_access_with(self.tree.as_ref()?, resource, &self.role_scans)
     }
 
     /// The definitions in this file. A standalone definition is the whole file.
@@ -229,6 +231,7 @@ pub fn load_terraform_template(bytes: Vec<u8>) -> LoadedFile {
                 tree: None,
                 problems,
                 template: None,
+                role_scans: Default::default(),
             };
         }
     };
@@ -258,6 +261,7 @@ pub fn load_terraform_template(bytes: Vec<u8>) -> LoadedFile {
         tree,
         problems,
         template: None,
+        role_scans: Default::default(),
     }
 }
 
@@ -284,6 +288,7 @@ fn load_with(
                 tree: None,
                 problems,
                 template: None,
+                role_scans: Default::default(),
             };
         }
     };
@@ -300,6 +305,7 @@ fn load_with(
                 tree: Some(tree),
                 problems,
                 template: Some(extracted),
+                role_scans: Default::default(),
             };
         }
         FileKind::Json => match if templated {
@@ -360,6 +366,7 @@ fn load_with(
         tree,
         problems,
         template,
+        role_scans: Default::default(),
     }
 }
 

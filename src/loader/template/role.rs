@@ -89,10 +89,79 @@ pub struct TemplateUse {
 /// (`/stepFunctions/stateMachines/<name>`); `None` for anything else
 /// (Terraform), which is not checked.
 pub fn role_access(root: &Node, resource: &str) -> Option<RoleAccess> {
+    role_access_with(root, resource, &Scans::default())
+}
+
+/// What every role of one template shares, found in one pass over its
+/// resources and kept for all its state machines: a template of many
+/// machines used to rescan every resource for each one (quadratic).
+#[derive(Debug, Default)]
+pub struct Scans {
+    /// The template's `Resources` (CloudFormation, SAM).
+    template: std::sync::OnceLock<Scan>,
+    /// A Serverless service's `resources.Resources`.
+    serverless: std::sync::OnceLock<Scan>,
+}
+
+#[derive(Debug)]
+struct Scan {
+    /// A SAM connector anywhere: it adds to roles at deploy time.
+    connector: bool,
+    /// Indexes (in `Resources`) of the IAM policy resources, which may
+    /// attach to any role.
+    policies: Vec<usize>,
+    /// The template's resource policies, as statements (see
+    /// `resource_policies`).
+    resource_statements: Vec<Statement>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Scans built on this thread, for the test that guards linearity.
+    static SCANS_BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl Scan {
+    fn of(root: &Node) -> Scan {
+        #[cfg(test)]
+        SCANS_BUILT.with(|c| c.set(c.get() + 1));
+        let mut resource_statements = Vec::new();
+        resource_policies(root, &mut resource_statements);
+        Scan {
+            connector: has_connector(root),
+            policies: root
+                .get("Resources")
+                .and_then(Node::as_object)
+                .map(|o| {
+                    o.members
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| {
+                            matches!(
+                                r.value.get("Type").and_then(Node::as_str),
+                                Some(
+                                    "AWS::IAM::Policy"
+                                        | "AWS::IAM::ManagedPolicy"
+                                        | "AWS::IAM::RolePolicy"
+                                )
+                            )
+                        })
+                        .map(|(i, _)| i)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            resource_statements,
+        }
+    }
+}
+
+/// [`role_access`] with the template's scans, built on first use and kept
+/// by the caller for the template's other state machines.
+pub fn role_access_with(root: &Node, resource: &str, scans: &Scans) -> Option<RoleAccess> {
     let mut segments = crate::loader::pointer::segments(resource);
     match segments.next().as_deref() {
         Some("Resources") => {}
-        Some("stepFunctions") => return serverless_role(root, resource),
+        Some("stepFunctions") => return serverless_role(root, resource, scans),
         _ => return None,
     }
     let id = segments.next()?.into_owned();
@@ -109,13 +178,14 @@ pub fn role_access(root: &Node, resource: &str) -> Option<RoleAccess> {
     }
     // A connector adds policies to the role of its source, and SAM writes
     // them only when it transforms the template.
-    if has_connector(root) {
+    let scan = scans.template.get_or_init(|| Scan::of(root));
+    if scan.connector {
         return Some(unknown("SAM connectors add to its role"));
     }
     let named = prop(if ty == SERVERLESS { "Role" } else { "RoleArn" });
     let mut access = match named {
-        Some(role) => named_role(root, role),
-        None if ty == SERVERLESS => sam_policies(root, &id, prop("Policies")),
+        Some(role) => named_role(root, role, scan),
+        None if ty == SERVERLESS => sam_policies(root, &id, prop("Policies"), scan),
         None => unknown("it names no role"),
     };
     if let RoleAccess::Known(role) = &mut access {
@@ -142,7 +212,7 @@ pub fn role_access(root: &Node, resource: &str) -> Option<RoleAccess> {
 /// in a CloudFormation template; without it, the serverless-step-functions
 /// plugin makes a role from the definition itself, so there is nothing to
 /// check.
-fn serverless_role(root: &Node, machine: &str) -> Option<RoleAccess> {
+fn serverless_role(root: &Node, machine: &str, scans: &Scans) -> Option<RoleAccess> {
     let mut segments = crate::loader::pointer::segments(machine);
     segments.next();
     if segments.next().as_deref() != Some("stateMachines") {
@@ -159,10 +229,11 @@ fn serverless_role(root: &Node, machine: &str) -> Option<RoleAccess> {
     // `resources.Resources`: read them as a template of their own.
     let mut access = match root.get("resources") {
         Some(resources) if resources.get("Resources").is_some() => {
-            if has_connector(resources) {
+            let scan = scans.serverless.get_or_init(|| Scan::of(resources));
+            if scan.connector {
                 return Some(unknown("SAM connectors add to its role"));
             }
-            named_role(resources, role)
+            named_role(resources, role, scan)
         }
         _ => unknown("its role is not defined in this service"),
     };
@@ -186,7 +257,7 @@ fn unknown(why: impl Into<String>) -> RoleAccess {
 /// The role `RoleArn` or SAM `Role` points at: `!GetAtt R.Arn`,
 /// `Fn::GetAtt: [R, Arn]`, `!Sub ${R.Arn}`, an ARN built with `${R}`, or
 /// `!Ref R`, where `R` is an `AWS::IAM::Role` of the template.
-fn named_role(root: &Node, value: &Node) -> RoleAccess {
+fn named_role(root: &Node, value: &Node, scan: &Scan) -> RoleAccess {
     let Some(id) = referenced_resource(value) else {
         return unknown("its role is not defined in this template");
     };
@@ -262,10 +333,11 @@ fn named_role(root: &Node, value: &Node) -> RoleAccess {
         }
     }
     let role_name = props.and_then(|p| p.get("RoleName")).and_then(literal_str);
-    if let Err(why) = attached_policies(root, &id, role_name, &mut out.statements) {
+    if let Err(why) = attached_policies(root, scan, &id, role_name, &mut out.statements) {
         return unknown(why);
     }
-    resource_policies(root, &mut out.statements);
+    out.statements
+        .extend(scan.resource_statements.iter().cloned());
     RoleAccess::Known(out)
 }
 
@@ -299,7 +371,7 @@ fn referenced_resource(value: &Node) -> Option<String> {
 }
 
 /// The role SAM makes from `Policies` (none: a role with no policy).
-fn sam_policies(root: &Node, id: &str, policies: Option<&Node>) -> RoleAccess {
+fn sam_policies(root: &Node, id: &str, policies: Option<&Node>, scan: &Scan) -> RoleAccess {
     let name = format!("{id}Role");
     let mut out = Role {
         name: name.clone(),
@@ -350,10 +422,11 @@ fn sam_policies(root: &Node, id: &str, policies: Option<&Node>) -> RoleAccess {
             _ => return unknown("an entry of its `Policies` is built at deploy time"),
         }
     }
-    if let Err(why) = attached_policies(root, &name, None, &mut out.statements) {
+    if let Err(why) = attached_policies(root, scan, &name, None, &mut out.statements) {
         return unknown(why);
     }
-    resource_policies(root, &mut out.statements);
+    out.statements
+        .extend(scan.resource_statements.iter().cloned());
     RoleAccess::Known(out)
 }
 
@@ -379,6 +452,7 @@ fn has_connector(root: &Node) -> bool {
 /// might be this one: then the role is unknown.
 fn attached_policies(
     root: &Node,
+    scan: &Scan,
     id: &str,
     role_name: Option<String>,
     statements: &mut Vec<Statement>,
@@ -386,7 +460,7 @@ fn attached_policies(
     let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
         return Ok(());
     };
-    for r in &resources.members {
+    for r in scan.policies.iter().map(|&i| &resources.members[i]) {
         let ty = r.value.get("Type").and_then(Node::as_str);
         let props = r.value.get("Properties");
         let roles: Vec<&Node> = match ty {
@@ -615,6 +689,24 @@ mod tests {
     fn access(text: &str) -> RoleAccess {
         let root = yaml::parse(text).unwrap().root;
         role_access(&root, "/Resources/M").unwrap()
+    }
+
+    #[test]
+    fn many_machines_of_one_template_share_one_scan_of_its_resources() {
+        let mut text = String::from("Resources:\n");
+        for i in 0..300 {
+            text.push_str(&format!(
+                "  M{i}:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Policies:\n        - LambdaInvokePolicy: {{FunctionName: f{i}}}\n"
+            ));
+        }
+        let root = yaml::parse(&text).unwrap().root;
+        let scans = Scans::default();
+        let before = SCANS_BUILT.with(|c| c.get());
+        for i in 0..300 {
+            let access = role_access_with(&root, &format!("/Resources/M{i}"), &scans);
+            assert!(matches!(access, Some(RoleAccess::Known(_))), "{access:?}");
+        }
+        assert_eq!(SCANS_BUILT.with(|c| c.get()) - before, 1);
     }
 
     #[test]

@@ -271,6 +271,7 @@ pub fn extract(text: &str, others: Option<&Others<'_>>) -> (Node, Extracted) {
     let mut out = Extracted::default();
     let mut resources = Vec::new();
     let mut modules = Vec::new();
+    let roles = role::Roles::default();
     for block in body.blocks() {
         let labels = labels(block);
         let (kind, name) = match (block.ident.as_str(), labels.as_slice()) {
@@ -370,7 +371,7 @@ pub fn extract(text: &str, others: Option<&Others<'_>>) -> (Node, Extracted) {
             },
         };
         if kind == "resource" {
-            if let Some(access) = role::role_access(&scope, block) {
+            if let Some(access) = role::role_access(&scope, block, &roles) {
                 out.roles.push((base.clone(), access));
             }
             resources.push(member);

@@ -37,15 +37,19 @@ type Found<'s> = (At<'s>, &'s Block);
 
 /// The role of the `aws_sfn_state_machine` block `machine`; `None` when it
 /// names none.
-pub(super) fn role_access(scope: &Scope<'_>, machine: &Block) -> Option<RoleAccess> {
+pub(super) fn role_access<'s>(
+    scope: &'s Scope<'s>,
+    machine: &'s Block,
+    roles: &Roles<'s>,
+) -> Option<RoleAccess> {
     let role_arn = machine.body.get_attribute("role_arn")?;
     let here = At {
         text: scope.text,
         here: true,
     };
-    let mut access = match Module::of(scope) {
-        Ok(module) => module.role(here, &role_arn.value),
-        Err(why) => RoleAccess::Unknown(why),
+    let mut access = match roles.module.get_or_init(|| Module::of(scope)) {
+        Ok(module) => module.role(here, &role_arn.value, &roles.read),
+        Err(why) => RoleAccess::Unknown(why.clone()),
     };
     if let RoleAccess::Known(role) = &mut access {
         role.machine = machine_needs(scope.text, machine);
@@ -65,6 +69,15 @@ fn machine_needs(text: &str, machine: &Block) -> MachineNeeds {
         setting("logging_configuration", "level").as_ref(),
         setting("tracing_configuration", "enabled").as_ref(),
     )
+}
+
+/// The module and the roles already read, for all the state machines of
+/// one file: many machines sharing a role read it (and scan the module's
+/// resources for its attachments) once, not once each.
+#[derive(Default)]
+pub(super) struct Roles<'s> {
+    module: std::cell::OnceCell<Result<Module<'s>, String>>,
+    read: std::cell::RefCell<std::collections::HashMap<&'s str, RoleAccess>>,
 }
 
 /// Every file of the module, this one first.
@@ -199,7 +212,12 @@ impl<'s> Module<'s> {
     }
 
     /// The role `role_arn` names.
-    fn role(&self, at: At<'s>, role_arn: &'s Expression) -> RoleAccess {
+    fn role(
+        &self,
+        at: At<'s>,
+        role_arn: &'s Expression,
+        read: &std::cell::RefCell<std::collections::HashMap<&'s str, RoleAccess>>,
+    ) -> RoleAccess {
         let unknown = RoleAccess::Unknown;
         let (at, e) = match self.resolve(at, role_arn) {
             Resolved::Expression(at, e) => (at, e),
@@ -223,6 +241,17 @@ impl<'s> Module<'s> {
                 ));
             }
         };
+        if let Some(known) = read.borrow().get(name) {
+            return known.clone();
+        }
+        let access = self.read_named_role(name);
+        read.borrow_mut().insert(name, access.clone());
+        access
+    }
+
+    /// `aws_iam_role.NAME` with everything attached to it.
+    fn read_named_role(&self, name: &'s str) -> RoleAccess {
+        let unknown = RoleAccess::Unknown;
         let Some((role_at, block)) = self.find("aws_iam_role", name) else {
             return unknown(format!(
                 "its role `aws_iam_role.{name}` is not defined in its module"
