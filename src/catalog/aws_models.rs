@@ -57,11 +57,13 @@ struct Header {
     error_prefix: String,
 }
 
-/// A value's JSON text, decoded once on first use.
+/// A value's JSON text, decoded once on first use. Boxed, so that an entry
+/// never asked for costs a pointer, not a whole `Shape`: EC2 alone has
+/// thousands of entries, and a corpus run touches a few dozen of them.
 #[derive(Debug)]
 struct Lazy<T> {
     raw: &'static str,
-    decoded: OnceLock<T>,
+    decoded: OnceLock<Box<T>>,
 }
 
 impl<T> Lazy<T> {
@@ -75,8 +77,9 @@ impl<T> Lazy<T> {
 
 impl<T: serde::de::DeserializeOwned> Lazy<T> {
     fn get(&self) -> &T {
-        self.decoded
-            .get_or_init(|| serde_json::from_str(self.raw).expect("embedded model entry is valid"))
+        self.decoded.get_or_init(|| {
+            Box::new(serde_json::from_str(self.raw).expect("embedded model entry is valid"))
+        })
     }
 }
 
