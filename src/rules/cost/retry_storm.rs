@@ -91,6 +91,11 @@ fn storm_problems(r: &Retrier<'_>, job: bool, limits: &Limits) -> Vec<String> {
             .map(|n| n.as_f64())
     };
     let attempts = number("MaxAttempts").unwrap_or(3.0);
+    // `MaxAttempts: 0` never retries (the States Language says so): a
+    // retrier written to turn retries off is no storm.
+    if attempts <= 0.0 {
+        return Vec::new();
+    }
     let interval = number("IntervalSeconds").unwrap_or(1.0);
     let rate = number("BackoffRate").unwrap_or(2.0);
     let max_delay = number("MaxDelaySeconds");
