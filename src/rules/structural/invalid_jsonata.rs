@@ -69,6 +69,19 @@ fn check(cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     d = d.severity(Severity::Info);
                 }
                 out.push(d);
+            } else {
+                for (message, severity) in not_in_aws_jsonata(text) {
+                    out.push(
+                        Diagnostic::new(&RULE, pointer_at(&s.pointer, path), message)
+                            .label("not in the JSONata AWS runs")
+                            .help(
+                                "Step Functions runs JSONata 2.0.6 without `$eval`: write \
+                                 `$exists(a) ? a : b` for `a ?? b`, `a ? a : b` for `a ?: b`, \
+                                 and `$parse` instead of `$eval`",
+                            )
+                            .severity(severity),
+                    );
+                }
             }
             check_state_variables(s, path, text, out);
             false
@@ -132,6 +145,69 @@ fn problem(text: &str) -> Option<String> {
             }
         }
     }
+}
+
+/// What parses here but not in the JSONata Step Functions runs (2.0.6,
+/// every built-in function but `$eval`): the 2.1 operators `??` and `?:`,
+/// which its parser rejects (an error, as any expression that does not
+/// parse), and a call of `$eval`, which fails when it runs (a warning).
+/// One left-to-right scan that skips string literals, backquoted names and
+/// comments.
+fn not_in_aws_jsonata(text: &str) -> Vec<(String, Severity)> {
+    let t = text.trim();
+    let Some(inner) = t.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")) else {
+        return Vec::new();
+    };
+    let b = inner.as_bytes();
+    let mut out = Vec::new();
+    let mut seen_operator = false;
+    let mut seen_eval = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' && q != b'`' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = inner[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            }
+            b'?' if matches!(b.get(i + 1), Some(b'?' | b':')) => {
+                if !seen_operator {
+                    seen_operator = true;
+                    out.push((
+                        format!(
+                            "`{}` is JSONata 2.1: Step Functions runs JSONata 2.0.6, whose parser \
+                             rejects it",
+                            &inner[i..i + 2]
+                        ),
+                        Severity::Error,
+                    ));
+                }
+                i += 2;
+            }
+            b'$' if inner[i..].starts_with("$eval")
+                && !inner[i + 5..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                && inner[i + 5..].trim_start().starts_with('(') =>
+            {
+                if !seen_eval {
+                    seen_eval = true;
+                    out.push((
+                        "`$eval` is not available in the JSONata Step Functions runs: every \
+                         execution that evaluates this fails"
+                            .to_string(),
+                        Severity::Warning,
+                    ));
+                }
+                i += 5;
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 fn nesting(text: &str) -> usize {
