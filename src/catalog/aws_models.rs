@@ -3,9 +3,9 @@
 //! name, embedded in the binary and decompressed only when a definition calls
 //! that service, once per process.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use serde::Deserialize;
 
@@ -33,20 +33,23 @@ pub struct IndexEntry {
 
 /// One service's operations and shapes. The data file holds each operation
 /// and each shape on a line of its own, sorted by name (see
-/// `scripts/aws_models.py`), so loading a service only splits its text into
-/// lines; an entry's JSON is decoded the first time a check asks for it: a
-/// definition touches a handful of a service's operations and shapes (EC2
-/// has thousands), and parsing them all was most of the cost of a run that
-/// calls a few services (callgrind on the shared corpus: 64M of 325M
-/// instructions).
+/// `scripts/aws_models.py`), so an entry is found by a binary search over
+/// the text itself, with no table built per service, and its JSON is
+/// decoded the first time a check asks for it: a definition touches a
+/// handful of a service's operations and shapes (EC2 has thousands).
+/// Splitting every service into a table of its lines was 20M of 260M
+/// instructions on the shared corpus (callgrind), and decoding every entry
+/// before that 64M of 325M.
 #[derive(Debug)]
 pub struct Service {
     pub service: String,
     pub error_prefix: String,
-    /// Sorted by name.
-    operations: Vec<(&'static str, Lazy<Operation>)>,
-    /// Sorted by name.
-    shapes: Vec<(&'static str, Lazy<Shape>)>,
+    /// The operations' lines.
+    operations: Section,
+    /// The shapes' lines.
+    shapes: Section,
+    decoded_operations: Decoded<Operation>,
+    decoded_shapes: Decoded<Shape>,
     /// Every error name some operation raises, built on first use.
     errors: OnceLock<Vec<String>>,
 }
@@ -57,38 +60,92 @@ struct Header {
     error_prefix: String,
 }
 
-/// A value's JSON text, decoded once on first use. Boxed, so that an entry
-/// never asked for costs a pointer, not a whole `Shape`: EC2 alone has
-/// thousands of entries, and a corpus run touches a few dozen of them.
+/// Entries decoded so far, by name. Each is decoded once per process and
+/// lives as long as it (a run decodes a few dozen).
 #[derive(Debug)]
-struct Lazy<T> {
-    raw: &'static str,
-    decoded: OnceLock<Box<T>>,
-}
+struct Decoded<T: 'static>(Mutex<HashMap<&'static str, &'static T>>);
 
-impl<T> Lazy<T> {
-    fn new(raw: &'static str) -> Lazy<T> {
-        Lazy {
-            raw,
-            decoded: OnceLock::new(),
+impl<T: serde::de::DeserializeOwned> Decoded<T> {
+    fn new() -> Self {
+        Decoded(Mutex::new(HashMap::new()))
+    }
+
+    /// The entry called `name`: from the entries decoded so far, or found in
+    /// `section` and decoded now. Checks ask for the same few entries many
+    /// times, so the map answers most of them without a search.
+    fn get(&self, section: &Section, name: &str) -> Option<(&'static str, &'static T)> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((&k, &v)) = map.get_key_value(name) {
+            return Some((k, v));
         }
+        let (name, raw) = section.find(name)?;
+        let value: &'static T = Box::leak(Box::new(
+            serde_json::from_str(raw).expect("embedded model entry is valid"),
+        ));
+        map.insert(name, value);
+        Some((name, value))
     }
 }
 
-impl<T: serde::de::DeserializeOwned> Lazy<T> {
-    fn get(&self) -> &T {
-        self.decoded.get_or_init(|| {
-            Box::new(serde_json::from_str(self.raw).expect("embedded model entry is valid"))
+/// Lines `"Name":{...},` sorted by name.
+#[derive(Debug)]
+struct Section(&'static str);
+
+impl Section {
+    /// The name and JSON of the line starting at `start`, and where the
+    /// next line starts.
+    fn line(&self, start: usize) -> (&'static str, &'static str, usize) {
+        let text = self.0;
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |e| start + e);
+        let line = &text[start..end];
+        let line = line.strip_suffix(',').unwrap_or(line);
+        let (name, raw) = line
+            .get(1..)
+            .and_then(|l| l.split_once("\":"))
+            .expect("embedded model entry is `\"Name\":{...}`");
+        (name, raw, end + 1)
+    }
+
+    /// The entry called `name`, by binary search over the lines.
+    fn find(&self, name: &str) -> Option<(&'static str, &'static str)> {
+        let text = self.0;
+        let (mut lo, mut hi) = (0, text.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            // Bytes, not characters: `mid` may fall inside one.
+            let start = memchr::memrchr(b'\n', &text.as_bytes()[..mid])
+                .map_or(0, |i| i + 1)
+                .max(lo);
+            let (found, raw, next) = self.line(start);
+            match found.cmp(name) {
+                std::cmp::Ordering::Less => lo = next,
+                std::cmp::Ordering::Greater => hi = start,
+                std::cmp::Ordering::Equal => return Some((found, raw)),
+            }
+        }
+        None
+    }
+
+    /// Every entry, in name order.
+    fn iter(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            if at >= self.0.len() {
+                return None;
+            }
+            let (name, raw, next) = self.line(at);
+            at = next;
+            Some((name, raw))
         })
     }
 }
 
 impl Service {
-    /// Splits a service's text (`scripts/aws_models.py`, `service_text`)
-    /// into its header and its entry lines.
+    /// Finds a service's header and its two sections in its text
+    /// (`scripts/aws_models.py`, `service_text`).
     fn parse(text: &'static str) -> Service {
-        let mut lines = text.lines();
-        let first = lines.next().expect("embedded model has a header");
+        let (first, rest) = text.split_once('\n').expect("embedded model has a header");
         let header: Header = serde_json::from_str(&format!(
             "{}}}",
             first
@@ -96,34 +153,22 @@ impl Service {
                 .expect("header line ends in a comma")
         ))
         .expect("embedded model header is valid");
-        let mut operations = Vec::new();
-        let mut shapes = Vec::new();
-        let mut section = 0;
-        for line in lines {
-            match line {
-                "\"operations\":{" => section = 1,
-                "\"shapes\":{" => section = 2,
-                _ if line.starts_with('"') => {
-                    let line = line.strip_suffix(',').unwrap_or(line);
-                    let (name, raw) = line[1..]
-                        .split_once("\":")
-                        .expect("embedded model entry is `\"Name\":{...}`");
-                    match section {
-                        1 => operations.push((name, Lazy::new(raw))),
-                        2 => shapes.push((name, Lazy::new(raw))),
-                        _ => panic!("embedded model entry outside a section"),
-                    }
-                }
-                _ => {}
-            }
-        }
-        debug_assert!(operations.is_sorted_by(|a, b| a.0 < b.0));
-        debug_assert!(shapes.is_sorted_by(|a, b| a.0 < b.0));
+        let rest = rest
+            .strip_prefix("\"operations\":{\n")
+            .expect("embedded model lists its operations first");
+        let (operations, shapes) = rest
+            .split_once("},\n\"shapes\":{\n")
+            .expect("embedded model lists its shapes after its operations");
+        let shapes = shapes
+            .strip_suffix("}\n}\n")
+            .expect("embedded model ends its shapes and itself");
         Service {
             service: header.service,
             error_prefix: header.error_prefix,
-            operations,
-            shapes,
+            operations: Section(operations.strip_suffix('\n').unwrap_or(operations)),
+            shapes: Section(shapes.strip_suffix('\n').unwrap_or(shapes)),
+            decoded_operations: Decoded::new(),
+            decoded_shapes: Decoded::new(),
             errors: OnceLock::new(),
         }
     }
@@ -239,13 +284,8 @@ impl Service {
     /// The operation a `Resource` action names (`getObject` ->
     /// `GetObject`): the first letter in either case, the rest exact.
     pub fn operation(&self, action: &str) -> Option<(&str, &Operation)> {
-        let name = capitalize(action);
-        let at = self
-            .operations
-            .binary_search_by(|(n, _)| (*n).cmp(name.as_str()))
-            .ok()?;
-        let (k, v) = &self.operations[at];
-        Some((k, v.get()))
+        self.decoded_operations
+            .get(&self.operations, &capitalize(action))
     }
 
     /// The `Resource` spelling of every operation (`getObject`).
@@ -254,8 +294,9 @@ impl Service {
     }
 
     pub fn shape(&self, name: &str) -> Option<&Shape> {
-        let at = self.shapes.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
-        Some(self.shapes[at].1.get())
+        self.decoded_shapes
+            .get(&self.shapes, name)
+            .map(|(_, shape)| shape)
     }
 
     /// The Step Functions error name of an error shape:
@@ -282,7 +323,8 @@ impl Service {
             let mut names: Vec<String> = self
                 .operations
                 .iter()
-                .flat_map(|(_, op)| op.get().errors.iter().map(|e| self.error_name(e)))
+                .filter_map(|(name, _)| self.decoded_operations.get(&self.operations, name))
+                .flat_map(|(_, op)| op.errors.iter().map(|e| self.error_name(e)))
                 .chain(std::iter::once(self.generic_error()))
                 .collect();
             names.sort();
@@ -326,6 +368,21 @@ mod tests {
         assert_eq!(input.required, ["Bucket", "Key"]);
         assert_eq!(s3.error_name("NoSuchKey"), "S3.NoSuchKeyException");
         assert!(service("nope").is_none());
+        // The binary search over the text finds every entry of a large
+        // service and nothing between them.
+        let ec2 = service("ec2").unwrap();
+        let names: Vec<&str> = ec2.shapes.iter().map(|(n, _)| n).collect();
+        assert!(names.len() > 1000 && names.is_sorted());
+        for name in &names {
+            assert_eq!(ec2.shapes.find(name).map(|(n, _)| n), Some(*name));
+            assert!(
+                ec2.shapes
+                    .find(&format!("{name}0"))
+                    .is_none_or(|(n, _)| n != *name)
+            );
+        }
+        assert!(ec2.shapes.find("").is_none() && ec2.shapes.find("~").is_none());
+        assert_eq!(ec2.actions().count(), ec2.operations.iter().count());
         let rds = service("rds").unwrap();
         assert_eq!(
             rds.error_name("DBInstanceNotFoundFault"),
