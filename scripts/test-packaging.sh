@@ -250,7 +250,7 @@ PY
     else
         project="$scratch/project"
         mkdir -p "$project"
-        cp examples/job-chain/unprotected.asl.json "$project/bad.asl.json"
+        cp examples/glue-session/stopped-on-success-only.asl.json "$project/bad.asl.json"
         cp examples/job-chain/caught.asl.json "$project/good.asl.json"
         cat > "$project/.pre-commit-config.yaml" <<EOF
 repos:
