@@ -162,7 +162,9 @@ pub fn jsonata_reads(expr: &str, root: &str) -> Vec<(usize, Vec<Seg>)> {
             i += 1;
             continue;
         }
-        if expr[i..].starts_with(root) {
+        // Bytes: `i` steps through the text a byte at a time and may stand
+        // inside a character.
+        if b[i..].starts_with(root.as_bytes()) {
             let before = expr[..i].trim_end();
             let guarded = before.ends_with("$exists(");
             let mut j = i + root.len();
