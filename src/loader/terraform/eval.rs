@@ -22,6 +22,11 @@ pub(super) fn span_of(element: &impl hcl_edit::Span, fallback: Span) -> Span {
 }
 
 /// The source text of `span`, shortened for a message or an opaque value.
+/// The source text of an expression, as the user wrote it (for messages).
+pub(super) fn written(text: &str, element: &impl hcl_edit::Span) -> String {
+    source(text, span_of(element, Span::default()))
+}
+
 pub(super) fn source(text: &str, span: Span) -> String {
     let written = text
         .get(span.start as usize..span.end as usize)

@@ -618,7 +618,7 @@ fn resolve<'s>(
             _ => break,
         }
     }
-    let written = eval::source(at.text, eval::span_of(e, Span::default()));
+    let written = eval::written(at.text, e);
     if let Some(name) = via_variable {
         return Resolution::Skip(format!(
             "its definition is the input variable `var.{name}`, whose default (`{written}`) is \
@@ -682,7 +682,7 @@ fn jsonencode<'s>(
             _ => break,
         }
     }
-    let written = eval::source(at.text, eval::span_of(e, Span::default()));
+    let written = eval::written(at.text, e);
     Resolution::Skip(format!(
         "its definition is `jsonencode()` of `{written}`, which asl-lint cannot evaluate"
     ))
@@ -822,7 +822,7 @@ fn path_of<'s>(scope: &Scope<'s>, at: At<'s>, e: &'s Expression) -> Result<Strin
                 {
                     return Ok(rest.to_string());
                 }
-                let written = eval::source(at.text, eval::span_of(e, Span::default()));
+                let written = eval::written(at.text, e);
                 return Err(format!(
                     "its definition file {written} is named through a variable"
                 ));
@@ -845,7 +845,7 @@ fn path_of<'s>(scope: &Scope<'s>, at: At<'s>, e: &'s Expression) -> Result<Strin
             _ => break,
         }
     }
-    let written = eval::source(at.text, eval::span_of(e, Span::default()));
+    let written = eval::written(at.text, e);
     Err(format!(
         "its definition file is named by an expression asl-lint cannot evaluate (`{written}`)"
     ))

@@ -223,7 +223,7 @@ impl<'s> Module<'s> {
             Resolved::Expression(at, e) => (at, e),
             Resolved::Lost(why) => return unknown(why),
         };
-        let written = || eval::source(at.text, eval::span_of(e, Span::default()));
+        let written = || eval::written(at.text, e);
         let name = match e {
             Expression::Traversal(t) => match resource_reference(t) {
                 Some(r) if r.kind == "aws_iam_role" => r.name,
@@ -311,13 +311,13 @@ impl<'s> Module<'s> {
                 Resolved::Expression(at, e) => match e {
                     Expression::Traversal(t) => match resource_reference(t) {
                         Some(r) if r.kind == "aws_iam_role" => Ok(r.name == name),
-                        _ => Err(eval::source(at.text, eval::span_of(e, Span::default()))),
+                        _ => Err(eval::written(at.text, e)),
                     },
                     Expression::String(s) => Ok(role_name.as_deref().is_some_and(|pattern| {
                         crate::loader::template::wildcard_placeholders(s.value()) == pattern
                             || (pattern.contains('*') && glob_matches(pattern, s.value()))
                     })),
-                    _ => Err(eval::source(at.text, eval::span_of(e, Span::default()))),
+                    _ => Err(eval::written(at.text, e)),
                 },
                 Resolved::Lost(why) => Err(why),
             }
@@ -347,8 +347,7 @@ impl<'s> Module<'s> {
                             items.iter().map(|i| (list_at, i)).collect()
                         }
                         Some(Resolved::Expression(list_at, other)) => {
-                            let written =
-                                eval::source(list_at.text, eval::span_of(other, Span::default()));
+                            let written = eval::written(list_at.text, other);
                             return Err(cannot_name(&resource, written));
                         }
                         Some(Resolved::Lost(why)) => return Err(cannot_name(&resource, why)),
@@ -423,7 +422,7 @@ impl<'s> Module<'s> {
             }
             _ => Err(format!(
                 "has managed policies chosen by `{}`, which asl-lint cannot read",
-                eval::source(at.text, eval::span_of(e, Span::default()))
+                eval::written(at.text, e)
             )),
         }
     }
@@ -464,7 +463,7 @@ impl<'s> Module<'s> {
         }
         Err(format!(
             "attaches the managed policy `{}`, which asl-lint cannot read",
-            eval::source(at.text, eval::span_of(e, Span::default()))
+            eval::written(at.text, e)
         ))
     }
 
@@ -487,7 +486,7 @@ impl<'s> Module<'s> {
                 Resolved::Expression(at, e) => (at, e),
                 Resolved::Lost(why) => return Err(why),
             };
-            let written = || eval::source(at.text, eval::span_of(e, Span::default()));
+            let written = || eval::written(at.text, e);
             let document = match e {
                 Expression::FuncCall(call) if call_name(call) == "jsonencode" => {
                     match call.args.iter().collect::<Vec<_>>().as_slice() {
